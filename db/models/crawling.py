@@ -1,0 +1,203 @@
+"""What the crawler did: sites and columns, runs, fetched pages with their bytes, quarantine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from db.models.base import Base, JSONDocument, utcnow
+
+SITE_KINDS = ("portal", "disclosure")
+RUN_STATUSES = ("running", "finished", "failed", "blocked", "killed")
+COLUMN_STATUSES = ("complete", "partial", "failed", "blocked", "skipped")
+
+
+class Site(Base):
+    """A crawled site, mirrored from its profile file (``crawler/sites/*.toml``)."""
+
+    __tablename__ = "sites"
+    __table_args__ = (
+        UniqueConstraint("key", name="uq_sites_key"),
+        CheckConstraint("kind IN ('portal', 'disclosure')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), comment="profile name, e.g. sx-portal")
+    name: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(16))
+    base_url: Mapped[str] = mapped_column(String(512))
+    first_crawled_at: Mapped[dt.datetime | None] = mapped_column(
+        comment="end of the first finished crawl; backdating is judged only after it"
+    )
+
+    columns: Mapped[list[SiteColumn]] = relationship(back_populates="site")
+
+    def __repr__(self) -> str:
+        return f"<Site {self.key} {self.kind}>"
+
+
+class SiteColumn(Base):
+    """A list (栏目) on a site; a disclosure column may belong to one department."""
+
+    __tablename__ = "site_columns"
+    __table_args__ = (UniqueConstraint("site_id", "key", name="uq_site_columns_site_id_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(128))
+    list_kind: Mapped[str] = mapped_column(String(32), comment="jpage, trs, xxgk or generic")
+    url: Mapped[str] = mapped_column(String(1024))
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="SET NULL")
+    )
+    expects_items: Mapped[bool] = mapped_column(
+        default=True, comment="a healthy crawl of this column finds at least one item"
+    )
+
+    site: Mapped[Site] = relationship(back_populates="columns")
+
+    def __repr__(self) -> str:
+        return f"<SiteColumn {self.key} ({self.list_kind})>"
+
+
+class CrawlRun(Base):
+    """One crawl of one site: when, how it ended, its stats and whether it was healthy."""
+
+    __tablename__ = "crawl_runs"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('running', 'finished', 'failed', 'blocked', 'killed')", name="status"
+        ),
+        Index("ix_crawl_runs_site_id_started_at", "site_id", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    spider: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[dt.datetime | None]
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    finish_reason: Mapped[str | None] = mapped_column(String(128))
+    healthy: Mapped[bool | None] = mapped_column(comment="NULL while running")
+    health_problems: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    column_results: Mapped[list[CrawlColumnResult]] = relationship(back_populates="crawl_run")
+
+    def __repr__(self) -> str:
+        return f"<CrawlRun {self.id} site={self.site_id} {self.status} healthy={self.healthy}>"
+
+
+class CrawlColumnResult(Base):
+    """Coverage of one column in one run: a failed column is never read as "no posts"."""
+
+    __tablename__ = "crawl_column_results"
+    __table_args__ = (
+        UniqueConstraint(
+            "crawl_run_id", "column_id", name="uq_crawl_column_results_crawl_run_id_column_id"
+        ),
+        CheckConstraint(
+            "status IN ('complete', 'partial', 'failed', 'blocked', 'skipped')", name="status"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crawl_run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"))
+    column_id: Mapped[int] = mapped_column(ForeignKey("site_columns.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16))
+    items_seen: Mapped[int] = mapped_column(default=0)
+    errors: Mapped[int] = mapped_column(default=0)
+    oldest_seen: Mapped[dt.date | None] = mapped_column(comment="oldest list date reached")
+    newest_seen: Mapped[dt.date | None]
+    message: Mapped[str | None] = mapped_column(Text)
+
+    crawl_run: Mapped[CrawlRun] = relationship(back_populates="column_results")
+
+    def __repr__(self) -> str:
+        return f"<CrawlColumnResult run={self.crawl_run_id} col={self.column_id} {self.status}>"
+
+
+class PageBody(Base):
+    """The raw bytes of a response, zlib-compressed, stored once per distinct content."""
+
+    __tablename__ = "page_bodies"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(comment="uncompressed length in bytes")
+    compression: Mapped[str] = mapped_column(String(16), default="zlib")
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+    def __repr__(self) -> str:
+        return f"<PageBody {self.sha256[:12]} {self.size}B>"
+
+
+class FetchedPage(Base):
+    """One observation of a URL: the evidence behind every stored post and document."""
+
+    __tablename__ = "fetched_pages"
+    __table_args__ = (
+        UniqueConstraint("url", "sha256", name="uq_fetched_pages_url_sha256"),
+        Index("ix_fetched_pages_url", "url"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(1024))
+    final_url: Mapped[str] = mapped_column(String(1024))
+    http_status: Mapped[int]
+    fetched_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sha256: Mapped[str] = mapped_column(ForeignKey("page_bodies.sha256"))
+    content_type: Mapped[str | None] = mapped_column(String(128))
+    encoding: Mapped[str | None] = mapped_column(String(32), comment="as detected")
+    crawl_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("crawl_runs.id", ondelete="SET NULL")
+    )
+
+    body: Mapped[PageBody] = relationship(lazy="raise")
+
+    def __repr__(self) -> str:
+        return f"<FetchedPage {self.id} {self.http_status} {self.url}>"
+
+
+class QuarantinedItem(Base):
+    """Something the crawler could not turn into evidence, kept with the reason."""
+
+    __tablename__ = "quarantined_items"
+    __table_args__ = (Index("ix_quarantined_items_crawl_run_id", "crawl_run_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(1024))
+    reason: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str | None] = mapped_column(String(64), comment="body, when it was kept")
+    crawl_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("crawl_runs.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<QuarantinedItem {self.url} {self.reason[:40]!r}>"
+
+
+class CrawlLock(Base):
+    """At most one crawl of a site at a time; a lock past ``expires_at`` may be taken over."""
+
+    __tablename__ = "crawl_locks"
+
+    site_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(128), comment="host:pid of the holder")
+    acquired_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+
+    def __repr__(self) -> str:
+        return f"<CrawlLock {self.site_key} by {self.holder} until {self.expires_at}>"

@@ -1,0 +1,129 @@
+"""What the sites showed: portal posts (动态信息) and disclosure documents (公开文件)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.models.base import Base, utcnow
+
+ATTRIBUTIONS = ("department", "external", "unresolved")
+_ATTRIBUTION_CHECK = "attribution IN ('department', 'external', 'unresolved')"
+
+
+class PortalPost(Base):
+    """A post on the portal, once per canonical URL, with the page it was read from.
+
+    ``identity_key`` is the counting identity: the same article reached through several URLs
+    shares one key, and counts use ``COUNT(DISTINCT identity_key)``.
+    """
+
+    __tablename__ = "portal_posts"
+    __table_args__ = (
+        UniqueConstraint("site_id", "canonical_url", name="uq_portal_posts_site_id_canonical_url"),
+        CheckConstraint(_ATTRIBUTION_CHECK, name="attribution"),
+        Index("ix_portal_posts_department_id_published_month", "department_id", "published_month"),
+        Index("ix_portal_posts_identity_key", "identity_key"),
+        Index("ix_portal_posts_source_normalized", "source_normalized"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    canonical_url: Mapped[str] = mapped_column(String(1024))
+    title: Mapped[str] = mapped_column(String(512))
+    published_at: Mapped[dt.datetime] = mapped_column(comment="as claimed on the page")
+    published_month: Mapped[str] = mapped_column(
+        String(7), comment="YYYY-MM of published_at in Asia/Shanghai: the month it counts for"
+    )
+    source_text: Mapped[str | None] = mapped_column(String(256), comment="信息来源 as written")
+    source_normalized: Mapped[str | None] = mapped_column(String(256))
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="SET NULL")
+    )
+    attribution: Mapped[str] = mapped_column(String(16), default="unresolved")
+    column_id: Mapped[int | None] = mapped_column(
+        ForeignKey("site_columns.id", ondelete="SET NULL"), comment="column first found in"
+    )
+    identity_key: Mapped[str] = mapped_column(String(64))
+    first_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    backdated: Mapped[bool] = mapped_column(
+        default=False, comment="claimed date older than first_seen_at by more than the margin"
+    )
+    page_id: Mapped[int] = mapped_column(ForeignKey("fetched_pages.id"))
+    crawl_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("crawl_runs.id", ondelete="SET NULL"), comment="run that first stored it"
+    )
+
+    def __repr__(self) -> str:
+        return f"<PortalPost {self.id} {self.published_month} dept={self.department_id}>"
+
+
+class PostListing(Base):
+    """Each column a post was listed in: the evidence that one article was reached twice."""
+
+    __tablename__ = "post_listings"
+    __table_args__ = (
+        UniqueConstraint("post_id", "column_id", name="uq_post_listings_post_id_column_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("portal_posts.id", ondelete="CASCADE"))
+    column_id: Mapped[int] = mapped_column(ForeignKey("site_columns.id", ondelete="CASCADE"))
+    listed_url: Mapped[str] = mapped_column(String(1024), comment="the link as the list gave it")
+    first_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class DisclosureDocument(Base):
+    """A document on the disclosure platform (政府信息公开), with its signing and publication dates.
+
+    ``lag_working_days`` counts working days d with signed_on < d <= published_on on the Chinese
+    statutory calendar; NULL when either date is missing.
+    """
+
+    __tablename__ = "disclosure_documents"
+    __table_args__ = (
+        UniqueConstraint("site_id", "url", name="uq_disclosure_documents_site_id_url"),
+        CheckConstraint(_ATTRIBUTION_CHECK, name="attribution"),
+        Index(
+            "ix_disclosure_documents_department_id_published_on", "department_id", "published_on"
+        ),
+        Index("ix_disclosure_documents_doc_number_key", "doc_number_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(String(1024))
+    index_no: Mapped[str | None] = mapped_column(String(128), comment="索引号")
+    doc_number: Mapped[str | None] = mapped_column(String(128), comment="文号 as written")
+    doc_number_prefix: Mapped[str | None] = mapped_column(String(64))
+    doc_number_year: Mapped[int | None]
+    doc_number_seq: Mapped[int | None]
+    doc_number_key: Mapped[str | None] = mapped_column(
+        String(128), comment="normalised 文号: prefix〔year〕seq号"
+    )
+    title: Mapped[str] = mapped_column(String(512))
+    issuer_text: Mapped[str | None] = mapped_column(String(256), comment="发布机构 as written")
+    issuer_normalized: Mapped[str | None] = mapped_column(String(256))
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="SET NULL")
+    )
+    attribution: Mapped[str] = mapped_column(String(16), default="unresolved")
+    signed_on: Mapped[dt.date | None] = mapped_column(comment="成文日期")
+    published_on: Mapped[dt.date | None] = mapped_column(comment="发布日期")
+    lag_working_days: Mapped[int | None]
+    validity: Mapped[str | None] = mapped_column(String(64), comment="有效性")
+    column_id: Mapped[int | None] = mapped_column(
+        ForeignKey("site_columns.id", ondelete="SET NULL")
+    )
+    first_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    page_id: Mapped[int] = mapped_column(ForeignKey("fetched_pages.id"))
+    crawl_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("crawl_runs.id", ondelete="SET NULL")
+    )
+
+    def __repr__(self) -> str:
+        return f"<DisclosureDocument {self.id} {self.doc_number_key} dept={self.department_id}>"
