@@ -38,6 +38,8 @@ def load_resolver(session: Session) -> NameResolver:
     """Build a resolver from the alias table as it is now."""
     aliases = dict(
         session.execute(select(DepartmentAlias.normalized, DepartmentAlias.department_id))
+        .tuples()
+        .all()
     )
     external = session.scalars(select(ExternalSource.normalized))
     return NameResolver(aliases, external)

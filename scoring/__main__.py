@@ -1,0 +1,5 @@
+"""Allow ``python -m scoring``."""
+
+from scoring.cli import main
+
+main()

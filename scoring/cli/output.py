@@ -1,0 +1,97 @@
+"""Shared output options: a table for people, JSON or CSV for machines, to stdout or a file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+FORMATS = ("table", "json", "csv")
+
+
+def output_options(function: F) -> F:
+    """Add ``--format`` and ``-o/--output`` to a command."""
+    function = click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        help="Write to this file instead of standard output.",
+    )(function)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="table",
+        show_default=True,
+        help="table for reading, json or csv for other programs.",
+    )(function)
+
+
+def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> str:
+    if fmt == "json":
+        return (
+            json.dumps(
+                [{c: row.get(c) for c in columns} for row in rows],
+                ensure_ascii=False,
+                indent=2,
+                default=str,
+            )
+            + "\n"
+        )
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+        return buffer.getvalue()
+    return render_table(rows, columns)
+
+
+def emit(
+    rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, output: Path | None
+) -> None:
+    """Render ``rows`` and write them where the user asked."""
+    text = render(rows, columns, fmt)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {len(rows)} rows to {output}", err=True)
+
+
+def display_width(text: str) -> int:
+    """Width in terminal cells: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
+
+
+def render_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    cells = [[_cell(row.get(c)) for c in columns] for row in rows]
+    widths = [
+        max([display_width(c), *(display_width(r[i]) for r in cells)])
+        for i, c in enumerate(columns)
+    ]
+    lines = ["  ".join(_pad(c, w) for c, w in zip(columns, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(_pad(v, w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
