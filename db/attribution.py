@@ -36,11 +36,8 @@ class AliasConflictError(ValueError):
 
 def load_resolver(session: Session) -> NameResolver:
     """Build a resolver from the alias table as it is now."""
-    aliases = dict(
-        session.execute(select(DepartmentAlias.normalized, DepartmentAlias.department_id))
-        .tuples()
-        .all()
-    )
+    rows = session.execute(select(DepartmentAlias.normalized, DepartmentAlias.department_id))
+    aliases = {normalized: department_id for normalized, department_id in rows}
     external = session.scalars(select(ExternalSource.normalized))
     return NameResolver(aliases, external)
 
