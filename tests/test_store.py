@@ -31,5 +31,5 @@ def test_plain_duplicate_insert_is_refused_by_the_named_constraint(session: Sess
     session.add(
         FetchedPage(url=first.url, final_url=first.url, http_status=200, sha256=first.sha256)
     )
-    with pytest.raises(IntegrityError, match="uq_fetched_pages_url_sha256|UNIQUE constraint"):
+    with pytest.raises(IntegrityError, match=r"uq_fetched_pages_url_sha256|UNIQUE constraint"):
         session.flush()
