@@ -1,0 +1,264 @@
+"""Run one crawl in its own process, under the site's lock and a time limit, and record it.
+
+Twisted's reactor cannot be restarted, so every crawl is a fresh ``python -m scrapy crawl``
+process. The crawl writes its own crawl_runs row; this module makes sure that a process that was
+killed, timed out or crashed leaves a row that says so (status ``killed`` or ``failed`` with a
+finish reason), so that a dead crawl is never read as "no posts".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, func, select
+
+from db.engine import session_scope
+from db.models import CrawlRun, FetchedPage, Site, utcnow
+from schedules import locks
+from schedules.config import REPO_ROOT, SiteProfile
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[float, int], None]
+"""Called about every second with (seconds elapsed, pages fetched so far)."""
+
+
+@dataclass(frozen=True)
+class CrawlOutcome:
+    """What one supervised crawl did, as the logs and the demo report it."""
+
+    site_key: str
+    spider: str
+    crawl_run_id: int | None
+    status: str
+    finish_reason: str | None
+    healthy: bool | None
+    exit_code: int | None
+    seconds: float
+    items: int
+    pages: int
+    log_file: Path | None
+
+    def summary(self) -> str:
+        health = {True: "healthy", False: "UNHEALTHY", None: "health unknown"}[self.healthy]
+        return (
+            f"crawl {self.site_key} ({self.spider}) {self.status} in {self.seconds:.1f}s: "
+            f"{self.items} items, {self.pages} pages, {health}, "
+            f"finish reason {self.finish_reason or '-'}, exit status {self.exit_code}"
+        )
+
+
+def crawl_command(spider: str, site_key: str, base_url: str | None = None) -> list[str]:
+    """The command a user would type, with this interpreter."""
+    command = [sys.executable, "-m", "scrapy", "crawl", spider, "-a", f"site={site_key}"]
+    if base_url:
+        command += ["-a", f"base_url={base_url}"]
+    return command
+
+
+def run_crawl(
+    engine: Engine,
+    database_url: str,
+    profile: SiteProfile,
+    *,
+    time_limit: float,
+    stop_grace: float = 30.0,
+    lock_ttl: float = 300.0,
+    lock_renew: float = 60.0,
+    base_url: str | None = None,
+    command: Sequence[str] | None = None,
+    log_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> CrawlOutcome:
+    """Crawl ``profile`` in a subprocess; raise :class:`locks.LockHeldError` if it is running.
+
+    ``command`` replaces the scrapy command (tests use it to simulate a hanging crawler).
+    """
+    ttl = dt.timedelta(seconds=lock_ttl)
+    lease = locks.acquire(engine, profile.key, ttl)
+    try:
+        return _supervise(
+            engine,
+            database_url,
+            profile,
+            lease,
+            list(command or crawl_command(profile.spider, profile.key, base_url)),
+            time_limit=time_limit,
+            stop_grace=stop_grace,
+            ttl=ttl,
+            lock_renew=lock_renew,
+            log_dir=log_dir,
+            progress=progress,
+        )
+    finally:
+        locks.release(engine, lease)
+
+
+def _supervise(
+    engine: Engine,
+    database_url: str,
+    profile: SiteProfile,
+    lease: locks.Lease,
+    command: list[str],
+    *,
+    time_limit: float,
+    stop_grace: float,
+    ttl: dt.timedelta,
+    lock_renew: float,
+    log_dir: Path | None,
+    progress: Progress | None,
+) -> CrawlOutcome:
+    launched_at = utcnow()
+    log_file = None
+    if log_dir is not None:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        log_file = log_dir / f"{profile.key}-{launched_at:%Y%m%dT%H%M%SZ}.log"
+    # The child sees this process's environment, with the database this crawl must write to.
+    env = {**os.environ, "EGOV_DATABASE_URL": database_url}
+    log.info("starting crawl of %s: %s", profile.key, " ".join(command))
+    started = time.monotonic()
+    stopped_by_us: str | None = None
+    with open(log_file or os.devnull, "ab") as output:
+        process = subprocess.Popen(
+            command, cwd=REPO_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+        last_renewal = started
+        try:
+            while True:
+                try:
+                    process.wait(timeout=1.0)
+                    break
+                except subprocess.TimeoutExpired:
+                    pass
+                now = time.monotonic()
+                if now - last_renewal >= lock_renew:
+                    locks.renew(engine, lease, ttl)
+                    last_renewal = now
+                if progress is not None:
+                    progress(now - started, _pages_so_far(engine, profile.key, launched_at))
+                if stopped_by_us is None and now - started > time_limit:
+                    stopped_by_us = f"time limit of {time_limit:g}s exceeded"
+                    log.warning("crawl of %s: %s, stopping it", profile.key, stopped_by_us)
+                    _stop(process, stop_grace)
+        except BaseException:
+            # The scheduler itself is going down (Ctrl-C, SIGTERM, lost lock): take the crawl too.
+            stopped_by_us = stopped_by_us or "the scheduler stopped while the crawl ran"
+            _stop(process, stop_grace)
+            _record_end(engine, profile, launched_at, process.returncode, stopped_by_us)
+            raise
+    seconds = time.monotonic() - started
+    run = _record_end(engine, profile, launched_at, process.returncode, stopped_by_us)
+    outcome = CrawlOutcome(
+        site_key=profile.key,
+        spider=profile.spider,
+        crawl_run_id=run.id,
+        status=run.status,
+        finish_reason=run.finish_reason,
+        healthy=run.healthy,
+        exit_code=process.returncode,
+        seconds=seconds,
+        items=int((run.stats or {}).get("item_scraped_count", 0) or 0),
+        pages=_pages_so_far(engine, profile.key, launched_at),
+        log_file=log_file,
+    )
+    (log.info if outcome.status == "finished" else log.error)("%s", outcome.summary())
+    return outcome
+
+
+def _stop(process: subprocess.Popen[bytes], grace: float) -> None:
+    """Ask Scrapy to close cleanly (SIGTERM), then kill it if it does not."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _runs_since(session, site_key: str, launched_at: dt.datetime):  # type: ignore[no-untyped-def]
+    return (
+        select(CrawlRun)
+        .join(Site, Site.id == CrawlRun.site_id)
+        .where(Site.key == site_key, CrawlRun.started_at >= launched_at)
+        .order_by(CrawlRun.id)
+    )
+
+
+def _pages_so_far(engine: Engine, site_key: str, launched_at: dt.datetime) -> int:
+    with session_scope(engine) as session:
+        runs = _runs_since(session, site_key, launched_at).with_only_columns(CrawlRun.id)
+        return int(
+            session.scalar(
+                select(func.count())
+                .select_from(FetchedPage)
+                .where(FetchedPage.crawl_run_id.in_(runs.scalar_subquery()))
+            )
+            or 0
+        )
+
+
+def _record_end(
+    engine: Engine,
+    profile: SiteProfile,
+    launched_at: dt.datetime,
+    exit_code: int | None,
+    stopped_by_us: str | None,
+) -> CrawlRun:
+    """Make the crawl_runs row tell the truth about how the process ended."""
+    with session_scope(engine) as session:
+        run = session.scalars(_runs_since(session, profile.key, launched_at)).first()
+        if run is None:
+            run = CrawlRun(site_id=_site_id(session, profile), spider=profile.spider, stats={})
+            run.started_at = launched_at
+            run.health_problems = ["the crawler process wrote no crawl run"]
+            session.add(run)
+        reason = _failure_reason(run.status, exit_code, stopped_by_us)
+        if reason is not None:
+            status, finish_reason = reason
+            run.status = status
+            run.finish_reason = finish_reason
+            run.healthy = False
+            run.health_problems = [*(run.health_problems or []), finish_reason]
+            run.finished_at = run.finished_at or utcnow()
+            run.stats = {**(run.stats or {}), "scheduler_exit_code": exit_code}
+        session.flush()
+        session.refresh(run)
+        return run
+
+
+def _failure_reason(
+    status: str, exit_code: int | None, stopped_by_us: str | None
+) -> tuple[str, str] | None:
+    """Return (status, finish reason) when the process ending contradicts the row, else None."""
+    if stopped_by_us is not None:
+        return "killed", f"killed by the scheduler: {stopped_by_us}"
+    if exit_code is not None and exit_code < 0:
+        return "killed", f"crawler process killed by signal {-exit_code}"
+    if status == "running":
+        return "failed", f"crawler process exited with status {exit_code} before finishing"
+    if exit_code not in (0, None) and status == "finished":
+        return "failed", f"crawler process exited with status {exit_code}"
+    return None
+
+
+def _site_id(session, profile: SiteProfile) -> int:  # type: ignore[no-untyped-def]
+    """The site's row, created from its profile if the crawler died before creating it."""
+    site = session.scalar(select(Site).where(Site.key == profile.key))
+    if site is None:
+        site = Site(
+            key=profile.key, name=profile.name, kind=profile.kind, base_url=profile.base_url
+        )
+        session.add(site)
+        session.flush()
+    return site.id

@@ -1,0 +1,152 @@
+"""Build the APScheduler scheduler on the evidence database and keep its jobs in step with the file.
+
+Jobs live in the ``apscheduler_jobs`` table of the evidence database (SQLAlchemyJobStore), so a
+restart keeps each job's next run time. That is what makes a missed run detectable: a job whose
+stored next run time has passed while the machine was down is run once (``coalesce``) if it is
+still within its ``misfire_grace_time``. Syncing with the schedules file therefore never re-adds
+an unchanged job (that would recompute its next run time from "now" and forget the missed run).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    EVENT_JOB_MISSED,
+    JobExecutionEvent,
+)
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.job import Job
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from sqlalchemy import Engine
+
+from schedules.config import JobSpec
+
+log = logging.getLogger(__name__)
+
+JOBS_TABLE = "apscheduler_jobs"
+# Crawls of different sites may overlap; the same job never runs twice at once.
+JOB_DEFAULTS: dict[str, Any] = {"coalesce": True, "max_instances": 1}
+WORKER_THREADS = 4
+
+
+def make_scheduler(
+    engine: Engine,
+    timezone: str,
+    scheduler_class: type[BaseScheduler] = BackgroundScheduler,
+    executor: Any = None,
+) -> BaseScheduler:
+    """Return an unstarted scheduler whose jobs are stored in the evidence database."""
+    scheduler = scheduler_class(
+        jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE)},
+        executors={"default": executor or ThreadPoolExecutor(WORKER_THREADS)},
+        job_defaults=JOB_DEFAULTS,
+        timezone=timezone,
+    )
+    scheduler.add_listener(_log_event, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
+    return scheduler
+
+
+@contextmanager
+def paused_scheduler(engine: Engine, timezone: str) -> Iterator[BaseScheduler]:
+    """A started but paused scheduler: its job store can be read and edited, nothing runs."""
+    scheduler = make_scheduler(engine, timezone)
+    scheduler.start(paused=True)
+    try:
+        yield scheduler
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+@dataclass
+class SyncReport:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    rescheduled: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        parts = [
+            f"{name} {', '.join(ids)}" for name, ids in vars(self).items() if ids and name != "kept"
+        ]
+        return "; ".join(parts) or f"{len(self.kept)} jobs unchanged"
+
+
+def sync_jobs(scheduler: BaseScheduler, specs: Sequence[JobSpec]) -> SyncReport:
+    """Make the stored jobs match ``specs``, keeping the next run time of unchanged jobs."""
+    report = SyncReport()
+    stored = {job.id: job for job in scheduler.get_jobs()}
+    for spec in specs:
+        job = stored.pop(spec.id, None)
+        trigger = spec.trigger()
+        if job is None:
+            scheduler.add_job(
+                spec.func,
+                trigger,
+                id=spec.id,
+                name=spec.description or spec.id,
+                kwargs=spec.kwargs,
+                misfire_grace_time=spec.misfire_grace_seconds,
+                replace_existing=True,
+            )
+            report.added.append(spec.id)
+            continue
+        changes = _changes(job, spec)
+        if changes:
+            scheduler.modify_job(spec.id, **changes)
+            report.changed.append(spec.id)
+        if repr(job.trigger) != repr(trigger):
+            scheduler.reschedule_job(spec.id, trigger=trigger)
+            report.rescheduled.append(spec.id)
+        if not changes and repr(job.trigger) == repr(trigger):
+            report.kept.append(spec.id)
+    for job_id in stored:
+        scheduler.remove_job(job_id)
+        report.removed.append(job_id)
+    return report
+
+
+def _changes(job: Job, spec: JobSpec) -> dict[str, Any]:
+    wanted = {
+        "func": spec.func,
+        "kwargs": spec.kwargs,
+        "name": spec.description or spec.id,
+        "misfire_grace_time": spec.misfire_grace_seconds,
+        "coalesce": JOB_DEFAULTS["coalesce"],
+        "max_instances": JOB_DEFAULTS["max_instances"],
+    }
+    current = {
+        "func": job.func_ref,
+        "kwargs": dict(job.kwargs),
+        "name": job.name,
+        "misfire_grace_time": job.misfire_grace_time,
+        "coalesce": job.coalesce,
+        "max_instances": job.max_instances,
+    }
+    return {key: value for key, value in wanted.items() if current[key] != value}
+
+
+def _log_event(event: JobExecutionEvent) -> None:
+    if event.code == EVENT_JOB_MISSED:
+        log.warning(
+            "job %s missed its run of %s (beyond its misfire grace time)",
+            event.job_id,
+            event.scheduled_run_time,
+        )
+    elif event.code == EVENT_JOB_ERROR:
+        log.error(
+            "job %s (run of %s) failed: %r", event.job_id, event.scheduled_run_time, event.exception
+        )
+    else:
+        log.info(
+            "job %s (run of %s) done: %s", event.job_id, event.scheduled_run_time, event.retval
+        )
