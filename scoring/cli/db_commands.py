@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 from sqlalchemy.engine import make_url
 
-from db.migrate import upgrade
 from scoring.cli.app import UserError, settings
 
 
@@ -25,6 +24,8 @@ def db_upgrade(revision: str) -> None:
 
         EGOV_DATABASE_URL=postgresql+psycopg://egov@db/egov scoring db upgrade
     """
+    from db.migrate import upgrade  # Alembic is slow to import: only this command needs it
+
     url = settings().database_url
     try:
         upgrade(url, revision)
