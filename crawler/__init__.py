@@ -1,0 +1,20 @@
+"""The Scrapy project that crawls government sites and stores what it saw as evidence.
+
+How a spider uses the core (the portal spider, ``crawler/spiders/portal.py``, is the example):
+
+- Subclass :class:`crawler.spiders.base.SiteSpider`. It reads ``-a site=<profile key>`` (a file
+  ``crawler/sites/<key>.toml``, see :mod:`crawler.profiles`) and the optional ``-a base_url=``,
+  ``-a full=1``; applies the profile's politeness settings; sets ``allowed_domains``.
+- Build requests with ``self.column_request(column, url, callback)``: the column travels in
+  ``meta`` and failures land in the column's coverage (:mod:`crawler.coverage`).
+- Every response that reaches a callback is already stored as evidence (page_bodies +
+  fetched_pages) by :class:`crawler.middlewares.EvidenceMiddleware`; ``self.page_id(response)``
+  is its ``fetched_pages.id``.
+- ``self.recorder`` (set when the spider opens, :mod:`crawler.recording`) holds the session,
+  the ``sites``/``site_columns`` rows, the crawl run, and writes crawl_runs and
+  crawl_column_results with health (:mod:`crawler.health`) when the spider closes.
+- List parsers: :mod:`crawler.listing.jpage`, :mod:`crawler.listing.trs`,
+  :mod:`crawler.listing.generic`; detail metadata: :mod:`crawler.detail`; dates:
+  :mod:`crawler.dates`; URLs and identities: :mod:`crawler.urls`; incremental walks:
+  :mod:`crawler.incremental`.
+"""

@@ -1,0 +1,67 @@
+"""Track what a run covered of each column, so a failed column is never read as "no posts".
+
+A spider reports list pages fetched or failed, entries seen, detail pages stored or failed,
+an anti-bot block, and whether the walk reached the end of the list or stopped on purpose
+(incremental). :meth:`ColumnCoverage.status` turns that into the crawl_column_results status:
+
+- ``blocked``  an anti-bot challenge answered instead of the site;
+- ``failed``   not one list page of the column could be read;
+- ``partial``  some list or detail pages failed, or the run ended before the walk did;
+- ``complete`` every list page walked (or the incremental stop reached) without errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+COLUMN_STATUSES = ("complete", "partial", "failed", "blocked", "skipped")
+
+
+@dataclass
+class ColumnCoverage:
+    key: str
+    expects_items: bool = True
+    list_pages: int = 0
+    list_failures: int = 0
+    entries: int = 0
+    new_entries: int = 0
+    details: int = 0
+    detail_failures: int = 0
+    blocked: bool = False
+    finished_walk: bool = False
+    stopped_early: bool = False
+    oldest: dt.date | None = None
+    newest: dt.date | None = None
+    messages: list[str] = field(default_factory=list)
+
+    def saw_dates(self, dates: list[dt.date | None]) -> None:
+        known = [d for d in dates if d is not None]
+        if known:
+            self.oldest = min([*known, *([self.oldest] if self.oldest else [])])
+            self.newest = max([*known, *([self.newest] if self.newest else [])])
+
+    def note(self, message: str) -> None:
+        if len(self.messages) < 5 and message not in self.messages:
+            self.messages.append(message)
+
+    @property
+    def errors(self) -> int:
+        return self.list_failures + self.detail_failures
+
+    def status(self) -> str:
+        if self.blocked:
+            return "blocked"
+        if self.list_pages == 0:
+            return "failed"
+        if self.errors or not self.finished_walk:
+            return "partial"
+        return "complete"
+
+    def message(self) -> str | None:
+        parts = list(self.messages)
+        if not self.finished_walk and not self.blocked and self.list_pages:
+            parts.append("run ended before the list walk did")
+        if self.stopped_early:
+            parts.append("incremental stop: reached posts already stored")
+        return "; ".join(parts) or None

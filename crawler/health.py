@@ -1,0 +1,97 @@
+"""Judge a finished crawl with declarative thresholds, the spidermon way.
+
+Each check has a readable name and returns problems (empty when it passes); a run is healthy
+when no check has a problem. Thresholds come from the EGOV_HEALTH_* settings. Add a check by
+appending to :data:`CHECKS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from crawler.coverage import ColumnCoverage
+
+
+@dataclass(frozen=True)
+class RunFacts:
+    """What the checks look at: the run's finish reason, stats, thresholds and coverage."""
+
+    finish_reason: str
+    stats: Mapping[str, Any]
+    columns: Mapping[str, ColumnCoverage]
+    max_error_rate: float
+    max_parse_failure_rate: float
+
+    @property
+    def requests(self) -> int:
+        return int(self.stats.get("downloader/request_count", 0))
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    problems: Callable[[RunFacts], list[str]]
+
+
+def _finished_normally(facts: RunFacts) -> list[str]:
+    if facts.finish_reason == "finished":
+        return []
+    return [f"finish reason was {facts.finish_reason!r}, not 'finished'"]
+
+
+def _not_blocked(facts: RunFacts) -> list[str]:
+    blocked = sorted(key for key, c in facts.columns.items() if c.blocked)
+    if blocked or facts.stats.get("egov/antibot/blocked"):
+        return [f"blocked by anti-bot challenge (columns: {', '.join(blocked) or 'none yet'})"]
+    return []
+
+
+def _error_rate(facts: RunFacts) -> list[str]:
+    errors = sum(c.errors for c in facts.columns.values())
+    if not facts.requests:
+        return ["no request was made"]
+    rate = errors / facts.requests
+    if rate > facts.max_error_rate:
+        return [f"error rate {rate:.1%} above {facts.max_error_rate:.1%} ({errors} errors)"]
+    return []
+
+
+def _parse_failures(facts: RunFacts) -> list[str]:
+    failures = int(facts.stats.get("egov/parse_failures", 0))
+    details = sum(c.details for c in facts.columns.values()) + failures
+    if details and failures / details > facts.max_parse_failure_rate:
+        return [f"{failures} of {details} detail pages could not be parsed (quarantined)"]
+    return []
+
+
+def _columns_with_items(facts: RunFacts) -> list[str]:
+    return [
+        f"column {key} normally has items but returned none"
+        for key, c in sorted(facts.columns.items())
+        if c.expects_items and not c.blocked and c.entries == 0
+    ]
+
+
+def _columns_covered(facts: RunFacts) -> list[str]:
+    return [
+        f"column {key} is {c.status()}"
+        for key, c in sorted(facts.columns.items())
+        if c.status() == "failed"
+    ]
+
+
+CHECKS: tuple[Check, ...] = (
+    Check("finished normally", _finished_normally),
+    Check("not blocked by an anti-bot challenge", _not_blocked),
+    Check("request error rate under the threshold", _error_rate),
+    Check("detail parse failures under the threshold", _parse_failures),
+    Check("columns that normally have items returned some", _columns_with_items),
+    Check("no column failed outright", _columns_covered),
+)
+
+
+def evaluate(facts: RunFacts, checks: tuple[Check, ...] = CHECKS) -> list[str]:
+    """Return the problems of every failing check, each prefixed with the check's name."""
+    return [f"{check.name}: {problem}" for check in checks for problem in check.problems(facts)]

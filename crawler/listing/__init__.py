@@ -1,0 +1,53 @@
+"""List-page parsers, one module per CMS layout; each returns :class:`ListEntry` objects.
+
+- :mod:`crawler.listing.jpage`: Hanweb JCMS column pages and ``dataproxy.jsp`` replies;
+- :mod:`crawler.listing.trs`: TRS WCM static lists (``index.html``, ``index_1.html``…);
+- :mod:`crawler.listing.generic`: CSS/XPath selectors from the profile.
+
+The disclosure spider adds its own ``xxgk`` parser in ``crawler/disclosure/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from parsel import Selector
+
+from crawler.dates import find_date
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    """One link of a list: absolute URL, title and date as the list shows them."""
+
+    url: str
+    title: str
+    listed_on: dt.date | None
+
+
+def entry_from_fragment(item: Selector, base_url: str) -> ListEntry | None:
+    """Read one list item (``<li><a href title>…</a><span>date</span></li>`` and the like)."""
+    from urllib.parse import urljoin
+
+    link = item.xpath(".//a[@href][1]")
+    if not link:
+        return None
+    href = (link.attrib.get("href") or "").strip()
+    if not href or href.startswith(("javascript:", "#", "mailto:")):
+        return None
+    title = (link.attrib.get("title") or " ".join(link.xpath(".//text()").getall())).strip()
+    text = " ".join(item.xpath(".//text()").getall())
+    return ListEntry(
+        url=urljoin(base_url, href), title=" ".join(title.split()), listed_on=find_date(text)
+    )
+
+
+def select(selector: Selector, expression: str) -> list[Selector]:
+    """Apply a profile selector written ``css:…``, ``xpath:…`` (or bare CSS)."""
+    kind, _, body = expression.partition(":")
+    if kind == "xpath":
+        return list(selector.xpath(body))
+    if kind == "css":
+        return list(selector.css(body))
+    return list(selector.css(expression))

@@ -1,0 +1,1 @@
+"""The spiders: ``portal`` (portal.py) and ``disclosure`` (disclosure.py), one per file."""
