@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -30,6 +31,9 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[float, int], None]
 """Called about every second with (seconds elapsed, pages fetched so far)."""
+
+SHUTTING_DOWN = threading.Event()
+"""Set by ``schedules run`` on SIGTERM/Ctrl-C: running crawls are stopped and recorded."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,12 @@ def run_crawl(
     ttl = dt.timedelta(seconds=lock_ttl)
     lease = locks.acquire(engine, profile.key, ttl)
     try:
+        # Holding the lock, any run of this site still marked running whose supervisor is gone
+        # is an orphan: the holder we took over from, or one older than any supervised crawl.
+        oldest_live = dt.timedelta(seconds=time_limit + stop_grace) + ttl
+        close_orphaned_runs(
+            engine, profile.key, utcnow() if lease.taken_over_from else utcnow() - oldest_live
+        )
         return _supervise(
             engine,
             database_url,
@@ -147,8 +157,12 @@ def _supervise(
                     progress(now - started, _pages_so_far(engine, profile.key, launched_at))
                 if stopped_by_us is None and now - started > time_limit:
                     stopped_by_us = f"time limit of {time_limit:g}s exceeded"
-                    log.warning("crawl of %s: %s, stopping it", profile.key, stopped_by_us)
-                    _stop(process, stop_grace)
+                elif stopped_by_us is None and SHUTTING_DOWN.is_set():
+                    stopped_by_us = "the scheduler is shutting down"
+                else:
+                    continue
+                log.warning("crawl of %s: %s, stopping it", profile.key, stopped_by_us)
+                _stop(process, stop_grace)
         except BaseException:
             # The scheduler itself is going down (Ctrl-C, SIGTERM, lost lock): take the crawl too.
             stopped_by_us = stopped_by_us or "the scheduler stopped while the crawl ran"
@@ -219,7 +233,10 @@ def _record_end(
     with session_scope(engine) as session:
         run = session.scalars(_runs_since(session, profile.key, launched_at)).first()
         if run is None:
-            run = CrawlRun(site_id=_site_id(session, profile), spider=profile.spider, stats={})
+            run = CrawlRun(
+                site_id=_site_id(session, profile), spider=profile.spider, status="running"
+            )
+            run.stats = {}
             run.started_at = launched_at
             run.health_problems = ["the crawler process wrote no crawl run"]
             session.add(run)
@@ -235,6 +252,29 @@ def _record_end(
         session.flush()
         session.refresh(run)
         return run
+
+
+def close_orphaned_runs(engine: Engine, site_key: str, started_before: dt.datetime) -> int:
+    """Mark runs of ``site_key`` still "running" but started before the cut-off as killed."""
+    with session_scope(engine) as session:
+        orphans = session.scalars(
+            select(CrawlRun)
+            .join(Site, Site.id == CrawlRun.site_id)
+            .where(
+                Site.key == site_key,
+                CrawlRun.status == "running",
+                CrawlRun.started_at < started_before,
+            )
+        ).all()
+        for run in orphans:
+            reason = "crawl process vanished without closing its run (found by the next crawl)"
+            run.status = "killed"
+            run.finish_reason = reason
+            run.healthy = False
+            run.health_problems = [*(run.health_problems or []), reason]
+            run.finished_at = run.finished_at or utcnow()
+            log.error("crawl run %s of %s: %s", run.id, site_key, reason)
+        return len(orphans)
 
 
 def _failure_reason(

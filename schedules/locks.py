@@ -87,11 +87,14 @@ def acquire(
             .where(table.c.site_key == site_key, table.c.expires_at < now)
             .values(holder=holder, acquired_at=now, expires_at=expires)
         ).rowcount
-    if taken == 1:
-        previous = current.holder if current else None
-        log.warning("took over the expired crawl lock of %s from %s", site_key, previous)
-        return Lease(site_key, holder, expires, taken_over_from=previous)
-    if current is None:  # released between our two statements: try once more
+        if taken == 1:
+            previous = current.holder if current else None
+            log.warning("took over the expired crawl lock of %s from %s", site_key, previous)
+            return Lease(site_key, holder, expires, taken_over_from=previous)
+        current = connection.execute(
+            select(table.c.holder, table.c.expires_at).where(table.c.site_key == site_key)
+        ).one_or_none()
+    if current is None:  # released between our statements: try once more
         return acquire(engine, site_key, ttl, holder, now)
     raise LockHeldError(site_key, current.holder, current.expires_at)
 

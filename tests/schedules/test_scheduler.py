@@ -42,7 +42,8 @@ def test_machine_down_for_three_nights_runs_the_missed_crawl_once(clock, start_s
     scheduler.tick()
     scheduler.tick()
 
-    assert recorder.CALLS == [spec.kwargs]
+    assert len(recorder.CALLS) == 1
+    assert recorder.CALLS[0] == spec.kwargs
     assert scheduler.get_job(spec.id).next_run_time == _at(2012, 3, 5, 2, 0)
 
 
