@@ -69,6 +69,8 @@ class DemoSettings:
     disclosure_site: str
     report_month: str
     crawl_time_limit_seconds: int
+    portal_port: int = 0
+    disclosure_port: int = 0
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,8 @@ def load_schedules(
             disclosure_site=str(demo.get("disclosure_site", "sample-disclosure")),
             report_month=str(demo.get("report_month", "2012-12")),
             crawl_time_limit_seconds=int(demo.get("crawl_time_limit_seconds", 1800)),
+            portal_port=int(demo.get("portal_port", 0)),
+            disclosure_port=int(demo.get("disclosure_port", 0)),
         )
     except (TypeError, ValueError) as error:
         raise ScheduleError(f"{path} [demo]: {error}") from error

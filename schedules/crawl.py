@@ -16,7 +16,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from db.engine import session_scope
 from db.models import CrawlRun, FetchedPage, Site, utcnow
 from schedules import locks
 from schedules.config import REPO_ROOT, SiteProfile
+from schedules.environment import absolute_database_url
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,7 @@ def run_crawl(
     command: Sequence[str] | None = None,
     log_dir: Path | None = None,
     progress: Progress | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> CrawlOutcome:
     """Crawl ``profile`` in a subprocess; raise :class:`locks.LockHeldError` if it is running.
 
@@ -108,6 +110,7 @@ def run_crawl(
             lock_renew=lock_renew,
             log_dir=log_dir,
             progress=progress,
+            env=env,
         )
     finally:
         locks.release(engine, lease)
@@ -126,6 +129,7 @@ def _supervise(
     lock_renew: float,
     log_dir: Path | None,
     progress: Progress | None,
+    env: Mapping[str, str] | None,
 ) -> CrawlOutcome:
     launched_at = utcnow()
     log_file = None
@@ -133,7 +137,7 @@ def _supervise(
         log_dir.mkdir(parents=True, exist_ok=True)
         log_file = log_dir / f"{profile.key}-{launched_at:%Y%m%dT%H%M%SZ}.log"
     # The child sees this process's environment, with the database this crawl must write to.
-    env = {**os.environ, "EGOV_DATABASE_URL": database_url}
+    env = {**os.environ, **(env or {}), "EGOV_DATABASE_URL": absolute_database_url(database_url)}
     log.info("starting crawl of %s: %s", profile.key, " ".join(command))
     started = time.monotonic()
     stopped_by_us: str | None = None

@@ -17,6 +17,7 @@ from db.models import utcnow
 from schedules import reports
 from schedules.config import ScheduleError, load_profiles
 from schedules.crawl import run_crawl
+from schedules.environment import child_environment
 from schedules.locks import LockHeldError
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ def crawl_site(
             lock_ttl=lock_ttl_seconds,
             lock_renew=lock_renew_seconds,
             log_dir=settings.var_dir / "logs" / "crawls",
+            env=child_environment(settings),
         )
     except LockHeldError as held:
         log.warning("skipped crawl of %s: %s", site_key, held)
@@ -75,7 +77,9 @@ def quarterly_bulletin(formats: Sequence[str] = ("html",), quarter: str | None =
 def _report(spec: reports.ReportSpec, period: str, formats: Sequence[str]) -> list[str]:
     started = time.monotonic()
     settings = load_settings()
-    paths = reports.write_report(spec, period, formats, settings.reports_dir)
+    paths = reports.write_report(
+        spec, period, formats, settings.reports_dir, child_environment(settings)
+    )
     log.info(
         "%s %s: %d files in %.1fs (%s)",
         spec.command,

@@ -1,0 +1,5 @@
+"""Allow ``python -m schedules``."""
+
+from schedules.cli import main
+
+main()

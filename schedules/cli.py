@@ -1,0 +1,245 @@
+"""The ``schedules`` command line: run the scheduler, list its jobs, run one now, run the demo."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import signal
+import sys
+import time
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import click
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.util import ref_to_obj
+from sqlalchemy import inspect
+from sqlalchemy.engine import make_url
+
+from db.config import load_settings
+from db.engine import make_engine
+from schedules.config import DEFAULT_SCHEDULES_FILE, ScheduleError, Schedules, load_schedules
+from schedules.crawl import SHUTTING_DOWN
+from schedules.scheduler import JOBS_TABLE, make_scheduler, paused_scheduler, sync_jobs
+from scoring.cli.output import emit, output_options
+
+log = logging.getLogger("schedules")
+
+
+class UserError(click.ClickException):
+    """A mistake the user can fix: one line, exit status 1."""
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("apscheduler").setLevel(logging.INFO if verbose else logging.WARNING)
+
+
+def _schedules(ctx: click.Context) -> Schedules:
+    try:
+        return load_schedules(ctx.obj["file"])
+    except ScheduleError as error:
+        raise UserError(str(error)) from error
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(version("egov-watch"), "-V", "--version", prog_name="schedules")
+@click.option(
+    "--file",
+    "schedules_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=DEFAULT_SCHEDULES_FILE,
+    show_default=True,
+    help="The schedules file (jobs as data).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log APScheduler's own messages too.")
+@click.pass_context
+def cli(ctx: click.Context, schedules_file: Path, verbose: bool) -> None:
+    """Run the nightly crawls and the scheduled reports, or the one-command demo.
+
+    Jobs (a crawl per site profile at 02:00 Asia/Shanghai, the monthly report on the 1st, the
+    quarterly bulletin) are defined in schedules/schedules.toml and stored in the evidence
+    database named by EGOV_DATABASE_URL, so a restart keeps each job's next run time.
+
+    Example:
+
+        schedules list && schedules run
+    """
+    ctx.obj = {"file": schedules_file}
+    _setup_logging(verbose)
+
+
+@cli.command("list")
+@output_options
+@click.pass_context
+def list_jobs(ctx: click.Context, fmt: str, output: Path | None) -> None:
+    """List the jobs with their schedule and next run time (Asia/Shanghai).
+
+    "stored" says whether the running scheduler already holds the job; a job not yet stored
+    gets its first run time when `schedules run` starts.
+
+    Example:
+
+        schedules list --format json
+    """
+    schedules = _schedules(ctx)
+    stored = _stored_next_runs(schedules)
+    now = dt.datetime.now(dt.UTC)
+    rows = []
+    for spec in schedules.jobs:
+        in_store = spec.id in stored
+        next_run = stored.pop(spec.id) if in_store else spec.trigger().get_next_fire_time(None, now)
+        rows.append(
+            {
+                "job": spec.id,
+                "schedule": f"{spec.cron} ({spec.timezone})",
+                "next_run": _local(next_run, schedules.timezone),
+                "stored": in_store,
+                "what": spec.description,
+            }
+        )
+    for job_id, next_run in stored.items():
+        rows.append(
+            {
+                "job": job_id,
+                "schedule": "",
+                "next_run": _local(next_run, schedules.timezone),
+                "stored": True,
+                "what": "no longer in the schedules file: removed when `schedules run` starts",
+            }
+        )
+    emit(rows, ("job", "schedule", "next_run", "stored", "what"), fmt, output)
+
+
+def _stored_next_runs(schedules: Schedules) -> dict[str, dt.datetime | None]:
+    """Next run times held in the job store, without creating it if it is not there yet."""
+    engine = make_engine(load_settings().database_url)
+    try:
+        if not inspect(engine).has_table(JOBS_TABLE):
+            return {}
+        with paused_scheduler(engine, schedules.timezone) as scheduler:
+            stored = {job.id: job.next_run_time for job in scheduler.get_jobs()}
+    except Exception as error:
+        raise UserError(f"cannot read the job store: {error}") from error
+    finally:
+        engine.dispose()
+    return stored
+
+
+def _local(moment: dt.datetime | None, timezone: str) -> str:
+    if moment is None:
+        return "paused"
+    return f"{moment.astimezone(ZoneInfo(timezone)):%Y-%m-%d %H:%M %Z}"
+
+
+@cli.command("run")
+@click.pass_context
+def run(ctx: click.Context) -> None:
+    """Run the scheduler until stopped (Ctrl-C or SIGTERM), as the deployment's service.
+
+    On start the stored jobs are brought in line with the schedules file; a run missed while
+    the machine was down is made up once (coalesced) if it is within its misfire grace time.
+    On SIGTERM, running crawls are stopped and recorded as killed before exiting.
+
+    Example:
+
+        EGOV_DATABASE_URL=postgresql+psycopg://egov:secret@db/egov schedules run
+    """
+    schedules = _schedules(ctx)
+    settings = load_settings()
+    engine = make_engine(settings.database_url)
+    shown = make_url(settings.database_url).render_as_string(hide_password=True)
+    try:
+        with paused_scheduler(engine, schedules.timezone) as paused:
+            report = sync_jobs(paused, schedules.jobs)
+    except Exception as error:
+        raise UserError(f"cannot prepare the job store in {shown}: {error}") from error
+    log.info("job store in %s: %s", shown, report)
+    scheduler = make_scheduler(engine, schedules.timezone, scheduler_class=BlockingScheduler)
+
+    def stop(signum: int, _frame: Any) -> None:
+        log.info("received signal %d: stopping running crawls and the scheduler", signum)
+        SHUTTING_DOWN.set()
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for job in schedules.jobs:
+        log.info("scheduled %s: %s (%s)", job.id, job.cron, job.description)
+    scheduler.start()  # returns after shutdown
+    # Let running jobs see SHUTTING_DOWN, stop their crawls and record them.
+    executor = scheduler._lookup_executor("default")
+    executor.shutdown(wait=True)
+    engine.dispose()
+    log.info("scheduler stopped")
+
+
+@cli.command("run-once")
+@click.argument("job_id", metavar="JOB")
+@click.pass_context
+def run_once(ctx: click.Context, job_id: str) -> None:
+    """Run one job now, in the foreground, whatever its schedule (see `schedules list`).
+
+    A crawl still takes the site's lock: if the site is being crawled, it is skipped. Exits
+    with status 1 if the job failed or its crawl did not finish healthy.
+
+    Example:
+
+        schedules run-once crawl-sx-portal
+    """
+    schedules = _schedules(ctx)
+    try:
+        spec = schedules.job(job_id)
+    except ScheduleError as error:
+        raise UserError(str(error)) from error
+    function = ref_to_obj(spec.func)
+    started = time.monotonic()
+    log.info("running %s now: %s", spec.id, spec.description)
+    try:
+        result = function(**spec.kwargs)
+    except Exception as error:
+        raise UserError(f"{spec.id} failed: {error}") from error
+    click.echo(f"{spec.id} done in {time.monotonic() - started:.1f}s: {result}")
+    if isinstance(result, dict) and (
+        result.get("status") not in ("finished", "skipped") or result.get("healthy") is False
+    ):
+        raise UserError(f"{spec.id}: crawl {result.get('status')}, healthy={result.get('healthy')}")
+
+
+@cli.command("demo")
+@click.pass_context
+def demo(ctx: click.Context) -> None:
+    """Crawl the bundled sample sites end to end and print the monthly report.
+
+    Starts the sample portal and disclosure platform on 127.0.0.1, creates the schema, loads
+    the departments and the register of signed documents, crawls both sites into the evidence
+    database (var/evidence.sqlite unless EGOV_DATABASE_URL says otherwise) and prints the
+    report for the last month of the sample year. Needs no internet. Safe to run again.
+
+    Example:
+
+        schedules demo > report.txt
+    """
+    from schedules.demo import DemoError, run_demo
+    from schedules.reports import ReportError
+
+    logging.getLogger("schedules").setLevel(logging.WARNING)  # the demo prints its own progress
+    schedules = _schedules(ctx)
+    try:
+        problems = run_demo(load_settings(), schedules.demo)
+    except (DemoError, ReportError, ScheduleError) as error:
+        raise UserError(str(error)) from error
+    for problem in problems:
+        click.echo(f"warning: {problem}", err=True)
+    if problems:
+        raise UserError(f"{len(problems)} crawl(s) did not finish healthy; see the warnings")
+
+
+def main() -> None:
+    cli(prog_name="schedules")
