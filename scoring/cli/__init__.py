@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from scoring.cli.analyst_commands import grant_readonly
 from scoring.cli.app import cli
 from scoring.cli.db_commands import db
+from scoring.cli.disclosure_commands import disclosure
+from scoring.cli.manual_commands import manual
+from scoring.cli.register_commands import register
 from scoring.cli.registry_commands import aliases, departments
+from scoring.cli.report_commands import COMMANDS as REPORT_COMMANDS
 from scoring.cli.rules_commands import rules
 
-for command in (db, departments, aliases, rules):
+for command in (db, departments, aliases, rules, register, disclosure, manual, *REPORT_COMMANDS):
     cli.add_command(command)
+db.add_command(grant_readonly)
 
 
 def main() -> None:

@@ -1,0 +1,31 @@
+"""Items of the disclosure spider; :mod:`crawler.disclosure.pipeline` stores them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass
+class DisclosureDocumentItem:
+    """A document read from its detail page (the page stored as ``page_id``), as written."""
+
+    url: str
+    column_key: str
+    title: str
+    index_no: str | None
+    doc_number: str | None
+    issuer_text: str | None
+    signed_on: dt.date | None
+    published_on: dt.date | None
+    validity: str | None
+    page_id: int
+    published_from_list: bool = False
+
+
+@dataclass
+class SeenDocumentItem:
+    """A listed document already stored: only its ``last_seen_at`` moves."""
+
+    url: str
+    column_key: str
