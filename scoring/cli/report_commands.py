@@ -1,0 +1,259 @@
+"""``scoring monthly-report``, ``quarterly-bulletin``, ``annual``, ``explain`` and ``runs``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from db.attribution import UnknownDepartmentError, find_department
+from db.models import utcnow
+from scoring.cli.app import UserError, open_session, user_errors
+from scoring.cli.output import emit, output_options
+from scoring.cli.rules_commands import load_current_rules
+from scoring.periods import (
+    SHANGHAI,
+    PeriodError,
+    last_complete_month,
+    parse_month,
+    parse_quarter,
+    parse_year,
+)
+from scoring.reporting.render import REPORT_FORMATS, write_report
+from scoring.rules import RulesError
+from scoring.runs import UnknownRunError, list_runs, load_run, store_run
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def parse_cutoff(text: str | None) -> dt.datetime:
+    """``None``: now. A date: the end of that day in Asia/Shanghai. A naive time: Shanghai."""
+    if text is None:
+        return utcnow()
+    try:
+        if len(text.strip()) == 10:
+            day = dt.date.fromisoformat(text.strip())
+            end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), SHANGHAI)
+            return (end - dt.timedelta(microseconds=1)).astimezone(dt.UTC)
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UserError(
+            f"not a cut-off: {text!r} (expected 2012-04-05 or 2012-04-05T08:00+08:00)"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=SHANGHAI)
+    return moment.astimezone(dt.UTC)
+
+
+def report_options(function: F) -> F:
+    """``--cutoff``, ``--by``, ``--format`` and ``-o`` shared by the report commands."""
+    for option in reversed(
+        [
+            click.option(
+                "--cutoff",
+                help="Ignore evidence first seen after this (date = end of that day, "
+                "Asia/Shanghai). Default: now.",
+            ),
+            click.option("--by", "created_by", help="Who runs the report (kept with the run)."),
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(REPORT_FORMATS),
+                default="table",
+                show_default=True,
+                help="table for reading; json, csv, xlsx (needs -o) or html for others.",
+            ),
+            click.option(
+                "-o",
+                "--output",
+                type=click.Path(dir_okay=False, writable=True, path_type=Path),
+                help="Write to this file instead of standard output.",
+            ),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
+def _run_report(
+    period: Any, cutoff: dt.datetime, created_by: str | None, fmt: str, output: Path | None
+) -> None:
+    from scoring.reporting.monthly import monthly_report
+    from scoring.reporting.periodic import periodic_report
+
+    rules = load_current_rules()
+    build = monthly_report if period.kind == "monthly" else periodic_report
+    with open_session() as session:
+        report, results = build(session, rules, period, cutoff)
+        run = store_run(session, rules, report, results, cutoff, created_by)
+        run_id = run.id
+    write_report(report, fmt, output)
+    click.echo(f"stored as score run {run_id}", err=True)
+
+
+@click.command("monthly-report")
+@click.option("--month", help="YYYY-MM; default: the last month that had ended by the cut-off.")
+@report_options
+@user_errors(PeriodError, RulesError)
+def monthly_report_command(
+    month: str | None, cutoff: str | None, created_by: str | None, fmt: str, output: Path | None
+) -> None:
+    """Print the monthly report: posts vs quota, documents on time, the two sub-scores.
+
+    Per department: tier, quota, posts this month, shortfall, year-to-date posts against the
+    annual bonus threshold, documents published / late / missing, the portal and disclosure
+    sub-scores, crawl coverage and backdated posts; a summary by tier on top. The run is stored
+    (see 'scoring runs').
+
+    Example:
+
+        scoring monthly-report --month 2012-03 --format xlsx -o 2012-03.xlsx
+    """
+    moment = parse_cutoff(cutoff)
+    period = parse_month(month) if month else last_complete_month(moment)
+    _run_report(period, moment, created_by, fmt, output)
+
+
+@click.command("quarterly-bulletin")
+@click.option("--quarter", required=True, help="YYYYQn, e.g. 2012Q1.")
+@report_options
+@user_errors(PeriodError, RulesError)
+def quarterly_bulletin_command(
+    quarter: str, cutoff: str | None, created_by: str | None, fmt: str, output: Path | None
+) -> None:
+    """Print the quarterly bulletin: full-rubric totals, ranking with ties, prizes.
+
+    Example:
+
+        scoring quarterly-bulletin --quarter 2012Q1 --format html -o 2012Q1.html
+    """
+    _run_report(parse_quarter(quarter), parse_cutoff(cutoff), created_by, fmt, output)
+
+
+@click.command("annual")
+@click.option("--year", required=True, help="YYYY, e.g. 2012.")
+@report_options
+@user_errors(PeriodError, RulesError)
+def annual_command(
+    year: str, cutoff: str | None, created_by: str | None, fmt: str, output: Path | None
+) -> None:
+    """Print the annual assessment: totals over the whole rubric, ranking and prizes.
+
+    Example:
+
+        scoring annual --year 2012 --cutoff 2013-01-10 --format xlsx -o 2012.xlsx
+    """
+    _run_report(parse_year(year), parse_cutoff(cutoff), created_by, fmt, output)
+
+
+@click.command("explain")
+@click.option("--department", required=True, help="Short name (简称), e.g. 市发改委.")
+@click.option("--month", required=True, help="YYYY-MM.")
+@click.option("--cutoff", help="Ignore evidence first seen after this. Default: now.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(REPORT_FORMATS),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file."
+)
+@user_errors(PeriodError, RulesError, UnknownDepartmentError)
+def explain_command(
+    department: str, month: str, cutoff: str | None, fmt: str, output: Path | None
+) -> None:
+    """Expand a department's month into its posts and documents, with URLs and stored pages.
+
+    Each post shows whether it counted or duplicated another, its URL, the stored page id and
+    sha256; each document its verdict and working days late; then the analyst entries.
+
+    Example:
+
+        scoring explain --department 市发改委 --month 2012-03
+    """
+    from scoring.reporting.explain import explain_report
+
+    rules = load_current_rules()
+    period = parse_month(month)
+    moment = parse_cutoff(cutoff)
+    with open_session() as session:
+        unit = find_department(session, department)
+        report = explain_report(session, rules, unit, period, moment)
+    write_report(report, fmt, output)
+
+
+@click.group("runs")
+def runs() -> None:
+    """List stored score runs and re-print one exactly as it was published."""
+
+
+@runs.command("list")
+@click.option("--kind", type=click.Choice(["monthly", "quarterly", "annual"]))
+@output_options
+def runs_list(kind: str | None, fmt: str, output: Path | None) -> None:
+    """List score runs, newest first, with period, rules version and evidence cut-off.
+
+    Example:
+
+        scoring runs list --kind quarterly
+    """
+    with open_session() as session:
+        rows = [
+            {
+                "id": r.id,
+                "kind": r.kind,
+                "period": r.period,
+                "rules_version": r.rules_version[:12],
+                "evidence_cutoff": r.evidence_cutoff.isoformat(),
+                "created_at": r.created_at.isoformat(timespec="seconds"),
+                "created_by": r.created_by,
+            }
+            for r in list_runs(session, kind)
+        ]
+    emit(
+        rows,
+        ("id", "kind", "period", "rules_version", "evidence_cutoff", "created_at", "created_by"),
+        fmt,
+        output,
+    )
+
+
+@runs.command("show")
+@click.argument("run_id", type=int)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(REPORT_FORMATS),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file."
+)
+@user_errors(UnknownRunError)
+def runs_show(run_id: int, fmt: str, output: Path | None) -> None:
+    """Re-print a stored score run exactly as it was computed, in any format.
+
+    Example:
+
+        scoring runs show 12 --format html -o bulletin-2012Q1.html
+    """
+    with open_session() as session:
+        _, report = load_run(session, run_id)
+    write_report(report, fmt, output)
+
+
+COMMANDS = (
+    monthly_report_command,
+    quarterly_bulletin_command,
+    annual_command,
+    explain_command,
+    runs,
+)

@@ -1,0 +1,128 @@
+"""Crawl coverage (覆盖) per site kind and month: is "no posts" a fact or a crawler fault?
+
+A month M is **covered** for a site kind (portal or disclosure) when, for every site of that
+kind and counting only runs started on or before the evidence cut-off:
+
+1. no run of the site started in M (Asia/Shanghai) ended ``failed``, ``blocked`` or ``killed``,
+   or finished with ``healthy = false`` (RULES: such a month is incomplete, whatever came
+   after); and
+2. at least one run started after M had ended finished healthy with every column result
+   ``complete`` or ``skipped`` (none ``partial``, ``failed`` or ``blocked``): the site was read
+   whole after the month closed, so a post dated in M that was ever listed has been seen.
+
+Otherwise the month is **incomplete**, with the reasons listed. No site of the kind at all is
+also incomplete. Reports show incomplete months as such; ``portal.incomplete_months`` decides
+whether they enter the average (``exclude``, the default) or count as they stand (``include``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from db.models import CrawlColumnResult, CrawlRun, Site
+from scoring.periods import SHANGHAI, month_bounds
+
+BAD_RUN_STATUSES = ("failed", "blocked", "killed")
+BAD_COLUMN_STATUSES = ("partial", "failed", "blocked")
+
+
+@dataclass(frozen=True)
+class MonthCoverage:
+    """Whether a month's evidence for one site kind is whole, and if not, why."""
+
+    site_kind: str
+    month: str
+    complete: bool
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def label(self) -> str:
+        return "complete" if self.complete else "incomplete: " + "; ".join(self.reasons)
+
+
+@dataclass(frozen=True)
+class _Run:
+    id: int
+    site_key: str
+    started_at: dt.datetime
+    status: str
+    healthy: bool | None
+    bad_columns: int
+
+
+def month_coverage(
+    session: Session, site_kind: str, months: tuple[str, ...], cutoff: dt.datetime
+) -> dict[str, MonthCoverage]:
+    """Return the coverage of each of ``months`` for the sites of ``site_kind``."""
+    sites = session.execute(select(Site.id, Site.key).where(Site.kind == site_kind)).all()
+    if not sites:
+        reason = f"no {site_kind} site is registered"
+        return {m: MonthCoverage(site_kind, m, False, (reason,)) for m in months}
+    runs_by_site: dict[str, list[_Run]] = defaultdict(list)
+    for run in _runs(session, [site_id for site_id, _ in sites], cutoff):
+        runs_by_site[run.site_key].append(run)
+    result = {}
+    for month in months:
+        start, end = month_bounds(month)
+        reasons: list[str] = []
+        for _, key in sites:
+            reasons += _site_month_problems(key, runs_by_site.get(key, []), start, end)
+        result[month] = MonthCoverage(site_kind, month, not reasons, tuple(reasons))
+    return result
+
+
+def _site_month_problems(
+    key: str, runs: list[_Run], start: dt.datetime, end: dt.datetime
+) -> list[str]:
+    problems = []
+    for run in runs:
+        if not start <= run.started_at < end:
+            continue
+        if run.status in BAD_RUN_STATUSES:
+            problems.append(f"{key} run {run.id} {run.status} on {_day(run.started_at)}")
+        elif run.status == "finished" and run.healthy is False:
+            problems.append(f"{key} run {run.id} unhealthy on {_day(run.started_at)}")
+    closing = [
+        run
+        for run in runs
+        if run.started_at >= end
+        and run.status == "finished"
+        and run.healthy
+        and run.bad_columns == 0
+    ]
+    if not closing:
+        problems.append(f"{key}: no healthy complete crawl after the month ended")
+    return problems
+
+
+def _day(moment: dt.datetime) -> str:
+    return moment.astimezone(SHANGHAI).date().isoformat()
+
+
+def _runs(session: Session, site_ids: list[int], cutoff: dt.datetime) -> list[_Run]:
+    bad = (
+        select(CrawlColumnResult.crawl_run_id, func.count().label("bad"))
+        .where(CrawlColumnResult.status.in_(BAD_COLUMN_STATUSES))
+        .group_by(CrawlColumnResult.crawl_run_id)
+        .subquery()
+    )
+    query = (
+        select(
+            CrawlRun.id,
+            Site.key,
+            CrawlRun.started_at,
+            CrawlRun.status,
+            CrawlRun.healthy,
+            func.coalesce(bad.c.bad, 0),
+        )
+        .join(Site, Site.id == CrawlRun.site_id)
+        .outerjoin(bad, bad.c.crawl_run_id == CrawlRun.id)
+        .where(and_(CrawlRun.site_id.in_(site_ids), CrawlRun.started_at <= cutoff))
+        .order_by(CrawlRun.started_at)
+    )
+    return [_Run(*row) for row in session.execute(query)]

@@ -1,0 +1,79 @@
+"""The disclosure sub-score (部门文件主动公开, 12 points): documents disclosed on time.
+
+The counting is :func:`scoring.disclosure_checks.disclosure_counts` (one SQL aggregate over
+documents signed in the period); this module turns counts into points per the rules file:
+
+    points = 12 × on_time / denominator
+
+``denominator = published_plus_unexplained_missing`` (default): on-time + late published
+documents + registered documents neither published nor explained (``missing``);
+``published_only``: on-time + late. Undated documents (no 成文日期) are left out
+(``undated = exclude``, default), or count as on time / late. No document at all: the
+sub-item cannot be assessed (``points`` is None) and reports say so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from scoring.disclosure_checks import disclosure_counts
+from scoring.rules import Rules
+
+
+@dataclass(frozen=True)
+class DisclosureScore:
+    department_id: int
+    published: int
+    on_time: int
+    late: int
+    missing: int
+    explained: int
+    undated: int
+    numerator: int
+    denominator: int
+    max_points: Decimal
+    points: Decimal | None
+
+
+def score_counts(department_id: int, counts: Any, rules: Rules) -> DisclosureScore:
+    """Apply the rules' policy to one department's counts."""
+    policy = rules.disclosure
+    max_points = rules.rubric_for("department").subitem(policy.subitem).points
+    numerator = counts.on_time
+    denominator = counts.on_time + counts.late
+    if policy.denominator == "published_plus_unexplained_missing":
+        denominator += counts.missing
+    if policy.undated == "on_time":
+        numerator += counts.undated
+        denominator += counts.undated
+    elif policy.undated == "late":
+        denominator += counts.undated
+    points = max_points * numerator / denominator if denominator else None
+    return DisclosureScore(
+        department_id=department_id,
+        published=counts.published,
+        on_time=counts.on_time,
+        late=counts.late,
+        missing=counts.missing,
+        explained=counts.explained,
+        undated=counts.undated,
+        numerator=numerator,
+        denominator=denominator,
+        max_points=max_points,
+        points=points,
+    )
+
+
+def disclosure_scores(
+    session: Session, rules: Rules, start: dt.date, end: dt.date
+) -> dict[int, DisclosureScore]:
+    """Score every department with documents signed in [start, end]."""
+    counts = disclosure_counts(
+        session, start=start, end=end, limit_days=rules.disclosure.limit_working_days
+    )
+    return {dept: score_counts(dept, c, rules) for dept, c in counts.items()}

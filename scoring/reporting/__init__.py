@@ -1,0 +1,1 @@
+"""Reports built from scores: monthly report, quarterly bulletin, annual assessment, explain."""

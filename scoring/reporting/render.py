@@ -1,0 +1,79 @@
+"""Render a :class:`Report` as a terminal table, JSON, CSV, XLSX or self-contained HTML."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import click
+
+from scoring.cli.output import render_table
+from scoring.reporting.model import Report
+
+REPORT_FORMATS = ("table", "json", "csv", "xlsx", "html")
+BINARY_FORMATS = ("xlsx",)
+
+
+def render_text(report: Report) -> str:
+    """Title, metadata and each section as an aligned table with Chinese headers."""
+    parts = [report.title, "=" * 40]
+    parts += [f"{label}: {value}" for label, value in report.meta]
+    for section in report.sections:
+        headers = [header for _, header in section.columns]
+        rows = [{header: row.get(key) for key, header in section.columns} for row in section.rows]
+        parts += ["", f"## {section.title} ({len(section.rows)})"]
+        parts.append(render_table(rows, headers).rstrip("\n") if rows else "(none)")
+    return "\n".join(parts) + "\n"
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
+
+
+def render_csv(report: Report) -> str:
+    """Every section in turn: a ``# title`` line, the header row, the rows, a blank line."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for section in report.sections:
+        writer.writerow([f"# {section.title}"])
+        writer.writerow([header for _, header in section.columns])
+        for row in section.rows:
+            writer.writerow(["" if row.get(k) is None else row.get(k) for k, _ in section.columns])
+        writer.writerow([])
+    return buffer.getvalue()
+
+
+def render(report: Report, fmt: str) -> str | bytes:
+    if fmt == "json":
+        return render_json(report)
+    if fmt == "csv":
+        return render_csv(report)
+    if fmt == "xlsx":
+        from scoring.reporting.xlsx import render_xlsx
+
+        return render_xlsx(report)
+    if fmt == "html":
+        from scoring.reporting.html import render_html
+
+        return render_html(report)
+    return render_text(report)
+
+
+def write_report(report: Report, fmt: str, output: Path | None) -> None:
+    """Write the report where the user asked; XLSX needs ``-o FILE``."""
+    content = render(report, fmt)
+    if output is None:
+        if isinstance(content, bytes):
+            raise click.UsageError(f"--format {fmt} is a binary file: give -o FILE")
+        click.echo(content, nl=False)
+        return
+    if isinstance(content, bytes):
+        output.write_bytes(content)
+    else:
+        output.write_text(content, encoding="utf-8")
+    rows = sum(len(s.rows) for s in report.sections)
+    click.echo(
+        f"wrote {report.title} ({len(report.sections)} sections, {rows} rows) to {output}", err=True
+    )
