@@ -17,7 +17,7 @@ import asyncio
 import logging
 from urllib.parse import urljoin, urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
@@ -57,7 +57,7 @@ class AntiBotChallengeMiddleware:
     def from_crawler(cls, crawler: Crawler) -> AntiBotChallengeMiddleware:
         return cls(crawler)
 
-    def process_response(self, request: Request, response: Response, spider: Spider) -> Response:
+    def process_response(self, request: Request, response: Response) -> Response:
         if is_antibot_challenge(response):
             self.stats.inc_value("egov/antibot/blocked")
             logger.warning(
@@ -71,19 +71,20 @@ class OffsiteRedirectMiddleware:
     """Refuse 3xx responses whose Location leaves the spider's allowed domains."""
 
     def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
         self.stats = crawler.stats
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> OffsiteRedirectMiddleware:
         return cls(crawler)
 
-    def process_response(self, request: Request, response: Response, spider: Spider) -> Response:
+    def process_response(self, request: Request, response: Response) -> Response:
         location = response.headers.get(b"Location")
         if not (300 <= response.status < 400 and location):
             return response
         target = urljoin(request.url, location.decode("latin-1"))
         host = urlsplit(target).hostname or ""
-        allowed = getattr(spider, "allowed_domains", None) or []
+        allowed = getattr(self.crawler.spider, "allowed_domains", None) or []
         if allowed and not any(host == d or host.endswith("." + d) for d in allowed):
             self.stats.inc_value("egov/offsite_redirect_refused")
             logger.warning("refused off-site redirect %s -> %s", request.url, target)
@@ -105,7 +106,7 @@ class RetryBackoffMiddleware:
             settings.getfloat("EGOV_RETRY_BACKOFF_MAX", 30.0),
         )
 
-    async def process_request(self, request: Request, spider: Spider) -> None:
+    async def process_request(self, request: Request) -> None:
         retries = int(request.meta.get("retry_times", 0))
         if retries and self.base > 0:
             await asyncio.sleep(min(self.base * 2 ** (retries - 1), self.maximum))
@@ -114,8 +115,15 @@ class RetryBackoffMiddleware:
 class EvidenceMiddleware:
     """Store each response reaching the spider; see ``crawler.evidence``."""
 
-    def process_spider_input(self, response: Response, spider: Spider) -> None:
-        recorder = getattr(spider, "recorder", None)
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> EvidenceMiddleware:
+        return cls(crawler)
+
+    def process_spider_input(self, response: Response) -> None:
+        recorder = getattr(self.crawler.spider, "recorder", None)
         if recorder is None or EVIDENCE_META in response.meta:
             return
         response.meta[EVIDENCE_META] = recorder.store.record(response)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from scrapy import Spider
 from scrapy.crawler import Crawler
 from sqlalchemy import select
 
@@ -33,7 +32,8 @@ from db.names import NameResolver
 class PortalPostPipeline:
     """Turn :class:`PortalPostItem` and :class:`ListingItem` into rows; pass other items on."""
 
-    def __init__(self, margin: dt.timedelta) -> None:
+    def __init__(self, crawler: Crawler, margin: dt.timedelta) -> None:
+        self.crawler = crawler
         self.margin = margin
         self.resolver: NameResolver | None = None
         self.pending_listings: list[ListingItem] = []
@@ -41,10 +41,10 @@ class PortalPostPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PortalPostPipeline:
         days = crawler.settings.getfloat("EGOV_BACKDATED_MARGIN_DAYS", 7)
-        return cls(dt.timedelta(days=days))
+        return cls(crawler, dt.timedelta(days=days))
 
-    def process_item(self, item: Any, spider: Spider) -> Any:
-        recorder = getattr(spider, "recorder", None)
+    def process_item(self, item: Any) -> Any:
+        recorder = getattr(self.crawler.spider, "recorder", None)
         if recorder is None:
             return item
         if isinstance(item, ListingItem):
@@ -110,9 +110,9 @@ class PortalPostPipeline:
             )
             session.flush()
 
-    def close_spider(self, spider: Spider) -> None:
+    def close_spider(self) -> None:
         """Record listings of posts whose detail page this run did not fetch for that column."""
-        recorder = getattr(spider, "recorder", None)
+        recorder = getattr(self.crawler.spider, "recorder", None)
         if recorder is None or recorder.session is None:
             return
         now = utcnow()

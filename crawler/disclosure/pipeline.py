@@ -70,7 +70,8 @@ class DisclosureDocumentPipeline:
         except CalendarNotCoveredError as error:
             recorder.crawler.stats.inc_value("egov/disclosure/lag_not_covered")
             recorder.coverage[item.column_key].note(
-                f"lag left empty: {str(error).split(';')[0]}"[:200]
+                f"lag left empty: no working-day calendar for {error.year}; "
+                f"add the year to {error.source}"
             )
             logger.warning("%s: %s", item.url, error)
             return None
