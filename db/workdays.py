@@ -26,6 +26,11 @@ DEFAULT_CALENDAR_FILE = Path(__file__).with_name("data") / "workdays.toml"
 class CalendarNotCoveredError(LookupError):
     """A date falls in a year whose holidays nobody has entered."""
 
+    def __init__(self, message: str, year: int, source: Path) -> None:
+        super().__init__(message)
+        self.year = year
+        self.source = source
+
 
 class CalendarFileError(ValueError):
     """The calendar file is malformed; the message names the file and the entry."""
@@ -70,7 +75,9 @@ class WorkdayCalendar:
                 f"the working-day calendar has no holiday data for {day.year} (needed for "
                 f"{day.isoformat()}); it covers {years[0]}-{years[-1]} and the years listed in "
                 f"{self.source}. Add a [[year]] entry for {day.year} to {self.source} from the "
-                "State Council's holiday notice; weekdays are never counted instead."
+                "State Council's holiday notice; weekdays are never counted instead.",
+                day.year,
+                self.source,
             )
 
     def is_working_day(self, day: dt.date) -> bool:
