@@ -205,3 +205,11 @@ def test_scoring_disclosure_check_lists_the_late_documents_of_a_department(
     assert {(r["url"], r["working_days_late"]) for r in listed} == expected
     assert all(r["status"] == "late" for r in listed)
     assert f"{department}:" in result.stderr and "late" in result.stderr
+
+
+def test_real_platform_profile_has_one_column_per_city_department() -> None:
+    profile = load_profile("sx-xxgk")
+    departments = [u.short_name for u in load_registry().units if u.kind == "department"]
+    assert profile.kind == "disclosure"
+    assert sorted(c.department or "" for c in profile.columns) == sorted(departments)
+    assert all(c.options["form"]["area"] for c in profile.columns if c.list_kind == "xxgk")
