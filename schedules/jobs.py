@@ -29,8 +29,12 @@ def crawl_site(
     stop_grace_seconds: int = 30,
     lock_ttl_seconds: int = 300,
     lock_renew_seconds: int = 60,
+    base_url: str | None = None,
 ) -> dict[str, Any]:
-    """Crawl one site under its lock; skip (and say so) if it is already being crawled."""
+    """Crawl one site under its lock; skip (and say so) if it is already being crawled.
+
+    ``base_url`` replaces the profile's (a mirror, or a sample site on 127.0.0.1).
+    """
     profiles = load_profiles()
     if site_key not in profiles:
         raise ScheduleError(f"no site profile {site_key!r} in crawler/sites")
@@ -45,6 +49,7 @@ def crawl_site(
             stop_grace=stop_grace_seconds,
             lock_ttl=lock_ttl_seconds,
             lock_renew=lock_renew_seconds,
+            base_url=base_url,
             log_dir=settings.var_dir / "logs" / "crawls",
             env=child_environment(settings),
         )

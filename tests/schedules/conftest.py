@@ -91,3 +91,20 @@ def _clear_recorder() -> Iterator[None]:
     recorder.CALLS.clear()
     yield
     recorder.CALLS.clear()
+
+
+@pytest.fixture
+def configured(database_url: str, tmp_path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Point this process's settings at the test database (with the registry) and a temp dir."""
+    from db.engine import session_scope
+    from db.registry import import_registry, load_registry
+
+    engine = make_engine(database_url)
+    with session_scope(engine) as session:
+        import_registry(session, load_registry())
+    engine.dispose()
+    monkeypatch.setenv("EGOV_DATABASE_URL", database_url)
+    monkeypatch.setenv("EGOV_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.delenv("EGOV_REPORTS_DIR", raising=False)
+    monkeypatch.delenv("EGOV_RULES_FILE", raising=False)
+    return database_url
