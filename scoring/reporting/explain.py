@@ -162,9 +162,7 @@ def _documents(session: Session, verdicts: list) -> Section:  # type: ignore[typ
         dict(
             session.execute(
                 select(FetchedPage.id, FetchedPage.sha256).where(FetchedPage.id.in_(page_ids))
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         if page_ids
         else {}

@@ -12,6 +12,8 @@ from typing import Any
 
 from scoring.ranking import published
 
+CHART_KEYS = ("department", "posts", "quota", "incomplete")
+
 
 @dataclass
 class Section:
@@ -32,7 +34,10 @@ class Section:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Section:
-        return cls(data["key"], data["title"], [tuple(c) for c in data["columns"]], data["rows"])
+        """Rebuild a stored section; rows take the column order again (JSONB sorts keys)."""
+        columns = [tuple(c) for c in data["columns"]]
+        rows = [{key: row.get(key) for key, _ in columns} for row in data["rows"]]
+        return cls(data["key"], data["title"], columns, rows)
 
 
 @dataclass
@@ -70,7 +75,7 @@ class Report:
             data["title"],
             [tuple(m) for m in data["meta"]],
             [Section.from_json(s) for s in data["sections"]],
-            data.get("chart", []),
+            [{key: point.get(key) for key in CHART_KEYS} for point in data.get("chart", [])],
         )
 
 

@@ -230,7 +230,7 @@ def _page_sha(session: Session, page_ids: list[int | None]) -> dict[int, str]:
     if not ids:
         return {}
     return dict(
-        session.execute(select(FetchedPage.id, FetchedPage.sha256).where(FetchedPage.id.in_(ids)))
-        .tuples()
-        .all()
+        session.execute(
+            select(FetchedPage.id, FetchedPage.sha256).where(FetchedPage.id.in_(ids))
+        ).all()
     )
