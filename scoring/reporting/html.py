@@ -57,7 +57,9 @@ def _cell(value: Any) -> str:
         return "<td></td>"
     if isinstance(value, bool):
         return f"<td>{'是' if value else ''}</td>"
-    if isinstance(value, int | float):
+    if isinstance(value, float):
+        return f'<td class="num">{value:.2f}</td>'
+    if isinstance(value, int):
         return f'<td class="num">{value}</td>'
     text = escape(str(value))
     if "INCOMPLETE" in text:

@@ -28,6 +28,11 @@ def render_text(report: Report) -> str:
     return "\n".join(parts) + "\n"
 
 
+def points_text(value: object) -> object:
+    """Points (the only floats in a report) print with two decimals, as published."""
+    return f"{value:.2f}" if isinstance(value, float) else value
+
+
 def render_json(report: Report) -> str:
     return json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
 

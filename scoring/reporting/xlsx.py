@@ -50,6 +50,9 @@ def _fill(sheet, headers: list[str], rows: list[list[object]]) -> None:  # type:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(["" if v is None else v for v in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, float):
+                cell.number_format = "0.00"
     sheet.freeze_panes = "A2"
     for index, header in enumerate(headers, start=1):
         widest = max(

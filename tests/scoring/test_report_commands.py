@@ -139,7 +139,7 @@ def test_incomplete_month_is_printed_as_incomplete_not_as_zero(city):
     assert "incomplete: sx-portal run" in line
     # January and February still give 市发改委 full credit: March is left out, not zero
     ndrc = next(x for x in result.stdout.splitlines() if x.startswith("市发改委"))
-    assert "8.0" in ndrc
+    assert "8.00" in ndrc
 
 
 def test_explain_lists_each_post_and_document_with_url_and_stored_page(city):
