@@ -22,7 +22,10 @@ def render_text(report: Report) -> str:
     parts += [f"{label}: {value}" for label, value in report.meta]
     for section in report.sections:
         headers = [header for _, header in section.columns]
-        rows = [{header: row.get(key) for key, header in section.columns} for row in section.rows]
+        rows = [
+            {header: points_text(row.get(key)) for key, header in section.columns}
+            for row in section.rows
+        ]
         parts += ["", f"## {section.title} ({len(section.rows)})"]
         parts.append(render_table(rows, headers).rstrip("\n") if rows else "(none)")
     return "\n".join(parts) + "\n"
