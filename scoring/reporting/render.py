@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 
-from scoring.cli.output import render_table
 from scoring.reporting.model import Report
 
 REPORT_FORMATS = ("table", "json", "csv", "xlsx", "html")
@@ -18,6 +17,9 @@ BINARY_FORMATS = ("xlsx",)
 
 def render_text(report: Report) -> str:
     """Title, metadata and each section as an aligned table with Chinese headers."""
+    # imported here: scoring.cli imports this module, and reports must work without the CLI
+    from scoring.cli.output import render_table
+
     parts = [report.title, "=" * 40]
     parts += [f"{label}: {value}" for label, value in report.meta]
     for section in report.sections:

@@ -9,7 +9,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from scoring.cli.output import display_width
 from scoring.reporting.model import Report, Section
 
 MIN_WIDTH, MAX_WIDTH = 6, 60
@@ -45,6 +44,8 @@ def _rows(section: Section) -> list[list[object]]:
 
 
 def _fill(sheet, headers: list[str], rows: list[list[object]]) -> None:  # type: ignore[no-untyped-def]
+    from scoring.cli.output import display_width  # scoring.cli imports this module
+
     sheet.append(headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
