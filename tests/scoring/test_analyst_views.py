@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+from pathlib import Path
 
 from sqlalchemy import text
 
@@ -96,3 +98,10 @@ def test_lateness_and_unresolved_views_show_the_evidence(session):
         text("SELECT normalized, occurrences, unresolved_posts FROM analyst_unresolved_names")
     ).one()
     assert tuple(unresolved) == ("某某中心", 2, 1)
+
+
+def test_every_view_is_documented_for_analysts():
+    migration = importlib.import_module("db.migrations.versions.0004_analyst_views")
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "analysts.md").read_text("utf-8")
+    for view in migration.VIEWS:
+        assert f"### `{view}`" in docs
