@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from db.models import Department, FetchedPage, ManualScore, PortalPost
 from scoring.coverage import month_coverage
-from scoring.disclosure_checks import disclosure_counts, document_verdicts
+from scoring.disclosure_checks import disclosure_counts, document_verdicts, number_gaps
 from scoring.disclosure_score import score_counts
 from scoring.periods import SHANGHAI, Period
 from scoring.portal_score import portal_scores
-from scoring.reporting.model import Report, Section, pts
+from scoring.reporting.model import Report, Section, gaps_section, pts
 from scoring.rules import Rules
 
 
@@ -59,6 +59,8 @@ def explain_report(
         session, start=start, end=end, limit_days=limit, department_id=unit.id
     )
     sections.append(_documents(session, verdicts))
+    gaps = number_gaps(session, year=period.year, department_id=unit.id)
+    sections.append(gaps_section(gaps, {unit.id: unit.short_name}))
     sections.append(_entries(session, unit.id, period))
     return Report(
         "explain", month, f"{unit.short_name} {month} 得分说明 explanation", meta, sections

@@ -114,3 +114,24 @@ def coverage_section(coverages: list[Any]) -> Section:
             for c in coverages
         ],
     )
+
+
+def gaps_section(gaps: list[Any], names: dict[int, str]) -> Section:
+    """文号 gap candidates: listed for an analyst to confirm, never scored by themselves."""
+    return Section(
+        "gap_candidates",
+        "文号缺号候选 Document-number gaps (review only, not scored)",
+        [
+            ("department", "部门 department"),
+            ("doc_number", "缺号 missing number"),
+            ("between", "前后文号 between"),
+        ],
+        [
+            {
+                "department": names.get(g.department_id, str(g.department_id)),
+                "doc_number": g.doc_number_key,
+                "between": f"{g.previous_seq}–{g.next_seq}",
+            }
+            for g in gaps
+        ],
+    )

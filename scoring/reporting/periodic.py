@@ -10,12 +10,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.models import Department
 from scoring.coverage import month_coverage
+from scoring.disclosure_checks import number_gaps
 from scoring.periods import Period
 from scoring.ranking import prize_for, shared_ranks
-from scoring.reporting.model import Report, Section, coverage_section, policy_section, pts
+from scoring.reporting.model import (
+    Report,
+    Section,
+    coverage_section,
+    gaps_section,
+    policy_section,
+    pts,
+)
 from scoring.rules import Rules
 from scoring.totals import UnitTotal, compute_totals
 
@@ -69,7 +79,9 @@ def periodic_report(
         ("门户覆盖不全的月份 incomplete portal months", ", ".join(incomplete) or "none"),
         ("得分口径 scores", "automated sub-scores year to date through the period's end"),
     ]
+    names = dict(session.execute(select(Department.id, Department.short_name)).all())
     sections += [
+        gaps_section(number_gaps(session, year=period.year), names),
         coverage_section([*portal_cov.values(), *disclosure_cov.values()]),
         policy_section(rules),
     ]

@@ -257,3 +257,51 @@ def test_user_mistakes_are_one_line_errors(city):
     xlsx_to_terminal = invoke(city, "monthly-report", "--month", "2012-03", "--format", "xlsx")
     assert xlsx_to_terminal.exit_code == 2
     assert "give -o FILE" in xlsx_to_terminal.stderr
+
+
+def test_manual_adjustment_is_shown_in_the_bulletin_and_logged(city):
+    added = invoke(
+        city,
+        "manual",
+        "add",
+        "--department",
+        "市发改委",
+        "--item",
+        "a2.portal.site",
+        "--period",
+        "2012Q1",
+        "--kind",
+        "adjustment",
+        "--points",
+        "-0.5",
+        "--reason",
+        "门户链接未整合",
+        "--by",
+        "王芳",
+    )
+    assert added.exit_code == 0, added.output
+    assert added.stdout.startswith("entry 1: 市发改委 a2.portal.site 2012Q1 adjustment -0.5")
+    log = invoke(city, "manual", "list", "--format", "json")
+    assert json.loads(log.stdout)[0]["reason"] == "门户链接未整合"
+    bulletin = invoke(
+        city,
+        "quarterly-bulletin",
+        "--quarter",
+        "2012Q1",
+        "--cutoff",
+        scenario.CUTOFF,
+        "--format",
+        "json",
+    )
+    report = json.loads(bulletin.stdout)
+    site = next(
+        row
+        for row in next(s for s in report["sections"] if s["key"] == "subitems_department")["rows"]
+        if row["unit"] == "市发改委" and row["subitem"] == "a2.portal.site"
+    )
+    # computed 6.67 (see the scenario) − 0.5
+    assert (site["computed"], site["adjustment"], site["points"]) == (6.67, -0.5, 6.17)
+    assert (site["source"], site["entries"]) == ("crawler+adjustment", "1")
+    # 文号 10 and 12 published, 11 missing: a candidate for review, not a score
+    gaps = _rows(report, "gap_candidates", by="doc_number")
+    assert gaps["绍发改〔2012〕11号"]["department"] == "市发改委"
