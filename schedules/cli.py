@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
+from apscheduler.events import EVENT_SCHEDULER_STARTED, SchedulerEvent
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.util import ref_to_obj
 from sqlalchemy import inspect
@@ -166,10 +167,18 @@ def run(ctx: click.Context) -> None:
     def stop(signum: int, _frame: Any) -> None:
         log.info("received signal %d: stopping running crawls and the scheduler", signum)
         SHUTTING_DOWN.set()
-        scheduler.shutdown(wait=False)
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+
+    def started(_event: SchedulerEvent) -> None:
+        if SHUTTING_DOWN.is_set():  # the signal came while starting up
+            scheduler.shutdown(wait=False)
+        else:
+            log.info("scheduler running with %d jobs", len(scheduler.get_jobs()))
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    scheduler.add_listener(started, EVENT_SCHEDULER_STARTED)
     for job in schedules.jobs:
         log.info("scheduled %s: %s (%s)", job.id, job.cron, job.description)
     scheduler.start()  # returns after shutdown

@@ -71,6 +71,7 @@ class DemoSettings:
     crawl_time_limit_seconds: int
     portal_port: int = 0
     disclosure_port: int = 0
+    portal_scale: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ def load_schedules(
             crawl_time_limit_seconds=int(demo.get("crawl_time_limit_seconds", 1800)),
             portal_port=int(demo.get("portal_port", 0)),
             disclosure_port=int(demo.get("disclosure_port", 0)),
+            portal_scale=float(demo.get("portal_scale", 1.0)),
         )
     except (TypeError, ValueError) as error:
         raise ScheduleError(f"{path} [demo]: {error}") from error

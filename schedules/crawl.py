@@ -31,7 +31,7 @@ from schedules.environment import absolute_database_url
 log = logging.getLogger(__name__)
 
 Progress = Callable[[float, int], None]
-"""Called about every second with (seconds elapsed, pages fetched so far)."""
+"""Called about every second with (seconds elapsed, new pages stored so far)."""
 
 SHUTTING_DOWN = threading.Event()
 """Set by ``schedules run`` on SIGTERM/Ctrl-C: running crawls are stopped and recorded."""
@@ -50,6 +50,7 @@ class CrawlOutcome:
     exit_code: int | None
     seconds: float
     items: int
+    responses: int
     pages: int
     log_file: Path | None
 
@@ -57,7 +58,8 @@ class CrawlOutcome:
         health = {True: "healthy", False: "UNHEALTHY", None: "health unknown"}[self.healthy]
         return (
             f"crawl {self.site_key} ({self.spider}) {self.status} in {self.seconds:.1f}s: "
-            f"{self.items} items, {self.pages} pages, {health}, "
+            f"{self.items} items, {self.responses} responses, {self.pages} new pages stored, "
+            f"{health}, "
             f"finish reason {self.finish_reason or '-'}, exit status {self.exit_code}"
         )
 
@@ -185,6 +187,7 @@ def _supervise(
         exit_code=process.returncode,
         seconds=seconds,
         items=int((run.stats or {}).get("item_scraped_count", 0) or 0),
+        responses=int((run.stats or {}).get("downloader/response_count", 0) or 0),
         pages=_pages_so_far(engine, profile.key, launched_at),
         log_file=log_file,
     )

@@ -52,7 +52,7 @@ class Progress:
         self._print(f"      done in {time.monotonic() - started:.1f}s{detail}")
 
     def crawl_tick(self, seconds: float, pages: int) -> None:
-        line = f"      {pages} pages fetched, {seconds:.0f}s"
+        line = f"      {pages} new pages stored, {seconds:.0f}s"
         if self.live:
             self.stream.write("\r" + line)
             self.stream.flush()
@@ -109,7 +109,7 @@ def run_demo(settings: Settings, demo: DemoSettings, out: TextIO | None = None) 
     problems: list[str] = []
     with ExitStack() as stack:
         with progress.step(f"generate and serve the sample sites of {demo.year}") as note:
-            portal = SamplePortal(year=demo.year, seed=demo.seed)
+            portal = SamplePortal(year=demo.year, seed=demo.seed, scale=demo.portal_scale)
             disclosure = SampleDisclosure(year=demo.year, seed=demo.seed)
             portal_server = serve(stack, portal, demo.portal_port, progress)
             disclosure_server = serve(stack, disclosure, demo.disclosure_port, progress)
@@ -157,7 +157,10 @@ def run_demo(settings: Settings, demo: DemoSettings, out: TextIO | None = None) 
 def _describe(outcome: CrawlOutcome) -> str:
     health = "healthy" if outcome.healthy else "UNHEALTHY"
     where = f", log {_relative(outcome.log_file)}" if outcome.log_file else ""
-    return f"{outcome.status}, {outcome.items} items from {outcome.pages} pages, {health}{where}"
+    return (
+        f"{outcome.status}, {outcome.items} items, {outcome.responses} responses, "
+        f"{outcome.pages} new pages stored, {health}{where}"
+    )
 
 
 def _relative(path: Path) -> str:

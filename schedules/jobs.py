@@ -63,6 +63,7 @@ def crawl_site(
         "status": outcome.status,
         "crawl_run_id": outcome.crawl_run_id,
         "items": outcome.items,
+        "responses": outcome.responses,
         "pages": outcome.pages,
         "healthy": outcome.healthy,
         "seconds": round(outcome.seconds, 1),

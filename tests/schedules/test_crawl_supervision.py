@@ -17,6 +17,7 @@ from schedules.config import SiteProfile
 from schedules.crawl import run_crawl
 
 FAKE = str(Path(__file__).with_name("fake_crawler.py"))
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 PROFILE = SiteProfile("sx-portal", "portal", "中国绍兴", "http://127.0.0.1:9", Path("x.toml"))
 
 
@@ -41,26 +42,28 @@ def test_crawl_past_its_time_limit_is_stopped_and_recorded_as_killed(
     scheduler_engine, database_url, tmp_path
 ):
     started = time.monotonic()
-    outcome = supervise(scheduler_engine, database_url, "hang", tmp_path, time_limit=3.0)
+    outcome = supervise(scheduler_engine, database_url, "hang", tmp_path, time_limit=1.5)
     assert time.monotonic() - started < 15
     assert outcome.status == "killed"
     [run] = runs(scheduler_engine)
     assert run.status == "killed" and run.healthy is False and run.finished_at is not None
-    assert "time limit of 3s exceeded" in run.finish_reason
+    assert "time limit of 1.5s exceeded" in run.finish_reason
     assert any("time limit" in problem for problem in run.health_problems)
     assert "crawl run written" in outcome.log_file.read_text()
 
 
+@SQLITE_ONLY
 def test_crawl_ignoring_sigterm_is_killed_after_the_grace_time(
     scheduler_engine, database_url, tmp_path
 ):
     outcome = supervise(
-        scheduler_engine, database_url, "stubborn", tmp_path, time_limit=2.0, stop_grace=1.0
+        scheduler_engine, database_url, "stubborn", tmp_path, time_limit=1.0, stop_grace=0.5
     )
     assert outcome.exit_code == -9
     assert runs(scheduler_engine)[0].status == "killed"
 
 
+@SQLITE_ONLY
 def test_crawler_that_exits_with_its_run_open_is_recorded_as_failed(
     scheduler_engine, database_url, tmp_path
 ):
@@ -81,6 +84,7 @@ def test_crawler_that_dies_before_writing_a_run_still_leaves_a_failed_run(
         assert session.scalar(select(Site.kind).where(Site.id == run.site_id)) == "portal"
 
 
+@SQLITE_ONLY
 def test_finished_crawl_is_left_as_the_crawler_wrote_it_and_the_lock_released(
     scheduler_engine, database_url, tmp_path
 ):
@@ -90,6 +94,7 @@ def test_finished_crawl_is_left_as_the_crawler_wrote_it_and_the_lock_released(
     locks.acquire(scheduler_engine, PROFILE.key, dt.timedelta(minutes=1))  # free again
 
 
+@SQLITE_ONLY
 def test_crawl_of_a_locked_site_is_refused_without_starting_a_process(
     scheduler_engine, database_url, tmp_path
 ):

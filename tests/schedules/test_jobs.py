@@ -32,6 +32,7 @@ def small_portal() -> SamplePortal:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_nightly_crawl_job_crawls_the_site_and_reports_what_it_found(configured, small_portal):
     with serving(small_portal) as server:
         result = jobs.crawl_site("sample-portal", time_limit_seconds=300, base_url=server.url)
