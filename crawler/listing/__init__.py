@@ -33,10 +33,12 @@ def entry_from_fragment(item: Selector, base_url: str) -> ListEntry | None:
     link = item.xpath(".//a[@href][1]")
     if not link:
         return None
-    href = (link.attrib.get("href") or "").strip()
+    # Attributes by XPath, not ``.attrib``: a garbled attribute name (control characters)
+    # makes lxml's attribute dict raise, and one bad record would lose the whole list page.
+    href = (link.xpath("@href").get() or "").strip()
     if not href or href.startswith(("javascript:", "#", "mailto:")):
         return None
-    title = (link.attrib.get("title") or " ".join(link.xpath(".//text()").getall())).strip()
+    title = (link.xpath("@title").get() or " ".join(link.xpath(".//text()").getall())).strip()
     text = " ".join(item.xpath(".//text()").getall())
     return ListEntry(
         url=urljoin(base_url, href), title=" ".join(title.split()), listed_on=find_date(text)
