@@ -27,6 +27,7 @@ from crawler.evidence import sha256_of
 from crawler.incremental import ListWalk, known_urls
 from crawler.listing import ListEntry, generic, trs
 from crawler.profiles import ColumnProfile
+from crawler.resume import columns_to_walk_whole
 from crawler.spiders.base import SiteSpider
 from crawler.urls import canonical_url
 from db.models import DisclosureDocument, QuarantinedItem
@@ -55,8 +56,17 @@ class DisclosureSpider(SiteSpider):
             recorder.session, DisclosureDocument.url, DisclosureDocument.site_id, recorder.site.id
         )
         overlap = self.settings.getint("EGOV_INCREMENTAL_OVERLAP_PAGES", 1)
+        whole = columns_to_walk_whole(
+            recorder.session, recorder.site.id, recorder.run.id, recorder.column_ids
+        )
         for column in self.profile.columns:
-            self.walks[column.key] = ListWalk(overlap=overlap, full=self.full)
+            self.walks[column.key] = ListWalk(
+                overlap=overlap, full=self.full or column.key in whole
+            )
+            if column.key in whole and not self.full:
+                self.coverage(column.key).note(
+                    "walked whole: the previous run did not read it whole"
+                )
             if column.list_kind == "trs":
                 yield self.column_request(
                     column, column.url, self.parse_trs_list, meta={"list_index": 0}
