@@ -48,6 +48,8 @@ DOWNLOADER_MIDDLEWARES = {
 SPIDER_MIDDLEWARES = {
     # Before HttpErrorMiddleware (50): error pages are evidence too.
     "crawler.middlewares.EvidenceMiddleware": 40,
+    # Closest to the spider: a callback's exception quarantines its page; the crawl goes on.
+    "crawler.quarantine.QuarantineMiddleware": 950,
 }
 EXTENSIONS = {
     "crawler.recording.CrawlRecording": 100,
@@ -64,6 +66,8 @@ EGOV_INCREMENTAL_OVERLAP_PAGES = 1  # list pages with nothing new walked before 
 EGOV_COMMIT_EVERY = 200  # evidence rows written per database commit
 EGOV_HEALTH_MAX_ERROR_RATE = 0.05  # failed requests / requests above this = unhealthy
 EGOV_HEALTH_MAX_PARSE_FAILURE_RATE = 0.02  # quarantined / detail pages above this = unhealthy
+EGOV_DATE_EARLIEST_YEAR = 1995  # a post dated before this year is quarantined, not counted
+EGOV_DATE_FUTURE_MARGIN_DAYS = 1.0  # a post dated more than this ahead of now is quarantined
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -24,6 +24,7 @@ from twisted.python.failure import Failure
 from crawler.coverage import ColumnCoverage
 from crawler.middlewares import EVIDENCE_META, AntiBotBlocked
 from crawler.profiles import ColumnProfile, ProfileError, load_profile
+from crawler.quarantine import quarantine_failure
 from crawler.recording import BLOCKED_REASON, CrawlRecording
 
 TRUE_WORDS = ("1", "true", "yes", "on")
@@ -100,6 +101,8 @@ class SiteSpider(scrapy.Spider):
                 coverage.blocked = True
                 coverage.note(BLOCKED_REASON)
             raise CloseSpider(BLOCKED_REASON)
+        if quarantine_failure(self, failure):  # over the size cap: dropped, URL kept
+            self.logger.warning("dropped a body over the size cap: %s", request.url)
         if coverage is not None:
             if request.meta.get("page_kind") == "list":
                 coverage.list_failures += 1

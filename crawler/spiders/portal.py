@@ -26,6 +26,8 @@ from crawler.incremental import ListWalk, known_urls
 from crawler.items import ListingItem, PortalPostItem
 from crawler.listing import ListEntry, generic, jpage, trs
 from crawler.profiles import ColumnProfile
+from crawler.quarantine import spider_date_problem
+from crawler.resume import columns_to_walk_whole
 from crawler.spiders.base import SiteSpider
 from crawler.urls import canonical_url
 from db.models import PortalPost, QuarantinedItem
@@ -49,8 +51,17 @@ class PortalSpider(SiteSpider):
             recorder.session, PortalPost.canonical_url, PortalPost.site_id, recorder.site.id
         )
         overlap = self.settings.getint("EGOV_INCREMENTAL_OVERLAP_PAGES", 1)
+        whole = columns_to_walk_whole(
+            recorder.session, recorder.site.id, recorder.run.id, recorder.column_ids
+        )
         for column in self.profile.columns:
-            self.walks[column.key] = ListWalk(overlap=overlap, full=self.full)
+            self.walks[column.key] = ListWalk(
+                overlap=overlap, full=self.full or column.key in whole
+            )
+            if column.key in whole and not self.full:
+                self.coverage(column.key).note(
+                    "walked whole: the previous run did not read it whole"
+                )
             callback = {
                 "jpage": self.parse_jpage_column,
                 "trs": self.parse_trs_list,
@@ -189,6 +200,9 @@ class PortalSpider(SiteSpider):
                 name for name, value in (("date", published), ("title", title)) if not value
             )
             yield from self._quarantine(response, f"no {missing} on the detail page or its list")
+            return
+        if problem := spider_date_problem(self, published):
+            yield from self._quarantine(response, problem)
             return
         coverage.details += 1
         self.crawler.stats.inc_value(f"egov/date_method/{method}")

@@ -1,0 +1,131 @@
+"""Quarantine (隔离) what cannot become evidence, with its URL and reason, and crawl on.
+
+Three ways a page is rejected rather than read, all ending in a ``quarantined_items`` row and
+the ``egov/parse_failures`` stat that the health check (:mod:`crawler.health`) weighs:
+
+- :class:`QuarantineMiddleware` (spider middleware): a callback raised on a page nobody foresaw
+  (control characters, nested garbage, …). The page is quarantined with the exception as the
+  reason, its column's coverage counts a failure (so the column is not read as complete), and
+  the crawl goes on with the other pages.
+- :func:`date_problem`: a post dated in the future or before the site could have existed is
+  not counted for a month it cannot belong to (EGOV_DATE_EARLIEST_YEAR,
+  EGOV_DATE_FUTURE_MARGIN_DAYS).
+- :func:`quarantine_failure`: a download cancelled because its body is over DOWNLOAD_MAXSIZE
+  (the body is dropped, never parsed; the URL and the size are kept).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider, DownloadCancelledError, DropItem, IgnoreRequest
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from crawler.evidence import sha256_of
+from db.models import QuarantinedItem, utcnow
+
+logger = logging.getLogger(__name__)
+EARLIEST_YEAR = 1995  # the city portal and the platform did not exist before
+FUTURE_MARGIN_DAYS = 1.0  # a page's clock may run a little ahead, not days ahead
+PASS_THROUGH = (CloseSpider, HttpError, IgnoreRequest, DropItem)
+
+
+def quarantine(spider: Spider, url: str, reason: str, body: bytes | None = None) -> bool:
+    """Write a quarantined_items row for ``url`` in the run's session; False without a run."""
+    recorder = getattr(spider, "recorder", None)
+    if recorder is None or recorder.session is None:
+        return False
+    spider.crawler.stats.inc_value("egov/parse_failures")
+    recorder.session.add(
+        QuarantinedItem(
+            url=url[:1024],
+            reason=reason[:2000],
+            sha256=sha256_of(body) if body is not None else None,
+            crawl_run_id=recorder.run.id,
+        )
+    )
+    recorder.wrote()
+    logger.warning("quarantined %s: %s", url, reason)
+    return True
+
+
+def date_problem(
+    published: dt.datetime | dt.date,
+    *,
+    now: dt.datetime | None = None,
+    earliest_year: int = EARLIEST_YEAR,
+    future_margin_days: float = FUTURE_MARGIN_DAYS,
+) -> str | None:
+    """Return why ``published`` cannot be a real publication date, or None if it can be."""
+    now = now or utcnow()
+    if isinstance(published, dt.datetime):
+        latest = now + dt.timedelta(days=future_margin_days)
+        too_late = published > latest
+    else:
+        too_late = published > (now + dt.timedelta(days=future_margin_days)).date()
+    if too_late:
+        return f"date {published.isoformat()} is in the future"
+    if published.year < earliest_year:
+        return f"date {published.isoformat()} is before {earliest_year}"
+    return None
+
+
+def spider_date_problem(spider: Spider, published: dt.datetime | dt.date) -> str | None:
+    """:func:`date_problem` with the spider's EGOV_DATE_* settings."""
+    settings = spider.crawler.settings
+    return date_problem(
+        published,
+        earliest_year=settings.getint("EGOV_DATE_EARLIEST_YEAR", EARLIEST_YEAR),
+        future_margin_days=settings.getfloat("EGOV_DATE_FUTURE_MARGIN_DAYS", FUTURE_MARGIN_DAYS),
+    )
+
+
+def quarantine_failure(spider: Spider, failure: Failure) -> bool:
+    """Quarantine a download dropped for being over the size cap; True if it was one."""
+    if not failure.check(DownloadCancelledError):
+        return False
+    message = failure.getErrorMessage()
+    if "max size" not in message:
+        return False
+    request = failure.request  # type: ignore[attr-defined]
+    spider.crawler.stats.inc_value("egov/body_over_cap")
+    return quarantine(spider, request.url, f"body over the size cap, dropped: {message[:300]}")
+
+
+class QuarantineMiddleware:
+    """Turn an exception in a callback into a quarantined page and a column failure."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> QuarantineMiddleware:
+        return cls(crawler)
+
+    def process_spider_exception(
+        self, response: Response, exception: Exception
+    ) -> Iterable[Any] | None:
+        if isinstance(exception, PASS_THROUGH):
+            return None  # errbacks, coverage and the engine handle these
+        spider = self.crawler.spider
+        reason = f"parser error {type(exception).__name__}: {exception}"[:500]
+        if not quarantine(spider, response.url, reason, response.body):
+            return None  # not a recorded site crawl: let Scrapy log it as usual
+        key = response.meta.get("column")
+        recorder = spider.recorder  # type: ignore[attr-defined]
+        coverage = recorder.coverage.get(key) if key else None
+        if coverage is not None:
+            if response.meta.get("page_kind") == "list":
+                coverage.list_failures += 1
+            else:
+                coverage.detail_failures += 1
+            coverage.note(f"quarantined after a parser error: {response.url}"[:200])
+        logger.error("parser error on %s", response.url, exc_info=exception)
+        return []  # handled: the crawl goes on
