@@ -1,0 +1,125 @@
+"""Fixtures of the reliability tests: fault-injecting handlers, real crawls, truth comparisons."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from db.engine import make_engine, session_scope
+from db.models import CrawlRun, Department, PortalPost
+from db.registry import import_registry, load_registry
+from samplesites.server import Handler, Request, Response
+
+REPO = Path(__file__).resolve().parents[2]
+FAST = ["-s", "EGOV_RETRY_BACKOFF_BASE=0.05", "-s", "LOG_LEVEL=INFO"]
+
+
+def with_registry(url: str) -> str:
+    """Import the department registry into the migrated database at ``url``."""
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        import_registry(session, load_registry())
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def evidence_url(database_url: str) -> str:
+    """A migrated database with the registry, on SQLite and on PostgreSQL in turn."""
+    return with_registry(database_url)
+
+
+@pytest.fixture
+def sqlite_evidence_url(sqlite_url: str) -> str:
+    return with_registry(sqlite_url)
+
+
+@dataclass
+class Faulty:
+    """Wrap a sample site's handler with injected faults, chosen per request path.
+
+    ``delay(path)`` seconds of sleep before answering (a slow or hanging column);
+    ``override(request)`` a response replacing the site's own (5xx, redirects, huge bodies).
+    """
+
+    handler: Handler
+    delay: Callable[[str], float] = lambda path: 0.0
+    override: Callable[[Request], Response | None] = lambda request: None
+    hits: dict[str, int] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __call__(self, request: Request) -> Response:
+        with self._lock:
+            self.hits[request.path] = self.hits.get(request.path, 0) + 1
+        wait = self.delay(request.path)
+        if wait:
+            time.sleep(wait)
+        return self.override(request) or self.handler(request)
+
+
+def crawl_command(spider: str, site: str, base_url: str, *args: str) -> list[str]:
+    command = [sys.executable, "-m", "scrapy", "crawl", spider, "-a", f"site={site}"]
+    return [*command, "-a", f"base_url={base_url}", *FAST, *args]
+
+
+def crawl_env(url: str, **extra: str) -> dict[str, str]:
+    return {**os.environ, "EGOV_DATABASE_URL": url, **extra}
+
+
+def run_scrapy(url: str, base_url: str, *args: str, spider: str = "portal", site: str = "") -> str:
+    """Run ``scrapy crawl`` as a user would; return its log."""
+    site = site or f"sample-{spider}"
+    done = subprocess.run(
+        crawl_command(spider, site, base_url, *args),
+        cwd=REPO,
+        env=crawl_env(url),
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    return done.stderr
+
+
+def last_run(url: str) -> CrawlRun:
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        run = session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc())).first()
+        assert run is not None
+        session.expunge(run)
+    engine.dispose()
+    return run
+
+
+def counted(url: str) -> dict[tuple[str, str], int]:
+    """Return COUNT(DISTINCT identity_key) per (department, month), as scoring counts them."""
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        rows = session.execute(
+            select(
+                Department.short_name,
+                PortalPost.published_month,
+                func.count(func.distinct(PortalPost.identity_key)),
+            )
+            .join(Department, Department.id == PortalPost.department_id)
+            .where(PortalPost.attribution == "department")
+            .group_by(Department.short_name, PortalPost.published_month)
+        ).all()
+    engine.dispose()
+    return {(name, month): count for name, month, count in rows}
+
+
+def scalar(url: str, statement: object) -> object:
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        value = session.scalar(statement)  # type: ignore[call-overload]
+    engine.dispose()
+    return value
