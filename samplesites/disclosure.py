@@ -153,9 +153,10 @@ class SampleDisclosure:
     def _signing_day(self, seq: int, count: int) -> dt.date:
         if self._rng.random() < 0.2:
             return self._rng.choice(HOLIDAY_SIGNINGS).replace(year=self.year)
-        # Spread over the year in series order, weekends included now and then.
+        # Spread over the whole year in series order (the last ones in late December, published
+        # in January), weekends included now and then.
         start = dt.date(self.year, 1, 4)
-        span = 340 * seq // (count + 1)
+        span = 350 * (seq - 1) // max(1, count - 1)
         return start + dt.timedelta(days=span + self._rng.randint(0, 6))
 
     def _generate(
