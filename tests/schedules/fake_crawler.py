@@ -12,18 +12,19 @@ import signal
 import sys
 import time
 
-from sqlalchemy import select
+if sys.argv[2:3] == ["stubborn"]:  # before the slow imports, so no SIGTERM can come first
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
-from db.config import load_settings
-from db.engine import make_engine, session_scope
-from db.models import CrawlRun, Site, utcnow
+from sqlalchemy import select  # noqa: E402
+
+from db.config import load_settings  # noqa: E402
+from db.engine import make_engine, session_scope  # noqa: E402
+from db.models import CrawlRun, Site, utcnow  # noqa: E402
 
 
 def main(site_key: str, mode: str) -> int:
     if mode == "silent":
         return 1
-    if mode == "stubborn":
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
     engine = make_engine(load_settings().database_url)
     with session_scope(engine) as session:
         site = session.scalar(select(Site).where(Site.key == site_key))

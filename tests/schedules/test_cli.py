@@ -31,6 +31,7 @@ def schedules(args: list[str], env: dict[str, str]) -> subprocess.CompletedProce
     )
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_run_stores_the_jobs_and_stops_cleanly_on_sigterm(database_url, tmp_path):
     env = env_for(database_url, tmp_path)
     before = json.loads(schedules(["list", "--format", "json"], env).stdout)
