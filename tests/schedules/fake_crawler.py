@@ -15,11 +15,11 @@ import time
 if sys.argv[2:3] == ["stubborn"]:  # before the slow imports, so no SIGTERM can come first
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import select
 
-from db.config import load_settings  # noqa: E402
-from db.engine import make_engine, session_scope  # noqa: E402
-from db.models import CrawlRun, Site, utcnow  # noqa: E402
+from db.config import load_settings
+from db.engine import make_engine, session_scope
+from db.models import CrawlRun, Site, utcnow
 
 
 def main(site_key: str, mode: str) -> int:
