@@ -86,8 +86,10 @@ def _env_reads(path: Path) -> list[str]:
         for node in ast.walk(tree)
         if (isinstance(node, ast.Attribute) and node.attr in ("getenv", "putenv"))
         or (isinstance(node, ast.ImportFrom) and "environ" in {a.name for a in node.names})
-        or (isinstance(node, ast.Attribute) and node.attr == "environ")
-        and id(node) not in passed_whole
+        or (
+            (isinstance(node, ast.Attribute) and node.attr == "environ")
+            and id(node) not in passed_whole
+        )
     )
     found = sorted(set(reads))
     return [f"{path.relative_to(REPO)}:{line}" for line in found]
