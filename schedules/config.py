@@ -181,11 +181,28 @@ def _crawl_jobs(
                     "stop_grace_seconds": int(options.get("stop_grace_seconds", 30)),
                     "lock_ttl_seconds": int(options.get("lock_ttl_seconds", 300)),
                     "lock_renew_seconds": int(options.get("lock_renew_seconds", 60)),
+                    "full_walk_weekday": _weekday(options.get("full_walk_day"), key),
+                    "timezone": timezone,
                 },
                 description=f"nightly crawl of {key} ({profile.kind}: {profile.name})",
             )
         )
     return specs
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _weekday(name: Any, site_key: str) -> int | None:
+    """Turn ``full_walk_day`` (mon…sun, or absent/"never") into 0…6 or None."""
+    if name in (None, "never"):
+        return None
+    if name not in WEEKDAYS:
+        raise ScheduleError(
+            f"[crawls] full_walk_day for {site_key}: expected one of {', '.join(WEEKDAYS)} "
+            f"or never, got {name!r}"
+        )
+    return WEEKDAYS.index(name)
 
 
 def _report_jobs(section: dict[str, Any], timezone: str) -> list[JobSpec]:

@@ -64,11 +64,15 @@ class CrawlOutcome:
         )
 
 
-def crawl_command(spider: str, site_key: str, base_url: str | None = None) -> list[str]:
+def crawl_command(
+    spider: str, site_key: str, base_url: str | None = None, full: bool = False
+) -> list[str]:
     """The command a user would type, with this interpreter."""
     command = [sys.executable, "-m", "scrapy", "crawl", spider, "-a", f"site={site_key}"]
     if base_url:
         command += ["-a", f"base_url={base_url}"]
+    if full:
+        command += ["-a", "full=1"]
     return command
 
 
@@ -82,6 +86,7 @@ def run_crawl(
     lock_ttl: float = 300.0,
     lock_renew: float = 60.0,
     base_url: str | None = None,
+    full: bool = False,
     command: Sequence[str] | None = None,
     log_dir: Path | None = None,
     progress: Progress | None = None,
@@ -89,7 +94,9 @@ def run_crawl(
 ) -> CrawlOutcome:
     """Crawl ``profile`` in a subprocess; raise :class:`locks.LockHeldError` if it is running.
 
-    ``command`` replaces the scrapy command (tests use it to simulate a hanging crawler).
+    ``full`` walks every list page instead of stopping at known posts (still fetching only
+    unknown detail pages). ``command`` replaces the scrapy command (tests use it to simulate a
+    hanging crawler).
     """
     ttl = dt.timedelta(seconds=lock_ttl)
     lease = locks.acquire(engine, profile.key, ttl)
@@ -105,7 +112,7 @@ def run_crawl(
             database_url,
             profile,
             lease,
-            list(command or crawl_command(profile.spider, profile.key, base_url)),
+            list(command or crawl_command(profile.spider, profile.key, base_url, full)),
             time_limit=time_limit,
             stop_grace=stop_grace,
             ttl=ttl,

@@ -6,10 +6,12 @@ ago runs against today's settings) and logs what ran, how long it took and what 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from db.config import load_settings
 from db.engine import make_engine
@@ -30,11 +32,17 @@ def crawl_site(
     lock_ttl_seconds: int = 300,
     lock_renew_seconds: int = 60,
     base_url: str | None = None,
+    full_walk_weekday: int | None = None,
+    timezone: str = "Asia/Shanghai",
 ) -> dict[str, Any]:
     """Crawl one site under its lock; skip (and say so) if it is already being crawled.
 
-    ``base_url`` replaces the profile's (a mirror, or a sample site on 127.0.0.1).
+    ``base_url`` replaces the profile's (a mirror, or a sample site on 127.0.0.1). On
+    ``full_walk_weekday`` (0 = Monday, in ``timezone``) the crawl walks every list page: the
+    nightly incremental walk stops at known posts and would never reach a post inserted deep in
+    a list with an old date, which is exactly what a backdated post looks like.
     """
+    full = full_walk_weekday is not None and is_weekday(utcnow(), full_walk_weekday, timezone)
     profiles = load_profiles()
     if site_key not in profiles:
         raise ScheduleError(f"no site profile {site_key!r} in crawler/sites")
@@ -50,6 +58,7 @@ def crawl_site(
             lock_ttl=lock_ttl_seconds,
             lock_renew=lock_renew_seconds,
             base_url=base_url,
+            full=full,
             log_dir=settings.var_dir / "logs" / "crawls",
             env=child_environment(settings),
         )
@@ -60,6 +69,7 @@ def crawl_site(
         engine.dispose()
     return {
         "site": site_key,
+        "full_walk": full,
         "status": outcome.status,
         "crawl_run_id": outcome.crawl_run_id,
         "items": outcome.items,
@@ -68,6 +78,11 @@ def crawl_site(
         "healthy": outcome.healthy,
         "seconds": round(outcome.seconds, 1),
     }
+
+
+def is_weekday(moment: dt.datetime, weekday: int, timezone: str) -> bool:
+    """Whether ``moment`` falls on ``weekday`` (0 = Monday) in ``timezone``."""
+    return moment.astimezone(ZoneInfo(timezone)).weekday() == weekday
 
 
 def monthly_report(formats: Sequence[str] = ("html",), month: str | None = None) -> list[str]:

@@ -1,0 +1,76 @@
+"""The weekly full walk reaches what the nightly incremental walk cannot: backdated posts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from db.engine import make_engine, session_scope
+from db.models import PortalPost
+from samplesites.portal import SHANGHAI, SamplePortal
+from samplesites.server import serving
+from schedules import jobs
+from schedules.config import DEFAULT_SCHEDULES_FILE, ScheduleError, SiteProfile, load_schedules
+from schedules.crawl import crawl_command
+
+PROFILE = SiteProfile("sx-portal", "portal", "中国绍兴", "http://www.sx.gov.cn/", Path("x.toml"))
+
+
+def test_schedules_file_asks_for_a_full_walk_on_sundays() -> None:
+    spec = load_schedules(DEFAULT_SCHEDULES_FILE, profiles={"sx-portal": PROFILE}).jobs[0]
+    assert spec.kwargs["full_walk_weekday"] == 6
+
+
+def test_unknown_full_walk_day_is_a_one_line_error(tmp_path: Path) -> None:
+    path = tmp_path / "schedules.toml"
+    text = DEFAULT_SCHEDULES_FILE.read_text(encoding="utf-8")
+    path.write_text(text.replace('full_walk_day = "sun"', 'full_walk_day = "sunday"'), "utf-8")
+    with pytest.raises(ScheduleError, match="full_walk_day for sx-portal: expected one of mon"):
+        load_schedules(path, profiles={"sx-portal": PROFILE})
+
+
+def test_full_walk_adds_the_spider_argument() -> None:
+    assert crawl_command("portal", "sx-portal", full=True)[-2:] == ["-a", "full=1"]
+    assert "full=1" not in crawl_command("portal", "sx-portal")
+
+
+@pytest.mark.parametrize(
+    ("utc", "is_sunday"),
+    [
+        (dt.datetime(2026, 11, 28, 16, 30, tzinfo=dt.UTC), True),  # Sunday 00:30 in Shanghai
+        (dt.datetime(2026, 11, 28, 15, 30, tzinfo=dt.UTC), False),  # still Saturday there
+    ],
+)
+def test_the_full_walk_day_is_a_shanghai_day(utc: dt.datetime, is_sunday: bool) -> None:
+    assert jobs.is_weekday(utc, 6, "Asia/Shanghai") is is_sunday
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_post_inserted_deep_in_a_list_is_missed_nightly_and_caught_by_the_full_walk(
+    configured: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = SamplePortal(year=2012, seed=11, months=3, departments=6)
+    today = dt.datetime.now(dt.UTC).astimezone(SHANGHAI).weekday()
+    not_today = (today + 1) % 7
+    with serving(site) as server:
+        first = jobs.crawl_site("sample-portal", base_url=server.url, full_walk_weekday=not_today)
+        assert (first["status"], first["full_walk"]) == ("finished", False)
+        deep = site.add_posts(1, published=dt.datetime(2012, 1, 20, 10, 0, tzinfo=SHANGHAI))[0]
+        nightly = jobs.crawl_site("sample-portal", base_url=server.url, full_walk_weekday=not_today)
+        assert nightly["full_walk"] is False
+        assert _stored(configured, deep.title) is None
+        weekly = jobs.crawl_site("sample-portal", base_url=server.url, full_walk_weekday=today)
+    assert (weekly["status"], weekly["full_walk"]) == ("finished", True)
+    assert _stored(configured, deep.title) is True  # found, and flagged backdated
+
+
+def _stored(url: str, title: str) -> bool | None:
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        backdated = session.scalar(select(PortalPost.backdated).where(PortalPost.title == title))
+    engine.dispose()
+    return backdated
