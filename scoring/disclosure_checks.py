@@ -9,6 +9,9 @@ no published document are ``missing``, or ``explained`` when a 不予公开说�
 classified (涉密) rows are never expected on the platform.
 
 The lag itself (working days, :mod:`db.workdays`) was computed and stored by the crawler.
+
+Every function takes an optional evidence ``cutoff``: documents first seen, and register rows and
+explanations imported, after it are ignored, so a past report can be computed again exactly.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import pairwise
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from db.models import Department, DisclosureDocument, NondisclosureExplanation, SignedDocument
@@ -90,24 +93,36 @@ def _identity():  # type: ignore[no-untyped-def]
     return func.coalesce(DisclosureDocument.doc_number_key, DisclosureDocument.url)
 
 
-def _published_match():  # type: ignore[no-untyped-def]
+def _known_by(column, cutoff: dt.datetime | None) -> ColumnElement[bool]:  # type: ignore[no-untyped-def]
+    """True for evidence recorded by ``cutoff`` (always, without a cut-off)."""
+    return true() if cutoff is None else column <= cutoff
+
+
+def _published_match(cutoff: dt.datetime | None):  # type: ignore[no-untyped-def]
     doc = DisclosureDocument
     return exists().where(
         doc.department_id == SignedDocument.department_id,
         doc.doc_number_key == SignedDocument.doc_number_key,
+        _known_by(doc.first_seen_at, cutoff),
     )
 
 
-def _explanation_match():  # type: ignore[no-untyped-def]
+def _explanation_match(cutoff: dt.datetime | None):  # type: ignore[no-untyped-def]
     note = NondisclosureExplanation
     return exists().where(
         note.department_id == SignedDocument.department_id,
         note.doc_number_key == SignedDocument.doc_number_key,
+        _known_by(note.imported_at, cutoff),
     )
 
 
 def disclosure_counts(
-    session: Session, *, start: dt.date, end: dt.date, limit_days: int
+    session: Session,
+    *,
+    start: dt.date,
+    end: dt.date,
+    limit_days: int,
+    cutoff: dt.datetime | None = None,
 ) -> dict[int, DisclosureCounts]:
     """Count verdicts per department over documents signed in [start, end], in SQL.
 
@@ -122,7 +137,7 @@ def disclosure_counts(
             func.min(doc.lag_working_days).label("lag"),
         )
         .where(doc.attribution == "department", doc.department_id.is_not(None))
-        .where(_in_period(start, end))
+        .where(_in_period(start, end), _known_by(doc.first_seen_at, cutoff))
         .group_by(doc.department_id, _identity())
         .subquery()
     )
@@ -140,11 +155,11 @@ def disclosure_counts(
     unpublished = session.execute(
         select(
             register.department_id,
-            func.sum(case((_explanation_match(), 0), else_=1)),
-            func.sum(case((_explanation_match(), 1), else_=0)),
+            func.sum(case((_explanation_match(cutoff), 0), else_=1)),
+            func.sum(case((_explanation_match(cutoff), 1), else_=0)),
         )
         .where(register.classified.is_(False), register.signed_on.between(start, end))
-        .where(~_published_match())
+        .where(_known_by(register.imported_at, cutoff), ~_published_match(cutoff))
         .group_by(register.department_id)
     ).all()
     totals: dict[int, dict[str, int]] = {
@@ -169,20 +184,21 @@ def document_verdicts(
     end: dt.date,
     limit_days: int,
     department_id: int | None = None,
+    cutoff: dt.datetime | None = None,
 ) -> list[DocumentVerdict]:
     """List each document signed in [start, end] with its verdict (the rows behind the counts)."""
     doc = DisclosureDocument
     query = (
         select(doc)
         .where(doc.attribution == "department", doc.department_id.is_not(None))
-        .where(_in_period(start, end))
+        .where(_in_period(start, end), _known_by(doc.first_seen_at, cutoff))
         .order_by(doc.department_id, doc.published_on, doc.id)
     )
     register_query = (
-        select(SignedDocument, _explanation_match().label("explained"))
+        select(SignedDocument, _explanation_match(cutoff).label("explained"))
         .where(SignedDocument.classified.is_(False))
         .where(SignedDocument.signed_on.between(start, end))
-        .where(~_published_match())
+        .where(_known_by(SignedDocument.imported_at, cutoff), ~_published_match(cutoff))
         .order_by(SignedDocument.department_id, SignedDocument.signed_on, SignedDocument.id)
     )
     if department_id is not None:
@@ -249,7 +265,11 @@ def _published_verdict(row: DisclosureDocument, limit_days: int) -> DocumentVerd
 
 
 def number_gaps(
-    session: Session, *, year: int, department_id: int | None = None
+    session: Session,
+    *,
+    year: int,
+    department_id: int | None = None,
+    cutoff: dt.datetime | None = None,
 ) -> list[NumberGap]:
     """List numbers missing between published numbers of each department's 文号 series.
 
@@ -261,7 +281,7 @@ def number_gaps(
         select(doc.department_id, doc.doc_number_prefix, doc.doc_number_seq)
         .where(doc.attribution == "department", doc.department_id.is_not(None))
         .where(doc.doc_number_year == year, doc.doc_number_seq.is_not(None))
-        .where(doc.doc_number_prefix.is_not(None))
+        .where(doc.doc_number_prefix.is_not(None), _known_by(doc.first_seen_at, cutoff))
         .distinct()
     )
     if department_id is not None:
@@ -272,12 +292,15 @@ def number_gaps(
     accounted = set(
         session.execute(
             select(SignedDocument.department_id, SignedDocument.doc_number_key).where(
-                SignedDocument.classified.is_(True)
+                SignedDocument.classified.is_(True),
+                _known_by(SignedDocument.imported_at, cutoff),
             )
         )
     ) | set(
         session.execute(
-            select(NondisclosureExplanation.department_id, NondisclosureExplanation.doc_number_key)
+            select(
+                NondisclosureExplanation.department_id, NondisclosureExplanation.doc_number_key
+            ).where(_known_by(NondisclosureExplanation.imported_at, cutoff))
         )
     )
     gaps = []

@@ -70,10 +70,18 @@ def score_counts(department_id: int, counts: Any, rules: Rules) -> DisclosureSco
 
 
 def disclosure_scores(
-    session: Session, rules: Rules, start: dt.date, end: dt.date
+    session: Session,
+    rules: Rules,
+    start: dt.date,
+    end: dt.date,
+    cutoff: dt.datetime | None = None,
 ) -> dict[int, DisclosureScore]:
-    """Score every department with documents signed in [start, end]."""
+    """Score every department with documents signed in [start, end], as known by ``cutoff``."""
     counts = disclosure_counts(
-        session, start=start, end=end, limit_days=rules.disclosure.limit_working_days
+        session,
+        start=start,
+        end=end,
+        limit_days=rules.disclosure.limit_working_days,
+        cutoff=cutoff,
     )
     return {dept: score_counts(dept, c, rules) for dept, c in counts.items()}

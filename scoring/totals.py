@@ -89,7 +89,9 @@ def compute_totals(
     suggestions: dict[int, SuggestionCredit] = {}
     if kind == "department":
         portal = portal_scores(session, rules, period, cutoff, portal_coverage)
-        disclosure = disclosure_scores(session, rules, dt.date(period.year, 1, 1), period.last_day)
+        disclosure = disclosure_scores(
+            session, rules, dt.date(period.year, 1, 1), period.last_day, cutoff
+        )
         suggestions = suggestion_credits(session, rules, period)
     entries = latest_entries(session, period.label)
     return [

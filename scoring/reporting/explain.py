@@ -45,7 +45,9 @@ def explain_report(
         sections.append(_posts(session, unit.id, month, cutoff))
     limit = rules.disclosure.limit_working_days
     start, end = period.first_day, period.last_day
-    counts = disclosure_counts(session, start=start, end=end, limit_days=limit).get(unit.id)
+    counts = disclosure_counts(session, start=start, end=end, limit_days=limit, cutoff=cutoff).get(
+        unit.id
+    )
     if counts is not None:
         d = score_counts(unit.id, counts, rules)
         meta.append(
@@ -56,10 +58,10 @@ def explain_report(
             )
         )
     verdicts = document_verdicts(
-        session, start=start, end=end, limit_days=limit, department_id=unit.id
+        session, start=start, end=end, limit_days=limit, department_id=unit.id, cutoff=cutoff
     )
     sections.append(_documents(session, verdicts))
-    gaps = number_gaps(session, year=period.year, department_id=unit.id)
+    gaps = number_gaps(session, year=period.year, department_id=unit.id, cutoff=cutoff)
     sections.append(gaps_section(gaps, {unit.id: unit.short_name}))
     sections.append(_entries(session, unit.id, period))
     return Report(

@@ -52,10 +52,12 @@ def monthly_report(
     portal_cov = month_coverage(session, "portal", period.year_to_date(), cutoff)
     disclosure_cov = month_coverage(session, "disclosure", (month,), cutoff)
     portal = portal_scores(session, rules, period, cutoff, portal_cov)
-    ytd_disclosure = disclosure_scores(session, rules, dt.date(period.year, 1, 1), period.last_day)
+    ytd_disclosure = disclosure_scores(
+        session, rules, dt.date(period.year, 1, 1), period.last_day, cutoff
+    )
     limit = rules.disclosure.limit_working_days
     month_counts = disclosure_counts(
-        session, start=period.first_day, end=period.last_day, limit_days=limit
+        session, start=period.first_day, end=period.last_day, limit_days=limit, cutoff=cutoff
     )
     departments = session.execute(
         select(Department.id, Department.short_name, Department.tier)
@@ -110,7 +112,7 @@ def monthly_report(
             ),
         }
     summary = _summary(rows, rules, covered)
-    late = _late_documents(session, rules, period, names)
+    late = _late_documents(session, rules, period, names, cutoff)
     meta = [
         ("考核期 period", period.label),
         ("规则 rules", f"{rules.title} ({rules.document_number}) version {rules.version[:12]}"),
@@ -177,7 +179,7 @@ def _summary(rows: list[dict[str, Any]], rules: Rules, covered: bool) -> Section
 
 
 def _late_documents(
-    session: Session, rules: Rules, period: Period, names: dict[int, str]
+    session: Session, rules: Rules, period: Period, names: dict[int, str], cutoff: dt.datetime
 ) -> Section:
     verdicts = [
         v
@@ -186,6 +188,7 @@ def _late_documents(
             start=period.first_day,
             end=period.last_day,
             limit_days=rules.disclosure.limit_working_days,
+            cutoff=cutoff,
         )
         if v.status in ("late", "missing")
     ]

@@ -81,7 +81,7 @@ def periodic_report(
     ]
     names = dict(session.execute(select(Department.id, Department.short_name)).all())
     sections += [
-        gaps_section(number_gaps(session, year=period.year), names),
+        gaps_section(number_gaps(session, year=period.year, cutoff=cutoff), names),
         coverage_section([*portal_cov.values(), *disclosure_cov.values()]),
         policy_section(rules),
     ]

@@ -134,3 +134,27 @@ def test_gaps_in_a_number_series_are_listed_minus_classified_and_explained(
     everyone = number_gaps(session, year=2012)
     assert {g.department_id for g in everyone} == {fgw, dept_id(session, "市财政局")}
     assert [g.missing_seq for g in number_gaps(session, year=2011)] == [2]
+
+
+def test_evidence_recorded_after_the_cutoff_does_not_change_the_counts(
+    registry_session: Session, add_document: DocumentFactory, add_register: RegisterFactory
+) -> None:
+    """A past report computed again with its cut-off gives the numbers it gave then."""
+    session = registry_session
+    add_register("市发改委", "绍市发改〔2012〕7号", D("2012-03-05"))
+    add_register("市发改委", "绍市发改〔2012〕8号", D("2012-03-06"))
+    session.commit()
+    cutoff = dt.datetime.now(dt.UTC)
+    add_document("市发改委", "绍市发改〔2012〕7号", D("2012-03-05"), D("2012-03-20"), 11)
+    add_register("市发改委", "绍市发改〔2012〕9号", D("2012-03-07"))
+    _explain(session, "市发改委", "绍市发改〔2012〕8号")
+    session.commit()
+
+    fgw = dept_id(session, "市发改委")
+    then = disclosure_counts(session, **YEAR, cutoff=cutoff)[fgw]
+    now = disclosure_counts(session, **YEAR)[fgw]
+
+    assert then == DisclosureCounts(missing=2)
+    assert now == DisclosureCounts(published=1, late=1, missing=1, explained=1)
+    statuses = [v.status for v in document_verdicts(session, **YEAR, cutoff=cutoff)]
+    assert statuses == ["missing", "missing"]

@@ -155,8 +155,12 @@ def document(
     lag: int | None,
     number: int | None = None,
     title: str = "关于印发某某办法的通知",
+    first_seen_at: dt.datetime | None = None,
 ) -> DisclosureDocument:
+    """A document, first seen by the crawler on the evening of its publication day."""
     n = next(_serial)
+    seen_on = published_on or signed_on or dt.date(2012, 1, 1)
+    seen = first_seen_at or dt.datetime.combine(seen_on, dt.time(20), tzinfo=dt.UTC)
     url = f"{platform.base_url}doc/{n}.html"
     key = f"绍发改〔2012〕{number}号" if number is not None else None
     row = DisclosureDocument(
@@ -173,6 +177,8 @@ def document(
         signed_on=signed_on,
         published_on=published_on,
         lag_working_days=lag,
+        first_seen_at=seen,
+        last_seen_at=seen,
         page_id=page(session, url).id,
     )
     session.add(row)
@@ -181,7 +187,9 @@ def document(
 
 
 def signed(session: Session, unit: Department, number: int, on: dt.date, explained: bool = False):
+    """A register row (and its explanation), imported on the day it was signed."""
     key = f"绍发改〔2012〕{number}号"
+    imported = dt.datetime.combine(on, dt.time(20), tzinfo=dt.UTC)
     session.add(
         SignedDocument(
             department_id=unit.id,
@@ -191,6 +199,7 @@ def signed(session: Session, unit: Department, number: int, on: dt.date, explain
             signed_on=on,
             source_file="register.csv",
             source_line=number,
+            imported_at=imported,
         )
     )
     if explained:
@@ -201,6 +210,7 @@ def signed(session: Session, unit: Department, number: int, on: dt.date, explain
                 doc_number_key=key,
                 reason="内部事务",
                 source_file="explanations.csv",
+                imported_at=imported,
             )
         )
     session.flush()
