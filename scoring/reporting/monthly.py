@@ -21,7 +21,7 @@ from scoring.coverage import month_coverage
 from scoring.disclosure_checks import disclosure_counts, document_verdicts
 from scoring.disclosure_score import disclosure_scores
 from scoring.periods import Period
-from scoring.portal_score import portal_scores
+from scoring.portal_score import PostCount, portal_scores, post_counts
 from scoring.reporting.model import Report, Section, coverage_section, policy_section, pts
 from scoring.rules import Rules
 
@@ -66,21 +66,24 @@ def monthly_report(
     ).all()
     names = {d.id: d.short_name for d in departments}
     covered = portal_cov[month].complete
+    # The month's own counts, also for a month still in progress (not yet assessed for credit).
+    month_posts = post_counts(session, (month,), cutoff)
     rows, results = [], {}
     for dept_id, short_name, tier in departments:
         score = portal[dept_id]
-        this = next((m for m in score.months if m.month == month), None)
-        posts = this.posts if this else 0
+        quota = rules.portal.monthly_quota[tier]
+        this = month_posts.get((dept_id, month), PostCount(0, 0))
+        posts = this.posts
         counts = month_counts.get(dept_id)
         disclosure = ytd_disclosure.get(dept_id)
         rows.append(
             {
                 "department": short_name,
                 "tier": tier,
-                "quota": rules.portal.monthly_quota[tier],
+                "quota": quota,
                 "posts": posts if covered else f"{posts} (INCOMPLETE)",
-                "shortfall": this.shortfall if this else None,
-                "backdated": this.backdated if this else 0,
+                "shortfall": max(0, quota - posts),
+                "backdated": this.backdated,
                 "ytd_posts": score.ytd_posts,
                 "bonus_threshold": score.threshold,
                 "documents_published": counts.published if counts else 0,

@@ -305,3 +305,14 @@ def test_manual_adjustment_is_shown_in_the_bulletin_and_logged(city):
     # 文号 10 and 12 published, 11 missing: a candidate for review, not a score
     gaps = _rows(report, "gap_candidates", by="doc_number")
     assert gaps["绍发改〔2012〕11号"]["department"] == "市发改委"
+
+
+def test_month_in_progress_shows_the_posts_stored_so_far_flagged_incomplete(city):
+    """A report asked for mid-month counts what is there and says the month is not over."""
+    result = invoke(
+        city, "monthly-report", "--month", "2012-03", "--cutoff", "2012-03-20", "--format", "json"
+    )
+    assert result.exit_code == 0, result.output
+    rows = _rows(json.loads(result.stdout), "departments")
+    assert (rows["市发改委"]["posts"], rows["市发改委"]["shortfall"]) == ("6 (INCOMPLETE)", 6)
+    assert (rows["市统计局"]["posts"], rows["市统计局"]["shortfall"]) == ("5 (INCOMPLETE)", 0)
