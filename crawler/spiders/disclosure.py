@@ -27,6 +27,7 @@ from crawler.evidence import sha256_of
 from crawler.incremental import ListWalk, known_urls
 from crawler.listing import ListEntry, generic, trs
 from crawler.profiles import ColumnProfile
+from crawler.quarantine import spider_date_problem
 from crawler.resume import columns_to_walk_whole
 from crawler.spiders.base import SiteSpider
 from crawler.urls import canonical_url
@@ -189,6 +190,10 @@ class DisclosureSpider(SiteSpider):
         if published is None and entry.listed_on is not None:
             published, from_list = entry.listed_on, True
             self.crawler.stats.inc_value("egov/disclosure/published_from_list")
+        for label, day in (("发布日期", published), ("成文日期", meta.signed_on)):
+            if day is not None and (problem := spider_date_problem(self, day)):
+                yield from self._quarantine(response, f"{label} {problem}")
+                return
         for problem in meta.problems:
             self.crawler.stats.inc_value("egov/disclosure/metadata_problems")
             self.logger.info("%s: %s", response.url, problem)
