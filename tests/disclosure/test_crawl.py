@@ -141,26 +141,27 @@ def test_crawl_stores_every_document_as_the_truth_says_then_recrawls_incremental
 def test_document_in_a_year_without_calendar_data_is_stored_with_empty_lag_and_reported(
     sqlite_url: str, tmp_path: Path
 ) -> None:
+    """2003 predates chinese-calendar's data (2004-2026) but is a real, past date."""
     with _session(sqlite_url) as session:
         import_registry(session, load_registry())
         session.commit()
-    calendar_2027 = tmp_path / "workdays.toml"
-    calendar_2027.write_text("[[year]]\nyear = 2027\noff = [2027-01-01]\n", encoding="utf-8")
+    calendar_2003 = tmp_path / "workdays.toml"
+    calendar_2003.write_text("[[year]]\nyear = 2003\noff = [2003-01-01]\n", encoding="utf-8")
     sample = SampleDisclosure(
-        year=2027, documents_per_department=(1, 1), calendar=load_calendar(calendar_2027)
+        year=2003, documents_per_department=(1, 1), calendar=load_calendar(calendar_2003)
     )
     with serving(sample) as running:
         crawl(sqlite_url, running.url)
     with _session(sqlite_url) as session:
         documents = session.scalars(select(DisclosureDocument)).all()
         assert len(documents) == len(sample.truth) > 0
-        assert all(d.signed_on and d.signed_on.year == 2027 for d in documents)
+        assert all(d.signed_on and d.signed_on.year == 2003 for d in documents)
         assert all(d.lag_working_days is None for d in documents)
         run = session.scalar(select(CrawlRun))
         assert run is not None
         assert run.stats["egov/disclosure/lag_not_covered"] == len(documents)
         messages = session.scalars(select(CrawlColumnResult.message)).all()
-        assert any("2027" in (m or "") and "workdays.toml" in (m or "") for m in messages)
+        assert any("2003" in (m or "") and "workdays.toml" in (m or "") for m in messages)
 
 
 @pytest.mark.slow
