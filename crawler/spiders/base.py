@@ -8,12 +8,20 @@ every list page even when an incremental stop would end the walk).
 
 A request failure lands in its column's coverage; an anti-bot challenge marks the column
 blocked and closes the spider with the reason "blocked by anti-bot challenge".
+
+The walk itself is shared: :meth:`SiteSpider.start` opens every column's list (incremental,
+or whole after a run that did not read the column whole), :meth:`SiteSpider.list_entries` turns
+list entries into detail requests for URLs not stored yet, and the TRS and generic list kinds
+page on here. A spider supplies ``stored_urls`` (the column holding the URLs it has stored),
+``list_callbacks`` (its callback per list kind), :meth:`seen_item` (what to emit for a URL it
+already has) and ``parse_detail``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.crawler import Crawler
@@ -22,10 +30,14 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.coverage import ColumnCoverage
+from crawler.incremental import ListWalk, known_urls
+from crawler.listing import ListEntry, generic, trs
 from crawler.middlewares import EVIDENCE_META, AntiBotBlocked
 from crawler.profiles import ColumnProfile, ProfileError, load_profile
-from crawler.quarantine import quarantine_failure
+from crawler.quarantine import quarantine, quarantine_failure
 from crawler.recording import BLOCKED_REASON, CrawlRecording
+from crawler.resume import columns_to_walk_whole
+from crawler.urls import canonical_url
 
 TRUE_WORDS = ("1", "true", "yes", "on")
 
@@ -35,6 +47,13 @@ class SiteSpider(scrapy.Spider):
 
     site_kind = "portal"
     recorder: CrawlRecording | None = None
+    # (URL column, site column) of the table holding what this spider stores.
+    stored_urls: ClassVar[tuple[Any, Any]]
+    # Callback method name per list kind (jpage, trs, xxgk, generic) this spider walks.
+    list_callbacks: ClassVar[dict[str, str]] = {
+        "trs": "parse_trs_list",
+        "generic": "parse_generic_list",
+    }
 
     def __init__(
         self,
@@ -54,6 +73,9 @@ class SiteSpider(scrapy.Spider):
         self.full = str(full).lower() in TRUE_WORDS
         super().__init__(**kw)
         self.allowed_domains = self.profile.allowed_domains
+        self.known: set[str] = set()  # canonical URLs stored by earlier runs
+        self.requested: set[str] = set()  # canonical URLs requested by this run
+        self.walks: dict[str, ListWalk] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
@@ -61,6 +83,115 @@ class SiteSpider(scrapy.Spider):
         for key, value in spider.profile.scrapy_settings().items():
             crawler.settings.set(key, value, priority="spider")
         return spider
+
+    async def start(self) -> AsyncIterator[Any]:
+        """Open each column's list: incrementally, or whole after a run that did not read it."""
+        assert self.recorder is not None, "the CrawlRecording extension is not enabled"
+        recorder = self.recorder
+        self.known = known_urls(recorder.session, *self.stored_urls, recorder.site.id)
+        overlap = self.settings.getint("EGOV_INCREMENTAL_OVERLAP_PAGES", 1)
+        whole = columns_to_walk_whole(
+            recorder.session, recorder.site.id, recorder.run.id, recorder.column_ids
+        )
+        for column in self.profile.columns:
+            self.walks[column.key] = ListWalk(
+                overlap=overlap, full=self.full or column.key in whole
+            )
+            if column.key in whole and not self.full:
+                self.coverage(column.key).note(
+                    "walked whole: the previous run did not read it whole"
+                )
+            if column.list_kind not in self.list_callbacks:
+                self.coverage(column.key).note(
+                    f"list kind {column.list_kind} is not walked on {self.site_kind} sites"
+                )
+                continue
+            yield self.first_list_request(column)
+
+    def first_list_request(self, column: ColumnProfile) -> scrapy.Request:
+        callback = getattr(self, self.list_callbacks[column.list_kind])
+        return self.column_request(column, column.url, callback, meta={"list_index": 0})
+
+    def seen_item(self, canonical: str, column: ColumnProfile, entry: ListEntry) -> Any:
+        """What to emit for a listed URL already stored or requested (no new request)."""
+        raise NotImplementedError
+
+    def list_entries(
+        self, column: ColumnProfile, entries: list[ListEntry]
+    ) -> tuple[list[Any], bool]:
+        """Turn list entries into detail requests for new URLs; return them and "walk on?"."""
+        coverage = self.coverage(column.key)
+        coverage.list_pages += 1
+        coverage.entries += len(entries)
+        coverage.saw_dates([e.listed_on for e in entries])
+        out: list[Any] = []
+        new = 0
+        crawl_host = urlsplit(self.profile.base_url).netloc
+        for entry in entries:
+            if urlsplit(entry.url).netloc != crawl_host:
+                self.crawler.stats.inc_value("egov/offsite_links")
+                continue
+            canon = canonical_url(
+                entry.url,
+                crawl_base=self.profile.base_url,
+                site_base=self.profile.declared_base_url,
+            )
+            if canon in self.known or canon in self.requested:
+                out.append(self.seen_item(canon, column, entry))
+                continue
+            self.requested.add(canon)
+            new += 1
+            meta = {"canonical_url": canon, "listed_url": entry.url, "entry": entry}
+            out.append(
+                self.column_request(
+                    column, entry.url, self.parse_detail, page_kind="detail", meta=meta
+                )
+            )
+        coverage.new_entries += new
+        go_on = self.walks[column.key].next_page_wanted(new)
+        if not go_on:
+            coverage.stopped_early = coverage.finished_walk = True
+        return out, go_on
+
+    def parse_detail(self, response: Response) -> Iterator[Any]:
+        raise NotImplementedError
+
+    def parse_trs_list(self, response: Response) -> Iterator[Any]:
+        """A TRS static list page (index.html, index_N.html; count from createPageHTML)."""
+        column = self.profile.column(response.meta["column"])
+        index = response.meta["list_index"]
+        count = response.meta.get("page_count") or trs.page_count(response.text)
+        entries = trs.parse_list(response.text, response.url, column.options)
+        out, go_on = self.list_entries(column, entries)
+        yield from out
+        if not go_on:
+            return
+        if index + 1 >= count:
+            self.coverage(column.key).finished_walk = True
+            return
+        url = trs.page_url(column.url, index + 1, column.options)
+        meta = {"list_index": index + 1, "page_count": count}
+        yield self.column_request(column, url, self.parse_trs_list, meta=meta)
+
+    def parse_generic_list(self, response: Response) -> Iterator[Any]:
+        """A list read with the profile's selectors, paged by its "next" link."""
+        column = self.profile.column(response.meta["column"])
+        entries = generic.parse_list(response.text, response.url, column.options)
+        out, go_on = self.list_entries(column, entries)
+        yield from out
+        if not go_on:
+            return
+        following = generic.next_page(response.text, response.url, column.options)
+        if following is None or following == response.url:
+            self.coverage(column.key).finished_walk = True
+            return
+        meta = {"list_index": response.meta.get("list_index", 0) + 1}
+        yield self.column_request(column, following, self.parse_generic_list, meta=meta)
+
+    def quarantine_page(self, response: Response, reason: str) -> Iterator[Any]:
+        """Keep the page out of the evidence counts, with the reason; emit nothing."""
+        quarantine(self, response.url, reason, response.body)
+        return iter(())
 
     def column_request(
         self,

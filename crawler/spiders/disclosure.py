@@ -14,24 +14,19 @@ quarantined. A page without 发布日期 takes the list's date (counted in the s
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from typing import Any
-from urllib.parse import urlsplit
+from collections.abc import Iterator
+from typing import Any, ClassVar
 
 from scrapy.http import Response, TextResponse
 
 from crawler.disclosure import xxgk
 from crawler.disclosure.items import DisclosureDocumentItem, SeenDocumentItem
 from crawler.disclosure.metadata import parse_metadata
-from crawler.evidence import sha256_of
-from crawler.incremental import ListWalk, known_urls
-from crawler.listing import ListEntry, generic, trs
+from crawler.listing import ListEntry
 from crawler.profiles import ColumnProfile
 from crawler.quarantine import spider_date_problem
-from crawler.resume import columns_to_walk_whole
 from crawler.spiders.base import SiteSpider
-from crawler.urls import canonical_url
-from db.models import DisclosureDocument, QuarantinedItem
+from db.models import DisclosureDocument
 
 
 class DisclosureSpider(SiteSpider):
@@ -44,94 +39,25 @@ class DisclosureSpider(SiteSpider):
         },
     }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.known: set[str] = set()
-        self.requested: set[str] = set()
-        self.walks: dict[str, ListWalk] = {}
+    stored_urls = (DisclosureDocument.url, DisclosureDocument.site_id)
+    list_callbacks: ClassVar[dict[str, str]] = {
+        "trs": "parse_trs_list",
+        "xxgk": "parse_xxgk_list",
+        "generic": "parse_generic_list",
+    }
 
-    async def start(self) -> AsyncIterator[Any]:
-        assert self.recorder is not None, "the CrawlRecording extension is not enabled"
-        recorder = self.recorder
-        self.known = known_urls(
-            recorder.session, DisclosureDocument.url, DisclosureDocument.site_id, recorder.site.id
-        )
-        overlap = self.settings.getint("EGOV_INCREMENTAL_OVERLAP_PAGES", 1)
-        whole = columns_to_walk_whole(
-            recorder.session, recorder.site.id, recorder.run.id, recorder.column_ids
-        )
-        for column in self.profile.columns:
-            self.walks[column.key] = ListWalk(
-                overlap=overlap, full=self.full or column.key in whole
-            )
-            if column.key in whole and not self.full:
-                self.coverage(column.key).note(
-                    "walked whole: the previous run did not read it whole"
-                )
-            if column.list_kind == "trs":
-                yield self.column_request(
-                    column, column.url, self.parse_trs_list, meta={"list_index": 0}
-                )
-            elif column.list_kind == "xxgk":
-                yield self._xxgk_request(column, 1)
-            elif column.list_kind == "generic":
-                yield self.column_request(column, column.url, self.parse_generic_list)
-            else:
-                self.coverage(column.key).note(f"list kind {column.list_kind} not for disclosure")
+    def seen_item(
+        self, canonical: str, column: ColumnProfile, entry: ListEntry
+    ) -> SeenDocumentItem:
+        """A document already stored: only its last sighting is updated."""
+        return SeenDocumentItem(canonical, column.key)
+
+    def first_list_request(self, column: ColumnProfile) -> Any:
+        if column.list_kind == "xxgk":
+            return self._xxgk_request(column, 1)
+        return super().first_list_request(column)
 
     # ---------------------------------------------------------------- lists
-    def _entries(self, column: ColumnProfile, entries: list[ListEntry]) -> tuple[list[Any], bool]:
-        """Turn list entries into detail requests; return them and whether to walk on."""
-        coverage = self.coverage(column.key)
-        coverage.list_pages += 1
-        coverage.entries += len(entries)
-        coverage.saw_dates([e.listed_on for e in entries])
-        out: list[Any] = []
-        new = 0
-        crawl_host = urlsplit(self.profile.base_url).netloc
-        for entry in entries:
-            if urlsplit(entry.url).netloc != crawl_host:
-                self.crawler.stats.inc_value("egov/offsite_links")
-                continue
-            canon = canonical_url(
-                entry.url,
-                crawl_base=self.profile.base_url,
-                site_base=self.profile.declared_base_url,
-            )
-            if canon in self.known or canon in self.requested:
-                out.append(SeenDocumentItem(canon, column.key))
-                continue
-            self.requested.add(canon)
-            new += 1
-            meta = {"canonical_url": canon, "entry": entry}
-            out.append(
-                self.column_request(
-                    column, entry.url, self.parse_detail, page_kind="detail", meta=meta
-                )
-            )
-        coverage.new_entries += new
-        go_on = self.walks[column.key].next_page_wanted(new)
-        if not go_on:
-            coverage.stopped_early = coverage.finished_walk = True
-        return out, go_on
-
-    def parse_trs_list(self, response: Response) -> Iterator[Any]:
-        column = self.profile.column(response.meta["column"])
-        index = response.meta["list_index"]
-        count = response.meta.get("page_count") or trs.page_count(response.text)
-        out, go_on = self._entries(
-            column, trs.parse_list(response.text, response.url, column.options)
-        )
-        yield from out
-        if not go_on:
-            return
-        if index + 1 >= count:
-            self.coverage(column.key).finished_walk = True
-            return
-        url = trs.page_url(column.url, index + 1, column.options)
-        meta = {"list_index": index + 1, "page_count": count}
-        yield self.column_request(column, url, self.parse_trs_list, meta=meta)
-
     def _xxgk_request(self, column: ColumnProfile, page: int, count: int | None = None) -> Any:
         return self.column_request(
             column,
@@ -147,7 +73,7 @@ class DisclosureSpider(SiteSpider):
         page = response.meta["list_index"]
         count = response.meta.get("page_count") or xxgk.page_count(response.text)
         entries = xxgk.parse_list(response.text, response.url, column.options)
-        out, go_on = self._entries(column, entries)
+        out, go_on = self.list_entries(column, entries)
         yield from out
         if not go_on:
             return
@@ -157,34 +83,23 @@ class DisclosureSpider(SiteSpider):
             return
         yield self._xxgk_request(column, page + 1, count)
 
-    def parse_generic_list(self, response: Response) -> Iterator[Any]:
-        column = self.profile.column(response.meta["column"])
-        entries = generic.parse_list(response.text, response.url, column.options)
-        out, go_on = self._entries(column, entries)
-        yield from out
-        if not go_on:
-            return
-        following = generic.next_page(response.text, response.url, column.options)
-        if following is None or following == response.url:
-            self.coverage(column.key).finished_walk = True
-            return
-        yield self.column_request(column, following, self.parse_generic_list)
-
     # ---------------------------------------------------------------- details
     def parse_detail(self, response: Response) -> Iterator[Any]:
         column_key = response.meta["column"]
         entry: ListEntry = response.meta["entry"]
         if not isinstance(response, TextResponse):
-            yield from self._quarantine(response, "detail page is not an HTML page")
+            yield from self.quarantine_page(response, "detail page is not an HTML page")
             return
         if response.status >= 400:
-            yield from self._quarantine(response, f"detail page answered HTTP {response.status}")
+            yield from self.quarantine_page(
+                response, f"detail page answered HTTP {response.status}"
+            )
             return
         meta = parse_metadata(response.text)
         title = meta.title or entry.title
         if not meta.has_table or not title:
             missing = "metadata table (索引号/文号/日期)" if not meta.has_table else "title"
-            yield from self._quarantine(response, f"no {missing} on the detail page")
+            yield from self.quarantine_page(response, f"no {missing} on the detail page")
             return
         published, from_list = meta.published_on, False
         if published is None and entry.listed_on is not None:
@@ -192,7 +107,7 @@ class DisclosureSpider(SiteSpider):
             self.crawler.stats.inc_value("egov/disclosure/published_from_list")
         for label, day in (("发布日期", published), ("成文日期", meta.signed_on)):
             if day is not None and (problem := spider_date_problem(self, day)):
-                yield from self._quarantine(response, f"{label} {problem}")
+                yield from self.quarantine_page(response, f"{label} {problem}")
                 return
         for problem in meta.problems:
             self.crawler.stats.inc_value("egov/disclosure/metadata_problems")
@@ -211,18 +126,3 @@ class DisclosureSpider(SiteSpider):
             page_id=self.page_id(response),
             published_from_list=from_list,
         )
-
-    def _quarantine(self, response: Response, reason: str) -> Iterator[Any]:
-        assert self.recorder is not None
-        self.crawler.stats.inc_value("egov/parse_failures")
-        self.recorder.session.add(
-            QuarantinedItem(
-                url=response.url[:1024],
-                reason=reason,
-                sha256=sha256_of(response.body),  # the body is kept as evidence
-                crawl_run_id=self.recorder.run.id,
-            )
-        )
-        self.recorder.wrote()
-        self.logger.warning("quarantined %s: %s", response.url, reason)
-        return iter(())
