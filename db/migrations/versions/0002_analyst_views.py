@@ -4,8 +4,8 @@ The views are not in the models (so ``alembic check`` ignores them); the same se
 SQLite and PostgreSQL, only the month-of-timestamp expression differs (Asia/Shanghai: UTC+8,
 no daylight saving since 1991).
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0002
+Revises: 0001
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0004"
-down_revision: str | None = "0003"
+revision: str = "0002"
+down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
