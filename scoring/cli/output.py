@@ -16,22 +16,29 @@ F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = ("table", "json", "csv")
 
 
-def output_options(function: F) -> F:
-    """Add ``--format`` and ``-o/--output`` to a command."""
-    function = click.option(
-        "-o",
-        "--output",
-        type=click.Path(dir_okay=False, writable=True, path_type=Path),
-        help="Write to this file instead of standard output.",
-    )(function)
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(FORMATS),
-        default="table",
-        show_default=True,
-        help="table for reading, json or csv for other programs.",
-    )(function)
+def format_options(formats: Sequence[str], help_text: str) -> Callable[[F], F]:
+    """Return a decorator adding ``--format`` (one of ``formats``) and ``-o/--output``."""
+
+    def decorate(function: F) -> F:
+        function = click.option(
+            "-o",
+            "--output",
+            type=click.Path(dir_okay=False, writable=True, path_type=Path),
+            help="Write to this file instead of standard output.",
+        )(function)
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(formats),
+            default="table",
+            show_default=True,
+            help=help_text,
+        )(function)
+
+    return decorate
+
+
+output_options = format_options(FORMATS, "table for reading, json or csv for other programs.")
 
 
 def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> str:

@@ -12,7 +12,7 @@ import click
 from db.attribution import UnknownDepartmentError, find_department
 from db.models import utcnow
 from scoring.cli.app import UserError, open_session, user_errors
-from scoring.cli.output import emit, output_options
+from scoring.cli.output import emit, format_options, output_options
 from scoring.cli.rules_commands import load_current_rules
 from scoring.periods import (
     SHANGHAI,
@@ -48,34 +48,23 @@ def parse_cutoff(text: str | None) -> dt.datetime:
     return moment.astimezone(dt.UTC)
 
 
+report_output_options = format_options(
+    REPORT_FORMATS, "table for reading; json, csv, xlsx (needs -o) or html for others."
+)
+cutoff_option = click.option(
+    "--cutoff",
+    help="Ignore evidence first seen after this (date = end of that day, Asia/Shanghai). "
+    "Default: now.",
+)
+
+
 def report_options(function: F) -> F:
-    """``--cutoff``, ``--by``, ``--format`` and ``-o`` shared by the report commands."""
-    for option in reversed(
-        [
-            click.option(
-                "--cutoff",
-                help="Ignore evidence first seen after this (date = end of that day, "
-                "Asia/Shanghai). Default: now.",
-            ),
-            click.option("--by", "created_by", help="Who runs the report (kept with the run)."),
-            click.option(
-                "--format",
-                "fmt",
-                type=click.Choice(REPORT_FORMATS),
-                default="table",
-                show_default=True,
-                help="table for reading; json, csv, xlsx (needs -o) or html for others.",
-            ),
-            click.option(
-                "-o",
-                "--output",
-                type=click.Path(dir_okay=False, writable=True, path_type=Path),
-                help="Write to this file instead of standard output.",
-            ),
-        ]
-    ):
-        function = option(function)
-    return function
+    """``--cutoff``, ``--by``, ``--format`` and ``-o`` shared by the stored reports."""
+    function = report_output_options(function)
+    function = click.option("--by", "created_by", help="Who runs the report (kept with the run).")(
+        function
+    )
+    return cutoff_option(function)
 
 
 def _run_report(
@@ -152,18 +141,8 @@ def annual_command(
 @click.command("explain")
 @click.option("--department", required=True, help="Short name (简称), e.g. 市发改委.")
 @click.option("--month", required=True, help="YYYY-MM.")
-@click.option("--cutoff", help="Ignore evidence first seen after this. Default: now.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(REPORT_FORMATS),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file."
-)
+@cutoff_option
+@report_output_options
 @user_errors(PeriodError, RulesError, UnknownDepartmentError)
 def explain_command(
     department: str, month: str, cutoff: str | None, fmt: str, output: Path | None
@@ -226,17 +205,7 @@ def runs_list(kind: str | None, fmt: str, output: Path | None) -> None:
 
 @runs.command("show")
 @click.argument("run_id", type=int)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(REPORT_FORMATS),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file."
-)
+@report_output_options
 @user_errors(UnknownRunError)
 def runs_show(run_id: int, fmt: str, output: Path | None) -> None:
     """Re-print a stored score run exactly as it was computed, in any format.
