@@ -33,10 +33,7 @@ class DisclosureSpider(SiteSpider):
     name = "disclosure"
     site_kind = "disclosure"
     custom_settings = {  # noqa: RUF012 (Scrapy reads this class attribute as is)
-        "ITEM_PIPELINES": {
-            "crawler.pipelines.PortalPostPipeline": 300,
-            "crawler.disclosure.pipeline.DisclosureDocumentPipeline": 310,
-        },
+        "ITEM_PIPELINES": {"crawler.disclosure.pipeline.DisclosureDocumentPipeline": 310},
     }
 
     stored_urls = (DisclosureDocument.url, DisclosureDocument.site_id)
