@@ -74,9 +74,7 @@ def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-@pytest.fixture
-def pg_url(pg_template: tuple[Engine, str]) -> Iterator[str]:
-    """A migrated PostgreSQL database of this test's own."""
+def _cloned_pg_database(pg_template: tuple[Engine, str]) -> Iterator[str]:
     admin, template = pg_template
     name = f"egov_test_{uuid.uuid4().hex[:10]}"
     with admin.connect() as connection:
@@ -84,6 +82,18 @@ def pg_url(pg_template: tuple[Engine, str]) -> Iterator[str]:
     yield _pg_url(name)
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def pg_url(pg_template: tuple[Engine, str]) -> Iterator[str]:
+    """A migrated PostgreSQL database of this test's own."""
+    yield from _cloned_pg_database(pg_template)
+
+
+@pytest.fixture(scope="module")
+def module_pg_url(pg_template: tuple[Engine, str]) -> Iterator[str]:
+    """A migrated PostgreSQL database shared by the tests of one module."""
+    yield from _cloned_pg_database(pg_template)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -76,6 +76,16 @@ def query(url: str, statement: Any) -> list[Any]:
     return rows
 
 
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def module_database_url(request: pytest.FixtureRequest) -> str:
+    """A migrated database with the registry shared by one module's tests, on each backend."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("module_sqlite_url")
+    return with_registry(request.getfixturevalue("module_pg_url"))
+
+
 @pytest.fixture(scope="module")
 def module_sqlite_url(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
     """A migrated SQLite file with the registry, shared by the tests of one module."""

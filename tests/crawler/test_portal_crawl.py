@@ -57,13 +57,13 @@ class Crawled:
 
 
 @pytest.fixture(scope="module")
-def crawled(module_sqlite_url: str) -> Iterator[Crawled]:
-    """One crawl of a sample that answers 503 once on every 7th path."""
+def crawled(module_database_url: str) -> Iterator[Crawled]:
+    """One crawl of a sample that answers 503 once on every 7th path, on each backend."""
     site = SamplePortal(months=3, departments=12, transient_503_every=7)
     with serving(site) as server:
-        result = crawl(module_sqlite_url, server.url)
+        result = crawl(module_database_url, server.url)
     assert result.returncode == 0, result.log[-3000:]
-    yield Crawled(module_sqlite_url, site, result.run.status, result.run.stats)
+    yield Crawled(module_database_url, site, result.run.status, result.run.stats)
 
 
 def test_transient_503_is_retried_and_nothing_is_lost(crawled: Crawled) -> None:
@@ -155,17 +155,17 @@ def test_every_post_links_to_the_bytes_it_was_read_from(crawled: Crawled) -> Non
     engine.dispose()
 
 
-def test_anti_bot_challenge_is_reported_as_blocked_not_as_no_posts(sqlite_url: str) -> None:
+def test_anti_bot_challenge_is_reported_as_blocked_not_as_no_posts(database_url: str) -> None:
     with serving(SamplePortal(months=1, departments=3, challenge=True)) as server:
-        result = crawl(with_registry(sqlite_url), server.url)
+        result = crawl(with_registry(database_url), server.url)
     run = result.run
     assert run.status == "blocked" and run.finish_reason == "blocked by anti-bot challenge"
     assert not run.healthy
     assert any("blocked by anti-bot challenge" in p for p in run.health_problems)
-    statuses = _columns(sqlite_url, run.id)
+    statuses = _columns(database_url, run.id)
     assert "blocked" in {s for s, _ in statuses.values()}
     assert "complete" not in {s for s, _ in statuses.values()}
-    assert counted(sqlite_url) == {}
+    assert counted(database_url) == {}
 
 
 @pytest.fixture(scope="module")
