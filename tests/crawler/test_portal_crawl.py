@@ -23,7 +23,8 @@ from db.models import (
 )
 from samplesites.portal import SHANGHAI, SamplePortal
 from samplesites.server import LocalServer, serving
-from tests.crawler.conftest import counted, crawl, query, with_registry
+from tests.crawler.conftest import crawl
+from tests.evidence_queries import counted, query, with_registry
 
 pytestmark = pytest.mark.slow
 

@@ -12,24 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
 
-from db.engine import make_engine, session_scope
-from db.models import CrawlRun, Department, PortalPost
-from db.registry import import_registry, load_registry
 from samplesites.server import Handler, Request, Response
+from tests.evidence_queries import with_registry
 
 REPO = Path(__file__).resolve().parents[2]
 FAST = ["-s", "EGOV_RETRY_BACKOFF_BASE=0.05", "-s", "LOG_LEVEL=INFO"]
-
-
-def with_registry(url: str) -> str:
-    """Import the department registry into the migrated database at ``url``."""
-    engine = make_engine(url)
-    with session_scope(engine) as session:
-        import_registry(session, load_registry())
-    engine.dispose()
-    return url
 
 
 @pytest.fixture
@@ -87,39 +75,3 @@ def run_scrapy(url: str, base_url: str, *args: str, spider: str = "portal", site
         timeout=240,
     )
     return done.stderr
-
-
-def last_run(url: str) -> CrawlRun:
-    engine = make_engine(url)
-    with session_scope(engine) as session:
-        run = session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc())).first()
-        assert run is not None
-        session.expunge(run)
-    engine.dispose()
-    return run
-
-
-def counted(url: str) -> dict[tuple[str, str], int]:
-    """Return COUNT(DISTINCT identity_key) per (department, month), as scoring counts them."""
-    engine = make_engine(url)
-    with session_scope(engine) as session:
-        rows = session.execute(
-            select(
-                Department.short_name,
-                PortalPost.published_month,
-                func.count(func.distinct(PortalPost.identity_key)),
-            )
-            .join(Department, Department.id == PortalPost.department_id)
-            .where(PortalPost.attribution == "department")
-            .group_by(Department.short_name, PortalPost.published_month)
-        ).all()
-    engine.dispose()
-    return {(name, month): count for name, month, count in rows}
-
-
-def scalar(url: str, statement: object) -> object:
-    engine = make_engine(url)
-    with session_scope(engine) as session:
-        value = session.scalar(statement)  # type: ignore[call-overload]
-    engine.dispose()
-    return value

@@ -14,7 +14,8 @@ from db.engine import make_engine
 from db.models import CrawlRun, FetchedPage, PageBody, PortalPost
 from samplesites.portal import SamplePortal
 from samplesites.server import serving
-from tests.reliability.conftest import REPO, Faulty, counted
+from tests.evidence_queries import counted
+from tests.reliability.conftest import REPO, Faulty
 
 JOB = (
     "import json, sys; from schedules.jobs import crawl_site; "

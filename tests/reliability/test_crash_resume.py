@@ -16,7 +16,8 @@ from samplesites.portal import SamplePortal
 from samplesites.server import serving
 from schedules.config import load_profiles
 from schedules.crawl import CrawlOutcome, run_crawl
-from tests.reliability.conftest import Faulty, counted, crawl_command, scalar
+from tests.evidence_queries import counted, scalar
+from tests.reliability.conftest import Faulty, crawl_command
 
 DETAIL_DELAY = 0.04  # seconds per detail page: the kill lands mid-crawl
 # Details fetched in list order, newest first, as a breadth-first crawl does: the kill then

@@ -34,7 +34,8 @@ from samplesites.portal import PROXY_PATH, SamplePortal
 from samplesites.server import Request as SiteRequest
 from samplesites.server import Response as SiteResponse
 from samplesites.server import serving
-from tests.reliability.conftest import Faulty, last_run, run_scrapy, scalar
+from tests.evidence_queries import last_run, scalar
+from tests.reliability.conftest import Faulty, run_scrapy
 from tests.reliability.mutations import KINDS, mutate, mutations
 
 SEED = 20121

@@ -21,7 +21,8 @@ from db.engine import make_engine
 from db.models import PortalPost
 from samplesites.portal import SamplePortal
 from samplesites.server import Response, serving
-from tests.reliability.conftest import REPO, Faulty, last_run, run_scrapy
+from tests.evidence_queries import last_run
+from tests.reliability.conftest import REPO, Faulty, run_scrapy
 
 INJECTION = "'); DROP TABLE portal_posts; --"
 SOURCE_DIRS = ("crawler", "db", "scoring", "schedules", "samplesites")

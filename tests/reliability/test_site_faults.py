@@ -17,7 +17,8 @@ from db.models import CrawlColumnResult, CrawlRun, SiteColumn
 from samplesites.portal import SamplePortal
 from samplesites.server import Response, serving
 from scoring.periods import SHANGHAI
-from tests.reliability.conftest import REPO, Faulty, counted, last_run, run_scrapy
+from tests.evidence_queries import counted, last_run
+from tests.reliability.conftest import REPO, Faulty, run_scrapy
 
 
 def _refused_url() -> str:
