@@ -118,13 +118,18 @@ def portal_scores(
     cutoff: dt.datetime,
     coverage: dict[str, MonthCoverage],
     department_ids: Iterable[int] | None = None,
+    counts: dict[tuple[int, str], PostCount] | None = None,
 ) -> dict[int, PortalScore]:
-    """Score every tiered department (or those given) as of ``period``'s last month."""
+    """Score every tiered department (or those given) as of ``period``'s last month.
+
+    ``counts`` are the year-to-date :func:`post_counts` when the caller already has them.
+    """
     policy = rules.portal
     max_points = rules.rubric_for("department").subitem(policy.subitem).points
     ytd = period.year_to_date()
     assessed = months_ended_by(ytd, cutoff)
-    counts = post_counts(session, ytd, cutoff, department_ids)
+    if counts is None:
+        counts = post_counts(session, ytd, cutoff, department_ids)
     query = select(Department.id, Department.tier).where(
         Department.kind == "department", Department.tier.is_not(None)
     )

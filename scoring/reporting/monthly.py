@@ -51,7 +51,9 @@ def monthly_report(
     month = period.last_month
     portal_cov = month_coverage(session, "portal", period.year_to_date(), cutoff)
     disclosure_cov = month_coverage(session, "disclosure", (month,), cutoff)
-    portal = portal_scores(session, rules, period, cutoff, portal_cov)
+    # Year to date, this month included even while it is in progress (not yet assessed).
+    ytd_posts = post_counts(session, period.year_to_date(), cutoff)
+    portal = portal_scores(session, rules, period, cutoff, portal_cov, counts=ytd_posts)
     ytd_disclosure = disclosure_scores(
         session, rules, dt.date(period.year, 1, 1), period.last_day, cutoff
     )
@@ -66,13 +68,11 @@ def monthly_report(
     ).all()
     names = {d.id: d.short_name for d in departments}
     covered = portal_cov[month].complete
-    # The month's own counts, also for a month still in progress (not yet assessed for credit).
-    month_posts = post_counts(session, (month,), cutoff)
     rows, results = [], {}
     for dept_id, short_name, tier in departments:
         score = portal[dept_id]
         quota = rules.portal.monthly_quota[tier]
-        this = month_posts.get((dept_id, month), PostCount(0, 0))
+        this = ytd_posts.get((dept_id, month), PostCount(0, 0))
         posts = this.posts
         counts = month_counts.get(dept_id)
         disclosure = ytd_disclosure.get(dept_id)
