@@ -12,10 +12,10 @@ import hashlib
 import zlib
 
 from scrapy.http import Response, TextResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import FetchedPage, PageBody
+from db.models import FetchedPage, PageBody, utcnow
+from db.store import id_of_observation
 
 
 def sha256_of(body: bytes) -> str:
@@ -50,23 +50,22 @@ class EvidenceStore:
                 )
             self._bodies.add(digest)
         url = response.request.url if response.request is not None else response.url
-        url = url[:1024]
-        existing = self.session.scalar(
-            select(FetchedPage.id).where(FetchedPage.url == url, FetchedPage.sha256 == digest)
-        )
-        if existing is not None:
-            return existing
         content_type = response.headers.get(b"Content-Type")
-        page = FetchedPage(
-            url=url,
-            final_url=response.url[:1024],
-            http_status=response.status,
-            sha256=digest,
-            content_type=content_type.decode("latin-1")[:128] if content_type else None,
-            encoding=response.encoding[:32] if isinstance(response, TextResponse) else None,
-            crawl_run_id=self.crawl_run_id,
+        self.session.flush()  # the body row first: the observation refers to it
+        page_id, new = id_of_observation(
+            self.session,
+            FetchedPage,
+            {
+                "url": url[:1024],
+                "final_url": response.url[:1024],
+                "http_status": response.status,
+                "fetched_at": utcnow(),
+                "sha256": digest,
+                "content_type": content_type.decode("latin-1")[:128] if content_type else None,
+                "encoding": response.encoding[:32] if isinstance(response, TextResponse) else None,
+                "crawl_run_id": self.crawl_run_id,
+            },
+            ["url", "sha256"],
         )
-        self.session.add(page)
-        self.session.flush()
-        self.pages_written += 1
-        return page.id
+        self.pages_written += new
+        return page_id

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import FetchedPage
-from db.store import get_or_insert, insert_or_ignore
+from db.store import get_or_insert, id_of_observation, insert_or_ignore
 from tests import evidence_factories as make
 
 
@@ -33,3 +33,13 @@ def test_plain_duplicate_insert_is_refused_by_the_named_constraint(session: Sess
     )
     with pytest.raises(IntegrityError, match=r"uq_fetched_pages_url_sha256|UNIQUE constraint"):
         session.flush()
+
+
+def test_observation_id_is_new_once_then_the_same_row(session: Session) -> None:
+    body = make.page(session, "http://x/b.html", b"<p>b</p>")
+    values = {"url": "http://x/c.html", "final_url": "http://x/c.html", "http_status": 200}
+    values["sha256"] = body.sha256
+    first = id_of_observation(session, FetchedPage, values, ["url", "sha256"])
+    again = id_of_observation(session, FetchedPage, values, ["url", "sha256"])
+    assert first[1] is True and again == (first[0], False)
+    assert session.scalar(select(func.count()).select_from(FetchedPage)) == 2
