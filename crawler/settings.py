@@ -9,6 +9,7 @@ from __future__ import annotations
 BOT_NAME = "egov-watch"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"  # `scrapy crawl` checks the site profile before starting
 
 # Say who we are: site operators can see the crawl is the city's own monitoring.
 USER_AGENT = (

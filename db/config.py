@@ -23,6 +23,7 @@ class Settings:
     var_dir: Path
     rules_file: Path | None
     reports_dir: Path
+    sites_dir: Path | None = None
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -32,15 +33,19 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     ``EGOV_VAR_DIR``       working files (SQLite file, page archives, locks); default ``var``.
     ``EGOV_RULES_FILE``    the assessment rules file; default the bundled current year.
     ``EGOV_REPORTS_DIR``   where scheduled reports are written; default ``var/reports``.
+    ``EGOV_SITES_DIR``     the site profiles (*.toml) crawled and scheduled; default the
+                           bundled ``crawler/sites/``.
     """
     env = os.environ if environ is None else environ
     var_dir = Path(env.get("EGOV_VAR_DIR") or DEFAULT_VAR_DIR)
     url = env.get("EGOV_DATABASE_URL") or f"sqlite:///{var_dir / DEFAULT_SQLITE_NAME}"
     rules = env.get("EGOV_RULES_FILE")
     reports = env.get("EGOV_REPORTS_DIR")
+    sites = env.get("EGOV_SITES_DIR")
     return Settings(
         database_url=url,
         var_dir=var_dir,
         rules_file=Path(rules) if rules else None,
         reports_dir=Path(reports) if reports else var_dir / "reports",
+        sites_dir=Path(sites) if sites else None,
     )

@@ -21,6 +21,8 @@ class DisclosureDocumentItem:
     validity: str | None
     page_id: int
     published_from_list: bool = False
+    signed_on_source: str = "none"  # table | body | none: where signed_on was read
+    department_hint: str | None = None  # the catalogue's department for the link's column
 
 
 @dataclass

@@ -9,8 +9,9 @@ of a site. At store time:
   (``egov/disclosure/lag_not_covered``) and the column's coverage message says so: never a
   weekday count;
 - the issuer (发布机构) is resolved through the alias table; a page without an issuer is
-  credited to the column's department, if the profile names one. Unresolved names are stored
-  and go to the review queue;
+  credited to the department the profile's catalogue gives the link's column, else to the
+  column's department, if the profile names one. Unresolved names are stored and go to the
+  review queue;
 - a document stored before keeps its first reading (the evidence); re-crawls move
   ``last_seen_at`` only.
 """
@@ -94,7 +95,11 @@ class DisclosureDocumentPipeline:
             return document
         found = self.resolver.resolve(item.issuer_text)
         department_id, attribution = found.department_id, found.kind
-        if not found.normalized:
+        # No 发布机构 on the page: the catalogue column in the link, else the column, says who.
+        hinted = self.resolver.resolve(item.department_hint)
+        if not found.normalized and hinted.kind == "department":
+            department_id, attribution = hinted.department_id, "department"
+        elif not found.normalized:
             department_id = self._column_department(recorder, item.column_key)
             attribution = "department" if department_id is not None else "unresolved"
         number = parse_doc_number(item.doc_number)
@@ -114,6 +119,7 @@ class DisclosureDocumentPipeline:
             department_id=department_id,
             attribution=attribution,
             signed_on=item.signed_on,
+            signed_on_source=item.signed_on_source,
             published_on=item.published_on,
             lag_working_days=lag,
             validity=_cut(item.validity, 64),

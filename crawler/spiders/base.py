@@ -2,9 +2,10 @@
 
 A spider subclasses :class:`SiteSpider`, sets ``name`` and ``site_kind``, and builds requests
 with :meth:`SiteSpider.column_request`; callbacks read ``self.page_id(response)`` (the stored
-evidence) and ``self.coverage(column_key)``. Arguments (``-a``): ``site`` (profile key,
-required), ``base_url`` (crawl this base instead of the profile's), ``full`` (``1``: walk
-every list page even when an incremental stop would end the walk).
+evidence) and ``self.coverage(column_key)``. Arguments (``-a``): ``site`` (profile key in
+``EGOV_SITES_DIR``, or a path to a ``.toml`` file; required), ``base_url`` (crawl this base
+instead of the profile's), ``full`` (``1``: walk every list page even when an incremental stop
+would end the walk).
 
 A request failure lands in its column's coverage; an anti-bot challenge marks the column
 blocked and closes the spider with the reason "blocked by anti-bot challenge".
@@ -30,6 +31,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.coverage import ColumnCoverage
+from crawler.departments import DepartmentNames
 from crawler.incremental import ListWalk, known_urls
 from crawler.listing import ListEntry, generic, trs
 from crawler.middlewares import EVIDENCE_META, AntiBotBlocked
@@ -80,6 +82,8 @@ class SiteSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        # Departments written as full names or aliases become short names, or fail here.
+        spider.profile = DepartmentNames.from_database().resolve_profile(spider.profile)
         for key, value in spider.profile.scrapy_settings().items():
             crawler.settings.set(key, value, priority="spider")
         return spider

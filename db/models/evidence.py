@@ -91,6 +91,7 @@ class DisclosureDocument(Base):
             "ix_disclosure_documents_department_id_published_on", "department_id", "published_on"
         ),
         Index("ix_disclosure_documents_doc_number_key", "doc_number_key"),
+        CheckConstraint("signed_on_source IN ('table', 'body', 'none')", name="signed_on_source"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -112,6 +113,12 @@ class DisclosureDocument(Base):
     )
     attribution: Mapped[str] = mapped_column(String(16), default="unresolved")
     signed_on: Mapped[dt.date | None] = mapped_column(comment="成文日期")
+    signed_on_source: Mapped[str] = mapped_column(
+        String(8),
+        default="none",
+        server_default="none",
+        comment="where signed_on was read: table (成文日期), body (落款) or none (undated)",
+    )
     published_on: Mapped[dt.date | None] = mapped_column(comment="发布日期")
     lag_working_days: Mapped[int | None]
     validity: Mapped[str | None] = mapped_column(String(64), comment="有效性")
