@@ -58,7 +58,7 @@ def chinese_number(text: str) -> int | None:
     if "十" not in text:
         return _DIGIT_VALUES[text] if len(text) == 1 else None
     tens, _, units = text.partition("十")
-    if len(tens) > 1 or len(units) > 1:
+    if len(tens) > 1 or len(units) > 1 or "十" in units:
         return None
     return (_DIGIT_VALUES[tens] if tens else 1) * 10 + (_DIGIT_VALUES[units] if units else 0)
 

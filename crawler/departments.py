@@ -33,7 +33,7 @@ class DepartmentNames:
     @classmethod
     def from_session(cls, session: Session) -> DepartmentNames:
         rows = session.execute(select(Department.id, Department.short_name))
-        return cls(load_resolver(session), dict(rows.tuples().all()))
+        return cls(load_resolver(session), {i: name for i, name in rows})
 
     @classmethod
     def from_database(cls, url: str | None = None) -> DepartmentNames:

@@ -1,7 +1,7 @@
 """``scrapy crawl``, checking the site profile before Scrapy starts.
 
 A profile mistake (missing file, unknown key or option, a department the registry does not
-know) prints one line, ``Error: …``, and exits with status 2 before Scrapy starts, so before
+know) prints one line, ``Error: …``, and exits with status 1 before Scrapy starts, so before
 any request is made, instead of a traceback from inside the spider. Everything else is
 Scrapy's own ``crawl``.
 """
@@ -28,4 +28,4 @@ class Command(ScrapyCrawl):
             DepartmentNames.from_database().resolve_profile(profile)
         except ProfileError as error:
             print(f"Error: {error}", file=sys.stderr)
-            sys.exit(2)
+            sys.exit(1)

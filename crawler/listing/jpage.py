@@ -58,6 +58,8 @@ _PROXY_URL = re.compile(r"proxyUrl\s*[=:]\s*['\"]([^'\"]+dataproxy\.jsp)['\"]", 
 _PARAM_OBJECT = re.compile(r"var\s+param_\w+\s*=\s*\{(?P<body>[^{}]*)\}", re.S)
 _PARAM_PAIR = re.compile(r"(\w+)\s*:\s*(?:'([^']*)'|\"([^\"]*)\"|([^,}\s]+))")
 _COLUMN_ID = re.compile(r"/col/col(\d+)/")
+_JPAGE_CALL = re.compile(r"\.jpage\(\s*\{(?P<body>[^{}]*)\}", re.S)
+_DATASTORE = re.compile(r"<datastore>.*?</datastore>", re.S | re.I)
 
 
 @dataclass
@@ -117,26 +119,46 @@ def _form_from_page(text: str, url: str, nextgroup_query: str) -> dict[str, str]
     return form
 
 
+def _unit_parts(text: str, unit: str | None) -> tuple[str, str]:
+    """Return this unit's ``<datastore>`` and ``.jpage({…})`` call (a page may hold several)."""
+    stores, calls = _DATASTORE.findall(text), _JPAGE_CALL.findall(text)
+    store = stores[0] if stores else ""
+    call = calls[0] if calls else ""
+    if unit:
+        at = text.find(f'id="{unit}"') if f'id="{unit}"' in text else text.find(f"id='{unit}'")
+        store = next((m.group(0) for m in _DATASTORE.finditer(text, max(at, 0))), store)
+        call = next((c for c in calls if re.search(rf"param_{re.escape(unit)}\b", c)), call)
+    return store, call
+
+
 def parse_column_page(text: str, url: str, now: dt.datetime | None = None) -> JpageList:
-    """Parse a column page: embedded records, total, and the dataproxy URL with its form."""
+    """Parse a column page: this column's records, total, and the dataproxy URL with its form.
+
+    On a page with several jpage units (a sidebar list and the column's list), the column's
+    unit is the ``param_`` object whose ``columnid`` is the page's, and its datastore is the
+    one inside the element with its ``unitid``.
+    """
+    form = _form_from_page(text, url, "")
+    store, call = _unit_parts(text, form.get("unitid"))
     proxy, query = None, ""
-    nextgroup = _NEXTGROUP.search(text)
+    nextgroup = _NEXTGROUP.search(store or text)
     if nextgroup:
         href = Selector(text=nextgroup.group(1)).xpath("//a/@href").get()
         if href:
             parts = urlsplit(urljoin(url, href))
             proxy, query = f"{parts.scheme}://{parts.netloc}{parts.path}", parts.query
-    if declared := _PROXY_URL.search(text):
+    if declared := _PROXY_URL.search(call) or _PROXY_URL.search(text):
         proxy = urljoin(url, declared.group(1))
-    per_page = _total(_PER_PAGE, text)
+    if not param_objects(text):
+        form = _form_from_page(text, url, query)
     return JpageList(
-        entries=records(text, url, now),
-        total_records=_total(_TOTAL_RECORD, text),
+        entries=records(store or text, url, now),
+        total_records=_total(_TOTAL_RECORD, call) or _total(_TOTAL_RECORD, text),
         total_pages=_total(_TOTAL_PAGE, text),
         proxy_url=proxy or urljoin(url, PROXY_PATHS[0]),
         proxy_from_page=proxy is not None,
-        form=_form_from_page(text, url, query),
-        per_page=per_page,
+        form=form,
+        per_page=_total(_PER_PAGE, call) or _total(_PER_PAGE, text),
     )
 
 
