@@ -18,7 +18,7 @@ from parsel import Selector
 
 from crawler.dates import SHANGHAI, find_datetime
 from crawler.listing import select
-from crawler.pagetext import visible_text
+from crawler.pagetext import lenient_heading, looks_broken, visible_text
 
 META_FIELDS = {
     "title": ("articletitle", "title"),
@@ -85,6 +85,8 @@ def parse_detail(
     if not source:
         match = _SOURCE.search(body_text)
         source = match.group(1).strip() if match else None
+    if not title and looks_broken(text):
+        title = lenient_heading(text)  # an unclosed <title> swallows the page in lxml
     if not title:
         title = _selected(page, "xpath://h1") or _TITLE_SUFFIX.sub(
             "", " ".join(page.xpath("//title//text()").getall()).strip()

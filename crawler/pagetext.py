@@ -55,6 +55,17 @@ def lenient_text(html: str) -> str:
     return _lines(list(soup.stripped_strings))
 
 
+def lenient_heading(html: str) -> str | None:
+    """Return the first ``<h1>`` of a broken page, else its ``<title>``, read by BeautifulSoup."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for node in (soup.find("h1"), soup.find("title")):
+        if node is not None and (text := " ".join(node.get_text(" ").split())):
+            return unicodedata.normalize("NFKC", text)
+    return None
+
+
 def visible_text(html: str, selector: Selector | None = None) -> str:
     """Return the page's visible text, one text node a line, NFKC-normalised."""
     if looks_broken(html):

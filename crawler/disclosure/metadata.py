@@ -22,6 +22,7 @@ from parsel import Selector
 
 from crawler.dates import find_date
 from crawler.disclosure.signature import find_signing_date
+from crawler.pagetext import lenient_heading, looks_broken
 
 # Field -> the labels that name it on one platform or another (spaces removed).
 LABELS: dict[str, tuple[str, ...]] = {
@@ -119,6 +120,8 @@ def parse_metadata(html: str) -> DocumentMetadata:
         validity=cells.get("validity") or None,
         title=cells.get("title") or None,
     )
+    if not meta.title and looks_broken(html):
+        meta.title = lenient_heading(html)  # an unclosed <title> swallows the page in lxml
     if not meta.title:
         heading = selector.css("h1 ::text, .title ::text, title::text").get()
         meta.title = _SPACES.sub(" ", heading).strip() if heading else None

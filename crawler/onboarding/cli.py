@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shlex
-import sys
 from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,7 +18,7 @@ import click
 from crawler.departments import DepartmentNames
 from crawler.onboarding.check import ColumnCheck, check_profile
 from crawler.onboarding.discover import discover as discover_site
-from crawler.onboarding.fetch import FetchError
+from crawler.onboarding.fetch import DEFAULT_DELAY, FetchError, PoliteFetcher, is_local
 from crawler.onboarding.writer import render_profile
 from crawler.profiles import ProfileError, load_profile, parse_profile, sites_dir
 
@@ -41,6 +40,10 @@ def cli() -> None:
 
         sites discover https://www.sx.gov.cn --kind portal --key sx-portal && sites check sx-portal
     """
+
+
+def _fetcher(url: str, delay: float | None) -> PoliteFetcher:
+    return PoliteFetcher(delay if delay is not None else 0.0 if is_local(url) else DEFAULT_DELAY)
 
 
 def _default_key(url: str) -> str:
@@ -66,6 +69,11 @@ def _default_key(url: str) -> str:
 @click.option(
     "--max-links", default=200, show_default=True, help="Links of the page followed at most."
 )
+@click.option(
+    "--delay",
+    type=float,
+    help=f"Seconds between two requests; default {DEFAULT_DELAY}, 0 for a site on this machine.",
+)
 def discover(
     url: str,
     kind: str,
@@ -74,6 +82,7 @@ def discover(
     force: bool,
     timeout: float,
     max_links: int,
+    delay: float | None,
 ) -> None:
     """Write the profile of the site at URL: its columns, list kinds and options.
 
@@ -93,7 +102,14 @@ def discover(
         raise UserError(f"{target} exists; pass --force to overwrite it")
     try:
         names = DepartmentNames.from_database() if kind == "disclosure" else None
-        found = discover_site(url, kind, names=names, timeout=timeout, max_links=max_links)
+        found = discover_site(
+            url,
+            kind,
+            names=names,
+            fetcher=_fetcher(url, delay),
+            timeout=timeout,
+            max_links=max_links,
+        )
     except (FetchError, ProfileError) as error:
         raise UserError(str(error)) from error
     if not found.columns:
@@ -172,16 +188,15 @@ def check(
     """
     try:
         profile = load_profile(site, base_url)
-        names = (
-            DepartmentNames.from_database()
-            if profile.department_names() or (profile.kind == "disclosure")
-            else None
-        )
+        # A disclosure check resolves the documents' 发布机构 too, so it always needs names.
+        wants_names = profile.kind == "disclosure" or bool(profile.department_names())
+        names = DepartmentNames.from_database() if wants_names else None
         if names is not None:
             profile = names.resolve_profile(profile)
     except ProfileError as error:
         raise UserError(str(error)) from error
-    results = check_profile(profile, names, timeout=timeout, details=details)
+    fetcher = _fetcher(profile.base_url, None)
+    results = check_profile(profile, names, fetcher=fetcher, timeout=timeout, details=details)
     if output_format == "json":
         click.echo(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
     else:
@@ -189,7 +204,7 @@ def check(
     wrong = [r for r in results if r.problems]
     click.echo(f"{profile.key}: {len(results)} columns, {len(wrong)} with problems", err=True)
     if wrong:
-        sys.exit(1)
+        raise SystemExit(1)
 
 
 def main() -> None:

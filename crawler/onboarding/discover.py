@@ -22,7 +22,6 @@ whose page names no 发布机构.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ from parsel import Selector
 from crawler.departments import DepartmentNames
 from crawler.disclosure import xxgk
 from crawler.listing import jpaas
-from crawler.onboarding.fetch import FetchError, Page, fetch
+from crawler.onboarding.fetch import FetchError, Page, fetch, is_local
 from crawler.onboarding.recognise import candidate_links, generic_item, recognise
 
 Fetcher = Callable[..., Page]
@@ -70,11 +69,7 @@ class Discovery:
     @property
     def local(self) -> bool:
         """A site on this machine (a sample or a mirror): no need for politeness delays."""
-        host = urlsplit(self.base_url).hostname or ""
-        try:
-            return host == "localhost" or ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            return False
+        return is_local(self.base_url)
 
 
 def _path(url: str) -> str:

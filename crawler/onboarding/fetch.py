@@ -7,15 +7,18 @@ for the caller to report.
 
 from __future__ import annotations
 
+import ipaddress
 import socket
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from scrapy.http import HtmlResponse, TextResponse
 
 USER_AGENT = "egov-watch/0.1 (government website assessment; site onboarding)"
+DEFAULT_DELAY = 0.5  # seconds between two requests to a site that is not on this machine
 
 
 class FetchError(Exception):
@@ -62,6 +65,32 @@ def fetch(
         raise FetchError(f"cannot reach {url}: {reason}") from None
     except (ValueError, OSError) as error:
         raise FetchError(f"cannot fetch {url}: {error}") from None
+
+
+def is_local(url: str) -> bool:
+    """True for a site on this machine (a sample or a mirror on the loopback interface)."""
+    host = urlsplit(url).hostname or ""
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class PoliteFetcher:
+    """:func:`fetch` with at least ``delay`` seconds between two requests."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self._last = 0.0
+
+    def __call__(self, url: str, **kwargs: object) -> Page:
+        wait = self._last + self.delay - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        try:
+            return fetch(url, **kwargs)  # type: ignore[arg-type]
+        finally:
+            self._last = time.monotonic()
 
 
 def _page(url: str, status: int, headers: object, body: bytes) -> Page:

@@ -101,6 +101,7 @@ def test_unclosed_title_does_not_swallow_the_page() -> None:
     )
     assert looks_broken(html)
     assert find_signing_date(html) == (dt.date(2012, 3, 1), "2012年3月1日")
+    assert parse_metadata(html).title == "通知"
 
 
 def test_a_normal_page_is_not_taken_for_broken_and_lines_follow_paragraphs() -> None:
