@@ -77,3 +77,10 @@ class DepartmentNames:
                 f"`scoring aliases add`)"
             )
         return profile.with_departments({k: v for k, v in resolved.items() if v})
+
+
+def resolve_departments(profile: SiteProfile, url: str | None = None) -> SiteProfile:
+    """Return ``profile`` with short names, reading the registry only if it names departments."""
+    if not profile.department_names():
+        return profile
+    return DepartmentNames.from_database(url).resolve_profile(profile)

@@ -13,7 +13,7 @@ import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 
-from crawler.departments import DepartmentNames
+from crawler.departments import resolve_departments
 from crawler.profiles import ProfileError, load_profile
 
 
@@ -25,7 +25,7 @@ class Command(ScrapyCrawl):
             return  # the spider itself says what is missing
         try:
             profile = load_profile(site, opts.spargs.get("base_url"))
-            DepartmentNames.from_database().resolve_profile(profile)
+            resolve_departments(profile)
         except ProfileError as error:
             print(f"Error: {error}", file=sys.stderr)
             sys.exit(1)

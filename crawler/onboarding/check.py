@@ -127,7 +127,7 @@ class _Checker:
         if not entries:
             return own
         return f"{own}; links: {sum(bool(u) for u in linked)}/{len(entries)} in catalogue" + (
-            f" ({len(units)} units)" if units else ""
+            f" ({len(units)} unit{'s' if len(units) > 1 else ''})" if units else ""
         )
 
     def detail(self, column: ColumnProfile, entry: ListEntry, result: ColumnCheck) -> str:

@@ -31,7 +31,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.coverage import ColumnCoverage
-from crawler.departments import DepartmentNames
+from crawler.departments import resolve_departments
 from crawler.incremental import ListWalk, known_urls
 from crawler.listing import ListEntry, generic, trs
 from crawler.middlewares import EVIDENCE_META, AntiBotBlocked
@@ -83,7 +83,7 @@ class SiteSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         # Departments written as full names or aliases become short names, or fail here.
-        spider.profile = DepartmentNames.from_database().resolve_profile(spider.profile)
+        spider.profile = resolve_departments(spider.profile)
         for key, value in spider.profile.scrapy_settings().items():
             crawler.settings.set(key, value, priority="spider")
         return spider
