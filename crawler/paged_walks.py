@@ -165,10 +165,11 @@ class PagedListWalks(_Base):
             rows=jpaas.rows_of(column.options, listing),
             count=listing.count,
             collected=len(listing.entries),
-            page=listing.page_no or 1,
+            # A column page that renders no items leaves page 1 to the endpoint too.
+            page=(listing.page_no or 1) if listing.entries else 0,
             page_urls=_urls(listing.entries),
         )
-        yield from self._next_jpaas(column, walk, go_on, reached_end=not listing.entries)
+        yield from self._next_jpaas(column, walk, go_on, reached_end=False)
 
     def _next_jpaas(
         self, column: ColumnProfile, walk: JpaasWalk, go_on: bool, reached_end: bool

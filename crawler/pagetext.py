@@ -29,6 +29,8 @@ _BLOCK_TAG = re.compile(
 )
 _LINE_MARK = "\u2029"  # a paragraph separator put before block tags; never in page text
 _SPACES = re.compile(r"[ \t\r\n\f\v\u3000\xa0]+")
+# Control characters libxml2 drops and html.parser keeps (PostgreSQL refuses NUL in text).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def looks_broken(html: str) -> bool:
@@ -40,9 +42,12 @@ def looks_broken(html: str) -> bool:
     return any(lower.count(f"<{tag}") > lower.count(f"</{tag}") for tag in _RAW_TEXT_TAGS)
 
 
+def _normalized(text: str) -> str:
+    return unicodedata.normalize("NFKC", _CONTROLS.sub("", text))
+
+
 def _lines(parts: list[str]) -> str:
-    text = "\n".join(p.strip() for p in parts if p.strip())
-    return unicodedata.normalize("NFKC", text)
+    return _normalized("\n".join(p.strip() for p in parts if p.strip()))
 
 
 def lenient_text(html: str) -> str:
@@ -61,8 +66,8 @@ def lenient_heading(html: str) -> str | None:
 
     soup = BeautifulSoup(html, "html.parser")
     for node in (soup.find("h1"), soup.find("title")):
-        if node is not None and (text := " ".join(node.get_text(" ").split())):
-            return unicodedata.normalize("NFKC", text)
+        if node is not None and (text := " ".join(_normalized(node.get_text(" ")).split())):
+            return text
     return None
 
 
@@ -78,7 +83,7 @@ def visible_text(html: str, selector: Selector | None = None) -> str:
 
 def _split(text: str) -> list[str]:
     lines = (_SPACES.sub(" ", part).strip() for part in text.split(_LINE_MARK))
-    return [unicodedata.normalize("NFKC", line) for line in lines if line]
+    return [_normalized(line) for line in lines if line]
 
 
 def block_lines(html: str, containers: Sequence[str] = ()) -> list[str]:

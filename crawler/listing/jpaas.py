@@ -30,7 +30,7 @@ from urllib.parse import urlencode, urljoin
 
 from parsel import Selector
 
-from crawler.listing import ListEntry, entry_from_fragment
+from crawler.listing import ListEntry, entry_from_fragment, item_date
 
 UNIT_PATH = "/api-gateway/jpaas-publish-server/front/page/build/unit"
 OPTIONS = {"paging": str, "rows": int}
@@ -94,11 +94,14 @@ def parse_column_page(text: str, url: str, now: dt.datetime | None = None) -> Jp
     holder = holders[0] if holders else None
     pager, count, rows, page_no = _pager(page)
     anchor = pager if pager is not None else holder
-    # The rendered items sit next to the pager; the page's menus are elsewhere.
-    items = anchor.xpath("..//li[.//a[@href]]") if anchor is not None else []
+    # The rendered items sit next to the pager; the page's menus are elsewhere. A page whose
+    # query data sits on a script in <head> has no such neighbours: take the dated items.
+    items = list(anchor.xpath("..//li[.//a[@href]]")) if anchor is not None else []
+    if not items:
+        items = [li for li in page.xpath("//li[.//a[@href]]") if item_date(li, now)]
     api = (holder.xpath("@url").get() if holder is not None else None) or UNIT_PATH
     return JpaasList(
-        entries=_entries(list(items), url, now),
+        entries=_entries(items, url, now),
         count=count,
         rows=rows,
         page_no=page_no or 1,

@@ -176,3 +176,15 @@ def test_xxgk_catalogue_form_is_read_and_newer_platforms_get_the_ajax_header() -
         "<script>load('/module/xxgk/search.jsp?divid=div1&amp;area=002&amp;currpage=1')</script>"
     )
     assert xxgk.catalogue_form(script, url) == (search, {"divid": "div1", "area": "002"})
+
+
+def test_jpaas_query_data_on_a_head_script_still_finds_the_dated_items() -> None:
+    html = (
+        '<html><head><script src="/unitbuild.js" url="/api-gateway/jpaas-publish-server/front/'
+        "page/build/unit\" queryData=\"{'webId':'3185','pageId':'p9'}\"></script></head><body>"
+        '<ul class="menu"><li><a href="/">首页</a></li></ul>'
+        f'<div class="box"><ul>{jpaas_pages.jpaas_items(ITEMS)}</ul></div></body></html>'
+    )
+    listing = jpaas.parse_column_page(html, f"{BASE}/col/col1229/index.html")
+    assert [e.title for e in listing.entries] == ["第9条动态", "第8条动态"]
+    assert listing.query == {"webId": "3185", "pageId": "p9"} and listing.count is None

@@ -182,12 +182,10 @@ def test_jpage_proxy_losing_records_leaves_the_column_incomplete_with_the_number
 
 def test_discover_of_an_unreachable_site_is_one_line(sqlite_url: str, tmp_path: Path) -> None:
     with serving(lambda request: None) as server:  # type: ignore[arg-type,return-value]
-        url = server.url
+        url = server.url  # a port that answered a moment ago and is closed now
     result = sites(sqlite_url, tmp_path, "discover", url, "--kind", "portal", "--timeout", "2")
     assert result.exit_code == 1
-    assert result.output.startswith(f"Error: cannot reach {url}/") or result.output.startswith(
-        f"Error: cannot reach {url}"
-    )
+    assert result.output.startswith(f"Error: cannot reach {url}")
     assert result.output.count("\n") == 1
     assert list(tmp_path.glob("*.toml")) == []
 

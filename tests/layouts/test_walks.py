@@ -169,3 +169,11 @@ def test_jpaas_server_answering_page_one_again_stops_and_names_the_option(
     coverage = spider.coverage("bmdt")
     assert coverage.list_failures == 1 and coverage.status() == "partial"
     assert "options.paging = 'param_json'" in (coverage.message() or "")
+
+
+def test_jpaas_column_page_rendering_no_items_asks_the_endpoint_for_page_one(
+    spider: PortalSpider,
+) -> None:
+    html = pages.jpaas_column("部门动态", [], count=3, rows=2, query=QUERY)
+    _, lists = split(list(spider.parse_jpaas_column(respond(jpaas_first(spider), html))))
+    assert parse_qs(urlsplit(lists[0].url).query)["pageNo"] == ["1"]

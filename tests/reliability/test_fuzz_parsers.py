@@ -24,6 +24,7 @@ from crawler.incremental import ListWalk
 from crawler.items import PortalPostItem
 from crawler.listing import ListEntry
 from crawler.middlewares import EvidenceMiddleware
+from crawler.paged_walks import JpageWalk
 from crawler.pipelines import PortalPostPipeline
 from crawler.quarantine import EARLIEST_YEAR, QuarantineMiddleware
 from crawler.recording import CrawlRecording
@@ -87,7 +88,10 @@ def _response(kind: str, index: int, body: bytes, encoding: str | None) -> HtmlR
     if kind == "detail":
         meta.update(page_kind="detail", entry=entry, canonical_url=url, listed_url=url)
     elif kind == "proxy":
-        meta.update(start=46, proxy_url=BASE + PROXY_PATH, form={}, total_records=None)
+        meta["jpage"] = JpageWalk(
+            proxy_url=BASE + PROXY_PATH, form={}, perpage=15, total=None, collected=45,
+            last_url=None, start=46, page=4, skip=0, proxy_guessed=False,
+        )  # fmt: skip
     request = Request(url, meta=meta)
     if encoding is None:
         return HtmlResponse(url=url, body=body, request=request)
