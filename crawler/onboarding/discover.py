@@ -37,7 +37,7 @@ from crawler.onboarding.fetch import FetchError, Page, fetch, is_local
 from crawler.onboarding.recognise import candidate_links, generic_item, recognise
 
 Fetcher = Callable[..., Page]
-_COLUMN_ID = re.compile(r"/col/col(\d+)/")
+_COLUMN_ID = re.compile(r"/col/(?:col)?(\d+)/")  # Hanweb /col/col1229/, TRS-style /col/001/
 _TITLE_SUFFIX = re.compile(r"\s*[-_|｜]\s*[^-_|｜]*$")
 # Fields every xxgk search sends anyway (crawler.disclosure.xxgk.DEFAULT_FORM): not written.
 _SEARCH_TEXT_FIELDS = {"vc_title", "vc_number", "vc_filenumber", "vc_all", "texttype", "fbtime"}
@@ -146,8 +146,12 @@ def discover(
     if not home.ok:
         raise FetchError(f"{url} answered HTTP {home.status}")
     parts = urlsplit(home.url)
+    heading = " ".join(Selector(text=home.text).xpath("//h1[1]//text()").getall()).strip()
     found = Discovery(
-        url=url, kind=kind, name=_title(home.text), base_url=f"{parts.scheme}://{parts.netloc}"
+        url=url,
+        kind=kind,
+        name=_title(home.text) or heading or parts.netloc,
+        base_url=f"{parts.scheme}://{parts.netloc}",
     )
     candidates = [(home.url, _title(home.text))] if recognise(home.text, home.url) else []
     candidates += candidate_links(home.text, home.url)
@@ -212,7 +216,9 @@ def _whole_area(
         column.notes.append(f"first list page not read: {error}")
         return
     own = _COLUMN_ID.search(urlsplit(target).path)
-    others = {c for c in linked if own is None or c != own.group(1)}
+    others = (
+        set(linked) - {own.group(1)} if own else (set(linked) if len(set(linked)) > 1 else set())
+    )
     if others:
         units = {found.catalogue.get(c, f"column {c}") for c in others}
         column.notes.append(

@@ -20,8 +20,10 @@ from click.testing import CliRunner, Result
 from sqlalchemy import select
 
 from crawler.onboarding.cli import cli
+from crawler.profiles import load_profile
 from db.engine import make_engine, session_scope
 from db.models import CrawlColumnResult, Department, DisclosureDocument, SiteColumn
+from samplesites.disclosure import SampleDisclosure
 from samplesites.jpaas_portal import JPAGE_COLUMN, SampleJpaasPortal
 from samplesites.server import LocalServer, serving
 from samplesites.xxgk_platform import UNKNOWN_UNIT, SampleXxgkPlatform
@@ -198,3 +200,24 @@ def test_discover_does_not_overwrite_a_profile_unless_forced(
                    "--key", "mine")  # fmt: skip
     assert result.exit_code == 1 and "exists; pass --force" in result.output
     assert (tmp_path / "mine.toml").read_text(encoding="utf-8") == "# an operator's own profile\n"
+
+
+def test_discover_writes_the_66_departments_of_the_trs_and_xxgk_sample_platform(
+    sqlite_registry_url: str, tmp_path: Path
+) -> None:
+    """The profile a script once had to write, column by column, comes from one command."""
+    sample = SampleDisclosure()
+    with serving(sample) as server:
+        found = sites(sqlite_registry_url, tmp_path, "discover", server.url, "--kind",
+                      "disclosure", "--key", "platform")  # fmt: skip
+    assert found.exit_code == 0, found.output
+    assert "unresolved" not in found.output
+    written = load_profile(str(tmp_path / "platform.toml"))
+    shipped = load_profile("sample-disclosure")
+    assert len(written.columns) == len(sample.departments) == 66
+    assert [
+        (c.department, c.list_kind, c.declared_url.rsplit("/", 3)[-3:]) for c in written.columns
+    ] == [(c.department, c.list_kind, c.declared_url.rsplit("/", 3)[-3:]) for c in shipped.columns]
+    assert [c.options.get("form", {}).get("area") for c in written.columns] == [
+        c.options.get("form", {}).get("area") for c in shipped.columns
+    ]
