@@ -196,6 +196,10 @@ def check(
     except ProfileError as error:
         raise UserError(str(error)) from error
     fetcher = _fetcher(profile.base_url, None)
+    try:  # an unreachable site is one line, not the same error in every column
+        fetcher(profile.base_url, timeout=timeout)
+    except FetchError as error:
+        raise UserError(str(error)) from error
     results = check_profile(profile, names, fetcher=fetcher, timeout=timeout, details=details)
     if output_format == "json":
         click.echo(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))

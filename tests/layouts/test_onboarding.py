@@ -182,7 +182,9 @@ def test_jpage_proxy_losing_records_leaves_the_column_incomplete_with_the_number
     assert not run.healthy and any(f"col{JPAGE_COLUMN}" in p for p in run.health_problems)
 
 
-def test_discover_of_an_unreachable_site_is_one_line(sqlite_url: str, tmp_path: Path) -> None:
+def test_discover_and_check_of_an_unreachable_site_are_one_line(
+    sqlite_url: str, tmp_path: Path
+) -> None:
     with serving(lambda request: None) as server:  # type: ignore[arg-type,return-value]
         url = server.url  # a port that answered a moment ago and is closed now
     result = sites(sqlite_url, tmp_path, "discover", url, "--kind", "portal", "--timeout", "2")
@@ -190,6 +192,15 @@ def test_discover_of_an_unreachable_site_is_one_line(sqlite_url: str, tmp_path: 
     assert result.output.startswith(f"Error: cannot reach {url}")
     assert result.output.count("\n") == 1
     assert list(tmp_path.glob("*.toml")) == []
+    profile = tmp_path / "gone.toml"
+    profile.write_text(
+        f'name = "gone"\nkind = "portal"\nbase_url = "{url}"\n[[column]]\nkey = "c"\n'
+        'name = "c"\nlist_kind = "trs"\nurl = "/index.html"\n',
+        encoding="utf-8",
+    )
+    checked = sites(sqlite_url, tmp_path, "check", str(profile), "--timeout", "2")
+    assert checked.exit_code == 1 and checked.output.startswith(f"Error: cannot reach {url}")
+    assert checked.output.count("\n") == 1
 
 
 def test_discover_does_not_overwrite_a_profile_unless_forced(
