@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from crawler.evidence import PageId
+
 COLUMN_STATUSES = ("complete", "partial", "failed", "blocked", "skipped")
 
 
@@ -34,6 +36,7 @@ class ColumnCoverage:
     oldest: dt.date | None = None
     newest: dt.date | None = None
     messages: list[str] = field(default_factory=list)
+    list_page_ids: list[PageId] = field(default_factory=list)  # the list pages read, in order
 
     def saw_dates(self, dates: list[dt.date | None]) -> None:
         known = [d for d in dates if d is not None]

@@ -62,8 +62,10 @@ ITEM_PIPELINES = {
 EGOV_RETRY_BACKOFF_BASE = 0.5  # seconds before the first retry; doubles each retry
 EGOV_RETRY_BACKOFF_MAX = 30.0  # upper bound of one backoff wait, seconds
 EGOV_BACKDATED_MARGIN_DAYS = 7  # claimed date older than first sighting by more = backdated
-EGOV_INCREMENTAL_OVERLAP_PAGES = 1  # list pages with nothing new walked before stopping
-EGOV_COMMIT_EVERY = 200  # evidence rows written per database commit
+EGOV_INCREMENTAL_OVERLAP_PAGES = 0  # list pages walked past the one proving nothing new below
+EGOV_COMMIT_EVERY = 200  # evidence rows written per batch (one commit; a crash loses one batch)
+EGOV_COMMIT_SECONDS = 30.0  # a batch is written at the latest this long after its first row
+EGOV_EVIDENCE = True  # False: crawl without recording the run or storing evidence
 EGOV_HEALTH_MAX_ERROR_RATE = 0.05  # failed requests / requests above this = unhealthy
 EGOV_HEALTH_MAX_PARSE_FAILURE_RATE = 0.02  # quarantined / detail pages above this = unhealthy
 EGOV_DATE_EARLIEST_YEAR = 1995  # a post dated before this year is quarantined, not counted

@@ -22,11 +22,11 @@ from scrapy.http import Response, TextResponse
 from crawler.disclosure import xxgk
 from crawler.disclosure.items import DisclosureDocumentItem, SeenDocumentItem
 from crawler.disclosure.metadata import parse_metadata
+from crawler.incremental import Stored, stored_documents
 from crawler.listing import ListEntry
 from crawler.profiles import ColumnProfile
 from crawler.quarantine import spider_date_problem
 from crawler.spiders.base import SiteSpider
-from db.models import DisclosureDocument
 
 
 class DisclosureSpider(SiteSpider):
@@ -36,7 +36,7 @@ class DisclosureSpider(SiteSpider):
         "ITEM_PIPELINES": {"crawler.disclosure.pipeline.DisclosureDocumentPipeline": 310},
     }
 
-    stored_urls = (DisclosureDocument.url, DisclosureDocument.site_id)
+    stored_lookup = stored_documents
     list_callbacks: ClassVar[dict[str, str]] = {
         "trs": "parse_trs_list",
         "xxgk": "parse_xxgk_list",
@@ -44,10 +44,10 @@ class DisclosureSpider(SiteSpider):
     }
 
     def seen_item(
-        self, canonical: str, column: ColumnProfile, entry: ListEntry
+        self, canonical: str, column: ColumnProfile, entry: ListEntry, stored: Stored | None
     ) -> SeenDocumentItem:
         """A document already stored: only its last sighting is updated."""
-        return SeenDocumentItem(canonical, column.key)
+        return SeenDocumentItem(canonical, column.key, stored.id if stored else None)
 
     def first_list_request(self, column: ColumnProfile) -> Any:
         if column.list_kind == "xxgk":
@@ -70,7 +70,7 @@ class DisclosureSpider(SiteSpider):
         page = response.meta["list_index"]
         count = response.meta.get("page_count") or xxgk.page_count(response.text)
         entries = xxgk.parse_list(response.text, response.url, column.options)
-        out, go_on = self.list_entries(column, entries)
+        out, go_on = self.list_entries(column, entries, response)
         yield from out
         if not go_on:
             return

@@ -22,19 +22,19 @@ from scrapy import Request
 from scrapy.http import Response, TextResponse
 
 from crawler.detail import parse_detail
+from crawler.incremental import Stored, stored_posts
 from crawler.items import ListingItem, PortalPostItem
 from crawler.listing import ListEntry, jpage
 from crawler.profiles import ColumnProfile
 from crawler.quarantine import spider_date_problem
 from crawler.spiders.base import SiteSpider
-from db.models import PortalPost
 
 
 class PortalSpider(SiteSpider):
     name = "portal"
     site_kind = "portal"
 
-    stored_urls = (PortalPost.canonical_url, PortalPost.site_id)
+    stored_lookup = stored_posts
     list_callbacks: ClassVar[dict[str, str]] = {
         "jpage": "parse_jpage_column",
         "trs": "parse_trs_list",
@@ -45,15 +45,19 @@ class PortalSpider(SiteSpider):
         super().__init__(*args, **kwargs)
         self.zone = ZoneInfo(self.profile.timezone)
 
-    def seen_item(self, canonical: str, column: ColumnProfile, entry: ListEntry) -> ListingItem:
+    def seen_item(
+        self, canonical: str, column: ColumnProfile, entry: ListEntry, stored: Stored | None
+    ) -> ListingItem:
         """A post already stored, listed (again) in this column: record the listing."""
-        return ListingItem(canonical, column.key, entry.url)
+        if stored is None:  # requested by this run through another column
+            return ListingItem(canonical, column.key, entry.url)
+        return ListingItem(canonical, column.key, entry.url, stored.id, stored.listed_in_column)
 
     # ---------------------------------------------------------------- lists
     def parse_jpage_column(self, response: Response) -> Iterator[Any]:
         column = self.profile.column(response.meta["column"])
         listing = jpage.parse_column_page(response.text, response.url, column.options)
-        out, go_on = self.list_entries(column, listing.entries)
+        out, go_on = self.list_entries(column, listing.entries, response)
         yield from out
         yield from self._next_jpage(column, listing, len(listing.entries) + 1, go_on)
 
@@ -63,7 +67,7 @@ class PortalSpider(SiteSpider):
         reply.proxy_url, reply.form = response.meta["proxy_url"], response.meta["form"]
         if reply.total_records is None:
             reply.total_records = response.meta.get("total_records")
-        out, go_on = self.list_entries(column, reply.entries)
+        out, go_on = self.list_entries(column, reply.entries, response)
         yield from out
         start = response.meta["start"] + int(column.options.get("group", 45))
         if not reply.entries:

@@ -91,6 +91,7 @@ class DisclosureDocument(Base):
             "ix_disclosure_documents_department_id_published_on", "department_id", "published_on"
         ),
         Index("ix_disclosure_documents_doc_number_key", "doc_number_key"),
+        Index("ix_disclosure_documents_issuer_normalized", "issuer_normalized"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
