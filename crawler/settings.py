@@ -71,6 +71,10 @@ EGOV_HEALTH_MAX_PARSE_FAILURE_RATE = 0.02  # quarantined / detail pages above th
 EGOV_DATE_EARLIEST_YEAR = 1995  # a post dated before this year is quarantined, not counted
 EGOV_DATE_FUTURE_MARGIN_DAYS = 1.0  # a post dated more than this ahead of now is quarantined
 
+# Scrapy checks a generator callback for a `return value` by parsing its source, again for every
+# response (its cache is keyed on the bound method, new each time): a tenth of a crawl's CPU.
+WARN_ON_GENERATOR_RETURN_VALUE = False
+
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
