@@ -158,9 +158,11 @@ class CrawlRecording:
     def _write_failed(self, error: SQLAlchemyError) -> None:
         """End the run: evidence that cannot be written must not pass for a complete crawl."""
         self.write_failure = f"evidence write failed: {type(error).__name__}"
-        engine = getattr(self.crawler, "engine", None)
-        if engine is not None:
-            deferred_from_coro(engine.close_spider_async(reason=self.write_failure))
+        try:
+            engine = self.crawler.engine
+        except RuntimeError:  # no engine: the recording is driven by hand, not crawling
+            return
+        deferred_from_coro(engine.close_spider_async(reason=self.write_failure))
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.session is None or self.writer is None:
