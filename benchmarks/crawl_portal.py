@@ -12,7 +12,9 @@ loaded (run outside the project, so Scrapy's defaults plus those settings). Each
 child process measured on its own (CPU = user + system time of that process, from ``wait4``).
 
 Prints, for both: pages, CPU seconds, CPU per page, pages/s, peak RSS; their ratios; and
-whether the stored counts match the sample's truth. ``--rounds N`` repeats both (fresh
+whether the stored counts match the sample's truth. The bare spider runs with the project's
+CONCURRENT_ITEMS too (Scrapy creates that many asyncio tasks per response, items or not), and
+once more with Scrapy's default, reported apart. ``--rounds N`` repeats both (fresh
 database each time) to show the spread on a shared machine. Not part of the test suite.
 """
 
@@ -32,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.measure import POLITENESS_OFF, Measured, Recording, run_measured  # noqa: E402
+from crawler import settings as project_settings  # noqa: E402
 from db.engine import make_engine, session_scope  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
 from db.models import CrawlRun, Department, PortalPost  # noqa: E402
@@ -91,10 +94,10 @@ def product_crawl(url: str, base: str, log: Path) -> Measured:
     return run_measured(command, cwd=ROOT, env={**os.environ, "EGOV_DATABASE_URL": url}, log=log)
 
 
-def bare_crawl(requests_file: Path, workdir: Path, log: Path) -> Measured:
+def bare_crawl(requests_file: Path, workdir: Path, log: Path, *settings: str) -> Measured:
     spider = ROOT / "benchmarks" / "bare_spider.py"
     command = [sys.executable, "-m", "scrapy", "runspider", str(spider)]
-    command += ["-a", f"requests={requests_file}", *POLITENESS_OFF]
+    command += ["-a", f"requests={requests_file}", *POLITENESS_OFF, *settings]
     return run_measured(command, cwd=workdir, log=log)
 
 
@@ -120,8 +123,10 @@ def one_round(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
             requests_file = workdir / "requests.json"
             replay = recording.replay_list(server.url)
             requests_file.write_text(json.dumps(replay), encoding="utf-8")
-            bare = bare_crawl(requests_file, workdir, workdir / "bare.log")
+            same_items = ("-s", f"CONCURRENT_ITEMS={project_settings.CONCURRENT_ITEMS}")
+            bare = bare_crawl(requests_file, workdir, workdir / "bare.log", *same_items)
             assert bare.returncode == 0, (workdir / "bare.log").read_text()[-3000:]
+            default = bare_crawl(requests_file, workdir, workdir / "bare-default.log")
         engine = make_engine(url)
         with session_scope(engine) as session:
             run = session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc())).first()
@@ -132,6 +137,7 @@ def one_round(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
     finally:
         drop_database(name)
     ours, anchor = figures(product, pages), figures(bare, len(replay))
+    at_defaults = figures(default, len(replay))
     return {
         "posts": len(site.posts),
         "requests_replayed": len(replay),
@@ -141,6 +147,10 @@ def one_round(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
         "bare_scrapy": anchor,
         "cpu_per_page_ratio": round(ours["cpu_ms_per_page"] / anchor["cpu_ms_per_page"], 2),
         "pages_per_second_ratio": round(ours["pages_per_second"] / anchor["pages_per_second"], 2),
+        "bare_scrapy_default_concurrent_items": at_defaults,
+        "cpu_per_page_ratio_to_default": round(
+            ours["cpu_ms_per_page"] / at_defaults["cpu_ms_per_page"], 2
+        ),
     }
 
 

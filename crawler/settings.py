@@ -46,6 +46,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.OffsiteRedirectMiddleware": 650,
 }
 SPIDER_MIDDLEWARES = {
+    # Walks are bounded by list pagination, not link depth: no depth to track on every output.
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
     # Before HttpErrorMiddleware (50): error pages are evidence too.
     "crawler.middlewares.EvidenceMiddleware": 40,
     # Closest to the spider: a callback's exception quarantines its page; the crawl goes on.
@@ -70,6 +72,10 @@ EGOV_HEALTH_MAX_ERROR_RATE = 0.05  # failed requests / requests above this = unh
 EGOV_HEALTH_MAX_PARSE_FAILURE_RATE = 0.02  # quarantined / detail pages above this = unhealthy
 EGOV_DATE_EARLIEST_YEAR = 1995  # a post dated before this year is quarantined, not counted
 EGOV_DATE_FUTURE_MARGIN_DAYS = 1.0  # a post dated more than this ahead of now is quarantined
+
+# The pipelines only buffer rows for the evidence writer (no I/O to overlap): processing a
+# callback's output one at a time spares Scrapy 100 asyncio tasks per response (its default).
+CONCURRENT_ITEMS = 1
 
 # Scrapy checks a generator callback for a `return value` by parsing its source, again for every
 # response (its cache is keyed on the bound method, new each time): a tenth of a crawl's CPU.
