@@ -5,11 +5,11 @@
 Lists (newest first) come in three layouts, chosen per column in the site profile: TRS static
 pages (``index.html``, ``index_N.html``, page count from ``createPageHTML``), Hanweb 信息公开
 (``POST /module/xxgk/search.jsp`` with ``currpage``) and generic selectors. Only documents not
-stored yet are fetched; a walk stops once EGOV_INCREMENTAL_OVERLAP_PAGES list pages brought
-nothing new (unless ``full=1``). Each detail page is stored as evidence and its metadata table
-read (:mod:`crawler.disclosure.metadata`); a page without a metadata table or a title is
-quarantined. A page without 发布日期 takes the list's date (counted in the stats); one without
-成文日期 is stored undated. :mod:`crawler.disclosure.pipeline` stores the documents.
+stored yet are fetched; a walk stops after the list page proving that nothing new lies below
+(:mod:`crawler.incremental`; unless ``full=1``). Each detail page is stored as evidence and its
+metadata table read (:mod:`crawler.disclosure.metadata`); a page without a metadata table or a
+title is quarantined. A page without 发布日期 takes the list's date (counted in the stats); one
+without 成文日期 is stored undated. :mod:`crawler.disclosure.pipeline` stores the documents.
 """
 
 from __future__ import annotations

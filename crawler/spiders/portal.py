@@ -4,9 +4,9 @@
 
 Lists are walked newest first (jpage column page then ``dataproxy.jsp`` groups; TRS
 ``index.html`` then ``index_N.html``; generic ``next`` links). Only detail pages whose
-canonical URL is not stored yet are fetched; a list walk stops once EGOV_INCREMENTAL_OVERLAP_PAGES
-pages brought nothing new (unless ``full=1``). A listed URL already fetched or stored is
-recorded as a listing of that column without a new request. Details are read by
+canonical URL is not stored yet are fetched; a list walk stops after the page proving that
+nothing new lies below (:mod:`crawler.incremental`; unless ``full=1``). A listed URL already
+fetched or stored is recorded as a listing of that column without a new request. Details are read by
 :func:`crawler.detail.parse_detail`; a page without a title or a date (on the page or in the
 list) is quarantined, not guessed.
 """
