@@ -146,3 +146,27 @@ class PageWriter:
         for key, (_row, pages) in batch.pages.items():
             for page in pages:
                 page.value = ids[key]
+
+
+class EvidenceStore:
+    """Store one page at a time, at once: for code that writes outside a crawl run's batches.
+
+    A crawl run writes its pages through :class:`crawler.writer.EvidenceWriter`; this is the
+    same page writing for a caller that needs the id immediately and commits itself.
+    """
+
+    def __init__(self, session: Session, crawl_run_id: int | None) -> None:
+        self.session = session
+        self.crawl_run_id = crawl_run_id
+        self._writer = PageWriter(session.get_bind().dialect.name)
+
+    @property
+    def pages_written(self) -> int:
+        return self._writer.pages_written
+
+    def record(self, response: Response) -> int:
+        """Store ``response`` (body and observation) and return its ``fetched_pages.id``."""
+        batch = PageBatch(self.crawl_run_id)
+        page = batch.add(response)
+        self._writer.write(self.session.connection(), batch)
+        return int(page)

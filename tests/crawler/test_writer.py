@@ -15,7 +15,9 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from crawler.evidence import EvidenceStore, read_body
 from crawler.items import ListingItem, PortalPostItem
 from crawler.middlewares import EvidenceMiddleware
 from crawler.pipelines import PortalPostPipeline
@@ -156,3 +158,14 @@ def test_recording_is_not_configured_without_evidence_or_a_site_profile() -> Non
     crawler.spider = Spider(name="probe")
     with pytest.raises(NotConfigured, match="no site profile"):
         CrawlRecording.from_crawler(crawler)
+
+
+def test_a_page_stored_on_its_own_gets_its_id_at_once_and_once_per_content(
+    session: Session,
+) -> None:
+    store = EvidenceStore(session, None)
+    url = f"{BASE}/probe.html"
+    response = HtmlResponse(url=url, body=b"<p>up</p>", request=Request(url), encoding="utf-8")
+    first = store.record(response)
+    assert store.record(response) == first and store.pages_written == 1
+    assert read_body(session, session.get(FetchedPage, first).sha256) == b"<p>up</p>"
