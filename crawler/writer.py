@@ -147,6 +147,8 @@ class EvidenceWriter:
 
     def _added(self) -> None:
         self._rows += 1
+        if self._rows == 1:
+            self._since = time.monotonic()  # the batch's oldest row
         if self.failure is None and (
             self._rows >= self.batch_rows
             or self.page_batch.body_bytes >= self.batch_bytes

@@ -94,6 +94,15 @@ def test_rows_wait_for_their_batch_and_are_written_whole_with_their_page_ids(
     assert int(scalar(database_url, select(func.count(PostListing.id))) or 0) == 2
 
 
+def test_a_batch_is_written_once_its_oldest_row_has_waited_long_enough(
+    recorder: CrawlRecording, database_url: str
+) -> None:
+    assert recorder.writer is not None
+    recorder.writer.batch_seconds = 0.0  # EGOV_COMMIT_SECONDS: no row may wait at all
+    PortalPostPipeline(recorder, recorder.settings).process_item(_post(recorder, 5))
+    assert _posts(database_url) == 1
+
+
 def test_listing_of_a_post_this_run_requested_through_another_column_gets_its_id(
     recorder: CrawlRecording, database_url: str
 ) -> None:
