@@ -100,8 +100,9 @@ def close_link_check(
             .where(Site.key == site_key, LinkCheckRun.id > after_run_id)
             .order_by(LinkCheckRun.id)
         ).first()
-        if run is None:
-            return {"site": site_key, "status": "failed", "run": None, **_process(outcome)}
+        if run is None:  # the process died before opening its run: nothing was checked
+            status = "killed" if _status(outcome) == "killed" else "failed"
+            return {"site": site_key, "status": status, "run": None, **_process(outcome)}
         if run.status == "running" or _status(outcome) != "finished":
             status = "killed" if _status(outcome) == "killed" else "failed"
             why = outcome.stopped_by_us or f"process exited with status {outcome.exit_code}"
