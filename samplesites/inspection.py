@@ -20,6 +20,7 @@ the tables below. The profile is ``crawler/sites/sample-inspect.toml``.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from dataclasses import dataclass
 from html import escape
@@ -236,9 +237,22 @@ class ExternalSite:
     def __init__(self, slow_seconds: float = 1.5) -> None:
         self.slow_seconds = slow_seconds
         self.requests: list[tuple[str, str]] = []
+        self.in_flight = self.max_in_flight = 0
+        self._lock = threading.Lock()
 
     def __call__(self, request: Request) -> Response:
-        self.requests.append((request.method, request.path))
+        """Answer, counting how many requests this host is serving at once (politeness)."""
+        with self._lock:
+            self.requests.append((request.method, request.path))
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            return self._answer(request)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def _answer(self, request: Request) -> Response:
         if request.path == "/robots.txt":
             return Response(200, b"User-agent: *\nDisallow: /private/\n", content_type="text/plain")
         if request.path == "/ok.html":
@@ -252,7 +266,9 @@ class ExternalSite:
 
 
 def _item(href: str, title: str, day: dt.date) -> str:
-    return f'<li><a href="{href}" title="{escape(title)}">{escape(title)}</a><span>{day}</span></li>'
+    return (
+        f'<li><a href="{href}" title="{escape(title)}">{escape(title)}</a><span>{day}</span></li>'
+    )
 
 
 def _page(body: str, title: str = "", head: str = "") -> Response:

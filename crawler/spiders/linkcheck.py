@@ -42,6 +42,7 @@ from crawler.profiles import ProfileError, load_profile
 from crawler.urls import canonical_url
 
 ANY_ERROR_STATUS = list(range(400, 600))
+MIN_DELAY = 0.01  # seconds between two requests to one host, whatever EGOV_LINKCHECK_DELAY says
 
 
 class LinkCheckSpider(scrapy.Spider):
@@ -78,7 +79,9 @@ class LinkCheckSpider(scrapy.Spider):
         settings = crawler.settings
         per_host = settings.getint("EGOV_LINKCHECK_CONCURRENCY_PER_HOST", 1)
         settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", per_host, priority="spider")
-        delay = settings.getfloat("EGOV_LINKCHECK_DELAY", 1.0)
+        # Never quite zero: with no delay Scrapy may start two queued requests of one host
+        # before either counts as transferring, past CONCURRENT_REQUESTS_PER_DOMAIN.
+        delay = max(MIN_DELAY, settings.getfloat("EGOV_LINKCHECK_DELAY", 1.0))
         settings.set("DOWNLOAD_DELAY", delay, priority="spider")
         timeout = settings.getfloat("EGOV_LINKCHECK_TIMEOUT", 20.0)
         settings.set("DOWNLOAD_TIMEOUT", timeout, priority="spider")

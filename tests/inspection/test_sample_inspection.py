@@ -106,6 +106,7 @@ def test_link_check_is_polite_head_then_get_and_robots_respected(sample_week, se
     assert ("GET", "/gone.html") in external  # HEAD said 404: asked again with GET
     assert ("GET", "/robots.txt") in external
     assert not any(path.startswith("/private/") for _, path in external)
+    assert servers.external.max_in_flight == 1  # one request at a time per host, slow ones too
 
 
 @pytest.mark.parametrize("fmt", ["table", "json", "csv", "xlsx", "html"])
