@@ -27,13 +27,18 @@ from schedules.locks import LockHeldError
 log = logging.getLogger(__name__)
 
 
-def probe_site(site_key: str, time_limit_seconds: int = 300) -> dict[str, Any]:
-    """Probe a site's home page and chosen columns once (``scrapy crawl probe``)."""
+def probe_site(
+    site_key: str, time_limit_seconds: int = 300, base_url: str | None = None
+) -> dict[str, Any]:
+    """Probe a site's home page and chosen columns once (``scrapy crawl probe``).
+
+    ``base_url`` replaces the profile's (a mirror, or a sample site on 127.0.0.1).
+    """
     _require_profile(site_key)
     settings = load_settings()
     launched = utcnow()
     outcome = run_spider_process(
-        crawl_command("probe", site_key),
+        crawl_command("probe", site_key, base_url),
         time_limit=time_limit_seconds,
         stop_grace=10,
         log_file=_log_file(settings.var_dir, "probe", site_key, launched),
@@ -57,7 +62,10 @@ def probe_site(site_key: str, time_limit_seconds: int = 300) -> dict[str, Any]:
 
 
 def check_links(
-    site_key: str, time_limit_seconds: int = 7200, stop_grace_seconds: int = 30
+    site_key: str,
+    time_limit_seconds: int = 7200,
+    stop_grace_seconds: int = 30,
+    base_url: str | None = None,
 ) -> dict[str, Any]:
     """Check the links of a site's home page and column pages (``scrapy crawl linkcheck``)."""
     _require_profile(site_key)
@@ -75,7 +83,7 @@ def check_links(
         launched = utcnow()
         before = _last_run_id(engine)
         outcome = run_spider_process(
-            crawl_command("linkcheck", site_key),
+            crawl_command("linkcheck", site_key, base_url),
             time_limit=time_limit_seconds,
             stop_grace=stop_grace_seconds,
             log_file=_log_file(settings.var_dir, "linkcheck", site_key, launched),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import time
@@ -12,9 +13,16 @@ from sqlalchemy import select
 
 from db.engine import session_scope
 from db.models import LinkCheckRun
+from samplesites.inspection import SHANGHAI, SampleInspectionSite
+from samplesites.server import serving
 from schedules.config import DEFAULT_SCHEDULES_FILE, ScheduleError, SiteProfile, load_schedules
 from schedules.crawl import run_spider_process
-from schedules.inspection_jobs import _last_run_id, close_link_check, send_warnings
+from schedules.inspection_jobs import (
+    _last_run_id,
+    close_link_check,
+    probe_site,
+    send_warnings,
+)
 from tests.inspection.test_warnings import build_month
 
 FAKE = str(Path(__file__).with_name("fake_linkcheck.py"))
@@ -81,3 +89,18 @@ def test_the_warnings_job_finds_and_routes_the_findings_of_its_day(
     result = send_warnings(dry_run=True, day="2019-03-20")
     # The bundled targets file routes nothing: every finding is reported as having no target.
     assert result == {"day": "2019-03-20", "findings": 6, "no target": 6}
+
+
+@SQLITE_ONLY
+def test_the_probe_job_runs_its_spider_and_reports_what_it_stored(
+    database_url, monkeypatch, tmp_path
+):
+    monkeypatch.setenv("EGOV_DATABASE_URL", database_url)
+    monkeypatch.setenv("EGOV_VAR_DIR", str(tmp_path / "var"))
+    today = dt.datetime.now(SHANGHAI).date()
+    nowhere = {name: "http://127.0.0.4:9" for name in ("storage_url", "external_url", "dead_url")}
+    sample = SampleInspectionSite(today, **nowhere)
+    with serving(sample) as server:
+        probed = probe_site("sample-inspect", base_url=server.url)
+    assert probed["status"] == "finished" and probed["probes"] == 3  # home and 2 columns
+    assert list((tmp_path / "var" / "logs" / "probe").glob("sample-inspect-*.log"))
