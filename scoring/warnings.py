@@ -36,7 +36,7 @@ from db.models import (
     SiteColumn,
 )
 from db.workdays import CalendarNotCoveredError, WorkdayCalendar, default_calendar
-from scoring.inspection.columns import ColumnState, column_states
+from scoring.inspection.columns import ColumnState, InspectionError, column_states
 from scoring.inspection.verdict import InspectionDay, local_time
 from scoring.periods import month_end, month_label
 from scoring.portal_score import post_counts
@@ -182,7 +182,12 @@ def _column_findings(
     for site_id, key, name in sites:
         owned = select(SiteColumn.id, SiteColumn.department_id).where(SiteColumn.site_id == site_id)
         owners = {column_id: department_id for column_id, department_id in session.execute(owned)}
-        for state in column_states(session, national, site_id, day):
+        try:
+            states = column_states(session, national, site_id, day)
+        except InspectionError as error:
+            result.notes.append(f"no column warnings for {key}: {error}")
+            continue
+        for state in states:
             if state.status not in national.early_warnings.column_statuses:
                 continue
             department_id = owners.get(state.column_id)

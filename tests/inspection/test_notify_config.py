@@ -18,6 +18,8 @@ description = "市电子政务中心"
 url = "dingtalk://${EGOV_SECRET_FGW_TOKEN}/"
 [target.portal-team]
 url = "form://127.0.0.1:9/portal"
+[target.jxw]
+url = "wecombot://${EGOV_SECRET_JXW_KEY}"
 
 [routes]
 default = ["center"]
@@ -82,11 +84,13 @@ def test_targets_command_checks_every_target_without_printing_urls(tmp_path):
         "EGOV_NOTIFY_FILE": str(path),
         "EGOV_SECRET_HOOK": "hook-secret",
         "EGOV_SECRET_FGW_TOKEN": "0123456789abcdef",
+        "EGOV_SECRET_JXW_KEY": "fedcba9876543210",
     }
     result = CliRunner().invoke(cli, ["warnings", "targets", "--format", "csv"], env=env)
     assert result.exit_code == 0, result.output
     assert "fgw,dingtalk,,department 市发改委" in result.stdout
     assert 'center,json,市电子政务中心,"default, copy"' in result.stdout
+    assert "jxw,wecombot,," in result.stdout  # WeCom group bots are accepted too
     assert "hook-secret" not in result.output and "0123456789abcdef" not in result.output
 
     unset = CliRunner().invoke(
