@@ -13,7 +13,9 @@ nothing anywhere is a crawler fault, not a blank column (``not provable``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
@@ -64,7 +66,7 @@ class ColumnState:
         if self.list_page_url is None:
             return ""
         return (
-            f"{self.list_page_url} (fetched {local_time(self.list_page_fetched_at)}, "  # type: ignore[arg-type]
+            f"{self.list_page_url} (fetched {local_time(self.list_page_fetched_at)}, "
             f"sha256 {self.list_page_sha256[:12] if self.list_page_sha256 else '-'})"
         )
 
@@ -163,7 +165,7 @@ def _state(
     layouts_with_items: set[tuple[int, str]],
     day: InspectionDay,
 ) -> ColumnState:
-    base = {
+    base: dict[str, Any] = {
         "column_id": column.id,
         "key": column.key,
         "name": column.name,
@@ -217,7 +219,7 @@ def _state(
 
 
 def _blank(
-    base: dict[str, object],
+    base: dict[str, Any],
     walk: _Walk,
     page: FetchedPage | None,
     list_kind: str,
@@ -225,14 +227,14 @@ def _blank(
 ) -> ColumnState:
     if page is None or page.http_status != 200:
         reason = "the walk saw no item, but no list page answered HTTP 200 is stored"
-        return ColumnState(**base, status=NOT_PROVABLE, reason=reason)  # type: ignore[arg-type]
+        return ColumnState(**base, status=NOT_PROVABLE, reason=reason)
     if (walk.run_id, list_kind) not in layouts_with_items:
         reason = (
             f"no item read, and no other {list_kind} list showed items in the same walk "
             "(a parser fault cannot be ruled out)"
         )
-        return ColumnState(**base, status=NOT_PROVABLE, reason=reason)  # type: ignore[arg-type]
-    return ColumnState(**base, status=BLANK, reason="the list page shows no item")  # type: ignore[arg-type]
+        return ColumnState(**base, status=NOT_PROVABLE, reason=reason)
+    return ColumnState(**base, status=BLANK, reason="the list page shows no item")
 
 
 def column_indicators(rules: NationalRules, states: list[ColumnState]) -> list[Indicator]:
@@ -250,7 +252,12 @@ def column_indicators(rules: NationalRules, states: list[ColumnState]) -> list[I
     ]
 
 
-def _count(rule: ColumnCountRule, states: list[ColumnState], counts, warning=None) -> Indicator:  # type: ignore[no-untyped-def]
+def _count(
+    rule: ColumnCountRule,
+    states: list[ColumnState],
+    counts: Callable[[ColumnState], bool],
+    warning: Callable[[ColumnState], bool] | None = None,
+) -> Indicator:
     scope = [s for s in states if s.category in rule.categories]
     found = [s for s in scope if counts(s)]
     unknown = [s for s in scope if s.status == NOT_PROVABLE]

@@ -69,7 +69,7 @@ def link_findings(
         return LinkReport(None, [], 0, f"no finished link check by {day.day}")
     if not day.fresh(run.finished_at):
         problem = (
-            f"latest link check {local_time(run.finished_at)} is more than "  # type: ignore[arg-type]
+            f"latest link check {local_time(run.finished_at)} is more than "
             f"{day.max_age_days} days before {day.day}"
         )
         return LinkReport(run, [], 0, problem)
@@ -173,14 +173,13 @@ def _indicator(rule: LinkRule, report: LinkReport, *, on_home: bool) -> Indicato
     )
     where = "the home page" if on_home else "other pages"
     parts = [
-        f"link check run {report.run.id} ({local_time(report.run.finished_at)}): "  # type: ignore[arg-type]
+        f"link check run {report.run.id} ({local_time(report.run.finished_at)}): "
         f"{report.checked} links checked on the home page and column pages"
     ]
     if broken:
         kinds = Counter(f"{'internal' if f.internal else 'external'} {f.kind}" for f in broken)
         listed = "; ".join(
-            f"{f.url} ({f.what}, failing since {local_time(f.first_failed_at)})"  # type: ignore[arg-type]
-            for f in broken
+            f"{f.url} ({f.what}, failing since {local_time(f.first_failed_at)})" for f in broken
         )
         breakdown = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
         parts.append(f"broken on {where} ({breakdown}): {listed}")

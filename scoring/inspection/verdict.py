@@ -83,5 +83,6 @@ def local_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(SHANGHAI).date()
 
 
-def local_time(moment: dt.datetime) -> str:
-    return f"{moment.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
+def local_time(moment: dt.datetime | None) -> str:
+    """``2019-03-20 09:00`` in Asia/Shanghai; ``-`` for no time at all."""
+    return "-" if moment is None else f"{moment.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
