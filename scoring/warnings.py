@@ -143,14 +143,16 @@ def _portal_not_read_whole(session: Session, day: InspectionDay) -> str | None:
     if not sites:
         return "no portal site is registered"
     for site_id, key in sites:
+        # The latest crawl that has ended: one still running says nothing yet.
         run = session.scalars(
             select(CrawlRun)
             .where(CrawlRun.site_id == site_id, CrawlRun.started_at < day.end)
+            .where(CrawlRun.status != "running")
             .order_by(CrawlRun.started_at.desc())
             .limit(1)
         ).first()
         if run is None:
-            return f"{key} has not been crawled by {day.day}"
+            return f"{key} has no ended crawl by {day.day}"
         if run.status != "finished" or not run.healthy:
             started = local_time(run.started_at)
             return f"the latest crawl of {key} ({started}) was {run.status}, healthy={run.healthy}"
