@@ -24,7 +24,11 @@ A profile is ``crawler/sites/<key>.toml``; adding a site or a column needs no co
     url = "/col/col1229/index.html"      # relative to base_url
     expects_items = true                 # a healthy crawl finds at least one item here
     department = "市发改委"              # optional: the column belongs to one unit
+    category = "dynamic"                 # optional: 栏目类别 for the national inspection
     [column.options]                     # list-kind specific, see crawler/listing/*.py
+
+    [inspection]                         # optional: probes and link checks, see
+                                         # crawler/inspection/site.py
 
 A spider calls :func:`load_profile` with ``-a site`` and ``-a base_url`` (which replaces the
 declared base URL, e.g. for a sample site on an ephemeral port).
@@ -42,7 +46,9 @@ SITES_DIR = Path(__file__).with_name("sites")
 SITE_KINDS = ("portal", "disclosure")
 LIST_KINDS = ("jpage", "trs", "generic", "xxgk")
 _SITE_KEYS = {"name", "kind", "base_url", "timezone", "politeness", "detail", "column"}
+_SITE_KEYS |= {"inspection"}
 _COLUMN_KEYS = {"key", "name", "list_kind", "url", "expects_items", "department", "options"}
+_COLUMN_KEYS |= {"category"}
 _POLITENESS = {
     "concurrency": ("CONCURRENT_REQUESTS_PER_DOMAIN", int),
     "delay": ("DOWNLOAD_DELAY", float),
@@ -70,6 +76,7 @@ class ColumnProfile:
     expects_items: bool = True
     department: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    category: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,7 @@ class SiteProfile:
     politeness: dict[str, Any] = field(default_factory=dict)
     detail_selectors: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
+    inspection: dict[str, Any] = field(default_factory=dict)
 
     @property
     def allowed_domains(self) -> list[str]:
@@ -159,6 +167,7 @@ def parse_profile(
         politeness=dict(politeness),
         detail_selectors=dict(data.get("detail", {})),
         path=path,
+        inspection=dict(data.get("inspection", {})),
     )
 
 
@@ -180,4 +189,12 @@ def _column(where: str, raw: dict[str, Any], declared: str, effective: str) -> C
         expects_items=bool(raw.get("expects_items", True)),
         department=raw.get("department"),
         options=dict(raw.get("options", {})),
+        category=_category(where, raw.get("category")),
     )
+
+
+def _category(where: str, value: Any) -> str | None:
+    """The column's category key; which keys exist is the national rules file's business."""
+    if value is not None and (not isinstance(value, str) or not value):
+        raise ProfileError(f"{where}: 'category' must be a non-empty string")
+    return value

@@ -67,6 +67,7 @@ def sync_site(session: Session, profile: SiteProfile) -> tuple[Site, dict[str, i
         row = existing.get(column.key) or SiteColumn(site_id=site.id, key=column.key)
         row.name, row.list_kind, row.url = column.name, column.list_kind, column.declared_url
         row.expects_items = column.expects_items
+        row.category = column.category
         if column.department:
             row.department_id = find_department(session, column.department).id
         session.add(row)

@@ -72,6 +72,14 @@ EGOV_HEALTH_MAX_ERROR_RATE = 0.05  # failed requests / requests above this = unh
 EGOV_HEALTH_MAX_PARSE_FAILURE_RATE = 0.02  # quarantined / detail pages above this = unhealthy
 EGOV_DATE_EARLIEST_YEAR = 1995  # a post dated before this year is quarantined, not counted
 EGOV_DATE_FUTURE_MARGIN_DAYS = 1.0  # a post dated more than this ahead of now is quarantined
+# The national inspection's probe and link-check spiders (crawler/spiders/probe.py, linkcheck.py).
+EGOV_CLOCK = ""  # ISO instant (with zone) to stamp probes/link checks from instead of now; tests
+EGOV_PROBE_TIMEOUT = 30.0  # seconds one probe may take; above the 15 s "slow" line, on purpose
+EGOV_LINKCHECK_TIMEOUT = 20.0  # seconds one link check request may take before it counts failed
+EGOV_LINKCHECK_CONCURRENCY_PER_HOST = 1  # link checks in flight per host, the site's or not
+EGOV_LINKCHECK_DELAY = 1.0  # seconds between two requests to one host
+EGOV_LINKCHECK_MAX_LINKS = 2000  # links checked per run; the rest are recorded as skipped
+EGOV_LINKCHECK_MAX_LINKS_PER_HOST = 300  # links checked per host and run; the rest skipped
 
 # The pipelines only buffer rows for the evidence writer (no I/O to overlap): processing a
 # callback's output one at a time spares Scrapy 100 asyncio tasks per response (its default).

@@ -12,6 +12,12 @@ from db.models.crawling import (
     SiteColumn,
 )
 from db.models.evidence import DisclosureDocument, PortalPost, PostListing
+from db.models.inspection import (
+    LinkCheck,
+    LinkCheckRun,
+    ProbeResult,
+    WarningDelivery,
+)
 from db.models.register import NondisclosureExplanation, SignedDocument
 from db.models.registry import Department, DepartmentAlias, ExternalSource, UnresolvedName
 from db.models.scores import ManualScore, ScoreResult, ScoreRun
@@ -26,11 +32,14 @@ __all__ = [
     "DisclosureDocument",
     "ExternalSource",
     "FetchedPage",
+    "LinkCheck",
+    "LinkCheckRun",
     "ManualScore",
     "NondisclosureExplanation",
     "PageBody",
     "PortalPost",
     "PostListing",
+    "ProbeResult",
     "QuarantinedItem",
     "ScoreResult",
     "ScoreRun",
@@ -39,5 +48,6 @@ __all__ = [
     "SiteColumn",
     "UTCDateTime",
     "UnresolvedName",
+    "WarningDelivery",
     "utcnow",
 ]
