@@ -23,6 +23,7 @@ class Settings:
     var_dir: Path
     rules_file: Path | None
     reports_dir: Path
+    secret_key: str | None = None
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -32,6 +33,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     ``EGOV_VAR_DIR``       working files (SQLite file, page archives, locks); default ``var``.
     ``EGOV_RULES_FILE``    the assessment rules file; default the bundled current year.
     ``EGOV_REPORTS_DIR``   where scheduled reports are written; default ``var/reports``.
+    ``EGOV_SECRET_KEY``    signs the console's session cookies; default: a key generated once
+                           and kept in ``EGOV_VAR_DIR/console-secret.key`` (see docs/console.md).
     """
     env = os.environ if environ is None else environ
     var_dir = Path(env.get("EGOV_VAR_DIR") or DEFAULT_VAR_DIR)
@@ -43,4 +46,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         var_dir=var_dir,
         rules_file=Path(rules) if rules else None,
         reports_dir=Path(reports) if reports else var_dir / "reports",
+        secret_key=env.get("EGOV_SECRET_KEY") or None,
     )

@@ -1,6 +1,7 @@
 """All tables of the evidence database, importable from one place."""
 
 from db.models.base import Base, UTCDateTime, utcnow
+from db.models.console import AuditEvent, ConsoleUser, LoginAttempt, ReviewItem
 from db.models.crawling import (
     CrawlColumnResult,
     CrawlLock,
@@ -17,7 +18,9 @@ from db.models.registry import Department, DepartmentAlias, ExternalSource, Unre
 from db.models.scores import ManualScore, ScoreResult, ScoreRun
 
 __all__ = [
+    "AuditEvent",
     "Base",
+    "ConsoleUser",
     "CrawlColumnResult",
     "CrawlLock",
     "CrawlRun",
@@ -26,12 +29,14 @@ __all__ = [
     "DisclosureDocument",
     "ExternalSource",
     "FetchedPage",
+    "LoginAttempt",
     "ManualScore",
     "NondisclosureExplanation",
     "PageBody",
     "PortalPost",
     "PostListing",
     "QuarantinedItem",
+    "ReviewItem",
     "ScoreResult",
     "ScoreRun",
     "SignedDocument",
