@@ -33,7 +33,7 @@ async def login_form(request: Request) -> Response:
 
 
 async def login(request: Request) -> Response:
-    form = await request.form(max_files=0, max_fields=10)
+    form = await request.form(max_files=0, max_fields=50)
     if not token_is_valid(request.session, form):
         return error_page(request, 403, "the login form expired: reload the page", None)
     username = str(form.get("username", "")).strip()
@@ -67,7 +67,7 @@ async def login(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
-    form = await request.form(max_files=0, max_fields=10)
+    form = await request.form(max_files=0, max_fields=50)
     if not token_is_valid(request.session, form):
         return error_page(request, 403, "the form's security token is missing", None)
     request.session.clear()

@@ -98,7 +98,11 @@ class BoardRow:
 
     @property
     def shortfall(self) -> int:
-        return sum(c.shortfall for c in self.cells if c.assessed)
+        """Posts short of quota over the months that ended and were crawled whole.
+
+        A month the crawler did not cover is not provable either way and adds nothing.
+        """
+        return sum(c.shortfall for c in self.cells if c.assessed and c.portal_covered)
 
 
 @dataclass(frozen=True)
