@@ -203,7 +203,7 @@ def test_the_console_works_as_a_role_granted_by_grant_console_and_no_more(
             "DROP TABLE review_items",
         ):
             with (
-                pytest.raises(Exception, match="permission denied|must be owner"),
+                pytest.raises(Exception, match=r"permission denied|must be owner"),
                 engine.begin() as c,
             ):
                 c.execute(text(statement))
