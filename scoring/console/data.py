@@ -35,7 +35,6 @@ from scoring.periods import (
     month_end,
     month_start,
     months_ended_by,
-    parse_month,
     parse_period,
     parse_year,
 )
@@ -54,17 +53,22 @@ __all__ = [
     "DocumentVerdict",
     "NumberGap",
     "PostRow",
+    "Readiness",
     "add_entry",
     "board",
+    "build_report",
     "document_verdicts_for",
+    "entries",
     "gap_candidates",
     "list_runs",
     "load_run",
     "month_posts",
-    "parse_period",
+    "parse_report_period",
+    "publish_report",
     "readiness",
     "render",
     "suggestions",
+    "years_with_evidence",
 ]
 
 
@@ -352,10 +356,6 @@ def parse_report_period(kind: str, label: str) -> Period:
     if period.kind != kind:
         raise ValueError(f"{label!r} is not a {kind} period (e.g. 2012-03, 2012Q1, 2012)")
     return period
-
-
-def month_label(month: str) -> str:
-    return parse_month(month).label
 
 
 def years_with_evidence(session: Session) -> list[int]:
