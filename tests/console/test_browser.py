@@ -116,7 +116,7 @@ def test_a_reviewer_follows_a_post_to_its_page_and_resolves_a_name(console, page
     assert page.get_attribute(march, "data-posts") == "6"
     page.screenshot(path=str(SHOTS / "1-board-before.png"), full_page=True)
 
-    page.click(f"th >> a:text('市发改委')")
+    page.click("th >> a:text('市发改委')")
     page.click("table.months >> a:text('2012-03')")
     assert page.locator("h2", has_text="2012-03 信息 Posts (7)").is_visible()
     page.screenshot(path=str(SHOTS / "2-department-march.png"), full_page=True)
