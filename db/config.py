@@ -26,6 +26,7 @@ class Settings:
     national_rules_file: Path | None = None
     notify_file: Path | None = None
     notify_secrets: dict[str, str] = field(default_factory=dict, repr=False)
+    session_key: str | None = None
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -39,6 +40,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     ``EGOV_NOTIFY_FILE``   the early-warning targets file; default ``db/data/notify.toml``.
     ``EGOV_SECRET_*``      secrets the targets file names as ``${EGOV_SECRET_…}`` (SMTP
                            passwords, DingTalk and WeCom tokens); only these are substituted.
+    ``EGOV_SESSION_KEY``   signs the console's session cookies; default: a key generated once
+                           and kept in ``EGOV_VAR_DIR/console-secret.key`` (see docs/console.md).
     """
     env = os.environ if environ is None else environ
     var_dir = Path(env.get("EGOV_VAR_DIR") or DEFAULT_VAR_DIR)
@@ -53,6 +56,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         national_rules_file=_path(env.get("EGOV_NATIONAL_RULES_FILE")),
         notify_file=_path(env.get("EGOV_NOTIFY_FILE")),
         notify_secrets={k: v for k, v in env.items() if k.startswith(SECRET_PREFIX)},
+        session_key=env.get("EGOV_SESSION_KEY") or None,
     )
 
 

@@ -1,6 +1,7 @@
 """All tables of the evidence database, importable from one place."""
 
 from db.models.base import Base, UTCDateTime, utcnow
+from db.models.console import AuditEvent, ConsoleUser, LoginAttempt, ReviewItem
 from db.models.crawling import (
     CrawlColumnResult,
     CrawlLock,
@@ -23,7 +24,9 @@ from db.models.registry import Department, DepartmentAlias, ExternalSource, Unre
 from db.models.scores import ManualScore, ScoreResult, ScoreRun
 
 __all__ = [
+    "AuditEvent",
     "Base",
+    "ConsoleUser",
     "CrawlColumnResult",
     "CrawlLock",
     "CrawlRun",
@@ -34,6 +37,7 @@ __all__ = [
     "FetchedPage",
     "LinkCheck",
     "LinkCheckRun",
+    "LoginAttempt",
     "ManualScore",
     "NondisclosureExplanation",
     "PageBody",
@@ -41,6 +45,7 @@ __all__ = [
     "PostListing",
     "ProbeResult",
     "QuarantinedItem",
+    "ReviewItem",
     "ScoreResult",
     "ScoreRun",
     "SignedDocument",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from scoring.cli.analyst_commands import grant_readonly
 from scoring.cli.app import cli
+from scoring.cli.console_commands import COMMANDS as CONSOLE_COMMANDS
+from scoring.cli.console_commands import grant_console
 from scoring.cli.db_commands import db
 from scoring.cli.disclosure_commands import disclosure
 from scoring.cli.inspection_commands import inspection, inspection_rules, warnings
@@ -18,6 +20,9 @@ for command in (db, departments, aliases, rules, register, disclosure, manual, *
 db.add_command(grant_readonly)
 for command in (inspection, inspection_rules, warnings):
     cli.add_command(command)
+for command in CONSOLE_COMMANDS:
+    cli.add_command(command)
+db.add_command(grant_console)
 
 
 def main() -> None:

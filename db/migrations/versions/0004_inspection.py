@@ -3,8 +3,8 @@
 Tables of the national inspection (国办秘函〔2019〕19号) and the early warnings, and the
 ``site_columns.category`` the site profiles give each column (dynamic, notice, policy, …).
 
-Revision ID: 0007
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-25 16:38:32.649664
 """
 
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0007"
-down_revision: str | None = "0002"
+revision: str = "0004"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
