@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from crawler.evidence import PageId
+
 COLUMN_STATUSES = ("complete", "partial", "failed", "blocked", "skipped")
 
 
@@ -37,6 +39,7 @@ class ColumnCoverage:
     newest: dt.date | None = None
     messages: list[str] = field(default_factory=list)
     shortfall: tuple[int, int] | None = None  # (collected, announced) after a whole walk
+    list_page_ids: list[PageId] = field(default_factory=list)  # the list pages read, in order
 
     def compare_with_announced(self, collected: int, announced: int | None) -> None:
         """After a whole walk: fewer records than the list announced is an incomplete column."""

@@ -16,14 +16,13 @@ walk stops there and says which option to set rather than count page 1 twice.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from scrapy.http import Response
 
-from crawler.listing import ListEntry, jpaas, jpage
+from crawler.listing import ListEntry, fetched_now, jpaas, jpage
 
 if TYPE_CHECKING:
     from crawler.profiles import ColumnProfile
@@ -32,11 +31,6 @@ if TYPE_CHECKING:
     _Base = SiteSpider
 else:
     _Base = object
-
-
-def fetched_now() -> dt.datetime:
-    """The moment a list page is parsed, moments after it was fetched: the base of 今天, 3小时前."""
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -76,7 +70,7 @@ class PagedListWalks(_Base):
     def parse_jpage_column(self, response: Response) -> Iterator[Any]:
         column = self.profile.column(response.meta["column"])
         listing = jpage.parse_column_page(response.text, response.url, fetched_now())
-        out, go_on = self.list_entries(column, listing.entries)
+        out, go_on = self.list_entries(column, listing.entries, response)
         yield from out
         embedded = len(listing.entries)
         perpage = jpage.per_page(column.options, listing)
@@ -136,7 +130,7 @@ class PagedListWalks(_Base):
         entries = jpage.drop_repeated(reply.entries, walk.last_url)
         if column.options.get("paging") == "page" and walk.skip:
             entries = entries[walk.skip :]
-        out, go_on = self.list_entries(column, entries)
+        out, go_on = self.list_entries(column, entries, response)
         yield from out
         walk = replace(
             walk,
@@ -153,7 +147,7 @@ class PagedListWalks(_Base):
     def parse_jpaas_column(self, response: Response) -> Iterator[Any]:
         column = self.profile.column(response.meta["column"])
         listing = jpaas.parse_column_page(response.text, response.url, fetched_now())
-        out, go_on = self.list_entries(column, listing.entries)
+        out, go_on = self.list_entries(column, listing.entries, response)
         yield from out
         if listing.api_url is None:
             self.coverage(column.key).note("no JPaaS pager (queryData) on the column page")
@@ -202,7 +196,7 @@ class PagedListWalks(_Base):
                 f"from paramJson (set options.paging = 'param_json')"
             )
             return
-        out, go_on = self.list_entries(column, reply.entries)
+        out, go_on = self.list_entries(column, reply.entries, response)
         yield from out
         walk = replace(
             walk,

@@ -25,7 +25,11 @@ every key and option, and ``sites discover`` writes profiles)::
     url = "/col/col1229/index.html"      # relative to base_url
     expects_items = true                 # a healthy crawl finds at least one item here
     department = "市发改委"              # optional: short name, full name or alias
+    category = "dynamic"                 # optional: 栏目类别 for the national inspection
     [column.options]                     # list-kind specific: LIST_KIND_OPTIONS below
+
+    [inspection]                         # optional: probes and link checks, see
+                                         # crawler/inspection/site.py
 
 Profiles live in the directory ``EGOV_SITES_DIR`` names (default ``crawler/sites/``); a spider's
 ``-a site=`` takes a profile key in that directory or a path to a ``.toml`` file (its key is
@@ -66,8 +70,10 @@ _OPTION_CHECKS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
 }
 _SITE_KEYS = {
     "name", "kind", "base_url", "timezone", "politeness", "detail", "catalogue", "column",
+    "inspection",
 }  # fmt: skip
 _COLUMN_KEYS = {"key", "name", "list_kind", "url", "expects_items", "department", "options"}
+_COLUMN_KEYS |= {"category"}
 _POLITENESS = {
     "concurrency": ("CONCURRENT_REQUESTS_PER_DOMAIN", int),
     "delay": ("DOWNLOAD_DELAY", float),
@@ -95,6 +101,7 @@ class ColumnProfile:
     expects_items: bool = True
     department: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    category: str | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,7 @@ class SiteProfile:
     detail_selectors: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
     catalogue: dict[str, str] = field(default_factory=dict)
+    inspection: dict[str, Any] = field(default_factory=dict)
 
     @property
     def allowed_domains(self) -> list[str]:
@@ -226,6 +234,7 @@ def parse_profile(
         detail_selectors=dict(data.get("detail", {})),
         path=path,
         catalogue={str(k): v for k, v in catalogue.items()},
+        inspection=dict(data.get("inspection", {})),
     )
 
 
@@ -270,4 +279,12 @@ def _column(where: str, raw: dict[str, Any], declared: str, effective: str) -> C
         expects_items=bool(raw.get("expects_items", True)),
         department=department,
         options=_check_options(where, raw["list_kind"], raw.get("options", {})),
+        category=_category(where, raw.get("category")),
     )
+
+
+def _category(where: str, value: Any) -> str | None:
+    """The column's category key; which keys exist is the national rules file's business."""
+    if value is not None and (not isinstance(value, str) or not value):
+        raise ProfileError(f"{where}: 'category' must be a non-empty string")
+    return value

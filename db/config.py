@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_VAR_DIR = Path("var")
@@ -24,6 +24,10 @@ class Settings:
     rules_file: Path | None
     reports_dir: Path
     sites_dir: Path | None = None
+    national_rules_file: Path | None = None
+    notify_file: Path | None = None
+    notify_secrets: dict[str, str] = field(default_factory=dict, repr=False)
+    session_key: str | None = None
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -35,6 +39,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     ``EGOV_REPORTS_DIR``   where scheduled reports are written; default ``var/reports``.
     ``EGOV_SITES_DIR``     the site profiles (*.toml) crawled and scheduled; default the
                            bundled ``crawler/sites/``.
+    ``EGOV_NATIONAL_RULES_FILE``  the national inspection rules; default the bundled 2019 file.
+    ``EGOV_NOTIFY_FILE``   the early-warning targets file; default ``db/data/notify.toml``.
+    ``EGOV_SECRET_*``      secrets the targets file names as ``${EGOV_SECRET_…}`` (SMTP
+                           passwords, DingTalk and WeCom tokens); only these are substituted.
+    ``EGOV_SESSION_KEY``   signs the console's session cookies; default: a key generated once
+                           and kept in ``EGOV_VAR_DIR/console-secret.key`` (see docs/console.md).
     """
     env = os.environ if environ is None else environ
     var_dir = Path(env.get("EGOV_VAR_DIR") or DEFAULT_VAR_DIR)
@@ -48,4 +58,15 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         rules_file=Path(rules) if rules else None,
         reports_dir=Path(reports) if reports else var_dir / "reports",
         sites_dir=Path(sites) if sites else None,
+        national_rules_file=_path(env.get("EGOV_NATIONAL_RULES_FILE")),
+        notify_file=_path(env.get("EGOV_NOTIFY_FILE")),
+        notify_secrets={k: v for k, v in env.items() if k.startswith(SECRET_PREFIX)},
+        session_key=env.get("EGOV_SESSION_KEY") or None,
     )
+
+
+SECRET_PREFIX = "EGOV_SECRET_"
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None

@@ -135,6 +135,9 @@ def load_schedules(
     timezone = str(data.get("timezone", "Asia/Shanghai"))
     jobs = [*_crawl_jobs(data.get("crawls", {}), profiles, timezone)]
     jobs += _report_jobs(data.get("reports", {}), timezone)
+    from schedules.inspection_config import inspection_jobs  # imports this module's JobSpec
+
+    jobs += inspection_jobs(data.get("inspection", {}), profiles, timezone)
     for spec in jobs:
         spec.trigger()  # fail now, not at 02:00
     demo = data.get("demo", {})

@@ -29,6 +29,11 @@ class ListEntry:
     listed_on: dt.date | None
 
 
+def fetched_now() -> dt.datetime:
+    """The moment a list page is parsed, moments after it was fetched: the base of 今天, 3小时前."""
+    return dt.datetime.now(dt.UTC)
+
+
 def item_date(item: Selector, now: dt.datetime | None = None) -> dt.date | None:
     """Return the date an item shows: outside its link first (a title may hold a date)."""
     outside = " ".join(item.xpath(".//text()[not(ancestor::a)]").getall())

@@ -6,8 +6,8 @@ Lists (newest first) come in the layouts chosen per column in the site profile: 
 pages (``index.html``, ``index_N.html``, page count from ``createPageHTML``), Hanweb 信息公开
 (``POST /module/xxgk/search.jsp`` with ``currpage``, either row layout), JPaaS and jpage
 (:mod:`crawler.paged_walks`) and generic selectors. Only documents not stored yet are fetched;
-a walk stops once EGOV_INCREMENTAL_OVERLAP_PAGES list pages brought nothing new (unless
-``full=1``). Each detail page is stored as evidence and its metadata table read
+a walk stops after the list page proving that nothing new lies below (:mod:`crawler.incremental`;
+unless ``full=1``). Each detail page is stored as evidence and its metadata table read
 (:mod:`crawler.disclosure.metadata`); a page without a metadata table or a title is
 quarantined. A page without 发布日期 takes the list's date (counted in the stats); the signing
 date comes from the table's 成文日期, else the body's 落款 (where it came from is stored), else
@@ -27,12 +27,12 @@ from scrapy.http import Response, TextResponse
 from crawler.disclosure import xxgk
 from crawler.disclosure.items import DisclosureDocumentItem, SeenDocumentItem
 from crawler.disclosure.metadata import parse_metadata
-from crawler.listing import ListEntry
-from crawler.paged_walks import PagedListWalks, fetched_now
+from crawler.incremental import Stored, stored_documents
+from crawler.listing import ListEntry, fetched_now
+from crawler.paged_walks import PagedListWalks
 from crawler.profiles import ColumnProfile
 from crawler.quarantine import spider_date_problem
 from crawler.spiders.base import SiteSpider
-from db.models import DisclosureDocument
 
 
 class DisclosureSpider(PagedListWalks, SiteSpider):
@@ -42,7 +42,7 @@ class DisclosureSpider(PagedListWalks, SiteSpider):
         "ITEM_PIPELINES": {"crawler.disclosure.pipeline.DisclosureDocumentPipeline": 310},
     }
 
-    stored_urls = (DisclosureDocument.url, DisclosureDocument.site_id)
+    stored_lookup = stored_documents
     list_callbacks: ClassVar[dict[str, str]] = {
         "trs": "parse_trs_list",
         "xxgk": "parse_xxgk_list",
@@ -52,10 +52,10 @@ class DisclosureSpider(PagedListWalks, SiteSpider):
     }
 
     def seen_item(
-        self, canonical: str, column: ColumnProfile, entry: ListEntry
+        self, canonical: str, column: ColumnProfile, entry: ListEntry, stored: Stored | None
     ) -> SeenDocumentItem:
         """A document already stored: only its last sighting is updated."""
-        return SeenDocumentItem(canonical, column.key)
+        return SeenDocumentItem(canonical, column.key, stored.id if stored else None)
 
     def first_list_request(self, column: ColumnProfile) -> Any:
         if column.list_kind == "xxgk":
@@ -79,7 +79,7 @@ class DisclosureSpider(PagedListWalks, SiteSpider):
         page = response.meta["list_index"]
         count = response.meta.get("page_count") or xxgk.page_count(response.text)
         entries = xxgk.parse_list(response.text, response.url, column.options, fetched_now())
-        out, go_on = self.list_entries(column, entries)
+        out, go_on = self.list_entries(column, entries, response)
         yield from out
         if not go_on:
             return

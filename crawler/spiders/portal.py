@@ -4,9 +4,9 @@
 
 Lists are walked newest first (JPaaS column page then ``build/unit`` pages; jpage column
 page then ``dataproxy.jsp`` groups, both in :mod:`crawler.paged_walks`; TRS ``index.html``
-then ``index_N.html``; generic ``next`` links). Only detail pages whose
-canonical URL is not stored yet are fetched; a list walk stops once EGOV_INCREMENTAL_OVERLAP_PAGES
-pages brought nothing new (unless ``full=1``). A listed URL already fetched or stored is
+then ``index_N.html``; generic ``next`` links). Only detail pages whose canonical URL is not
+stored yet are fetched; a list walk stops after the page proving that nothing new lies below
+(:mod:`crawler.incremental`; unless ``full=1``). A listed URL already fetched or stored is
 recorded as a listing of that column without a new request. Details are read by
 :func:`crawler.detail.parse_detail`; a page without a title or a date (on the page or in the
 list) is quarantined, not guessed.
@@ -22,20 +22,20 @@ from zoneinfo import ZoneInfo
 from scrapy.http import Response, TextResponse
 
 from crawler.detail import parse_detail
+from crawler.incremental import Stored, stored_posts
 from crawler.items import ListingItem, PortalPostItem
 from crawler.listing import ListEntry
 from crawler.paged_walks import PagedListWalks
 from crawler.profiles import ColumnProfile
 from crawler.quarantine import spider_date_problem
 from crawler.spiders.base import SiteSpider
-from db.models import PortalPost
 
 
 class PortalSpider(PagedListWalks, SiteSpider):
     name = "portal"
     site_kind = "portal"
 
-    stored_urls = (PortalPost.canonical_url, PortalPost.site_id)
+    stored_lookup = stored_posts
     list_callbacks: ClassVar[dict[str, str]] = {
         "jpaas": "parse_jpaas_column",
         "jpage": "parse_jpage_column",
@@ -47,9 +47,13 @@ class PortalSpider(PagedListWalks, SiteSpider):
         super().__init__(*args, **kwargs)
         self.zone = ZoneInfo(self.profile.timezone)
 
-    def seen_item(self, canonical: str, column: ColumnProfile, entry: ListEntry) -> ListingItem:
+    def seen_item(
+        self, canonical: str, column: ColumnProfile, entry: ListEntry, stored: Stored | None
+    ) -> ListingItem:
         """A post already stored, listed (again) in this column: record the listing."""
-        return ListingItem(canonical, column.key, entry.url)
+        if stored is None:  # requested by this run through another column
+            return ListingItem(canonical, column.key, entry.url)
+        return ListingItem(canonical, column.key, entry.url, stored.id, stored.listed_in_column)
 
     # ---------------------------------------------------------------- details
     def parse_detail(self, response: Response) -> Iterator[Any]:

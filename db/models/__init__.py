@@ -1,6 +1,7 @@
 """All tables of the evidence database, importable from one place."""
 
 from db.models.base import Base, UTCDateTime, utcnow
+from db.models.console import AuditEvent, ConsoleUser, LoginAttempt, ReviewItem
 from db.models.crawling import (
     CrawlColumnResult,
     CrawlLock,
@@ -12,12 +13,20 @@ from db.models.crawling import (
     SiteColumn,
 )
 from db.models.evidence import DisclosureDocument, PortalPost, PostListing
+from db.models.inspection import (
+    LinkCheck,
+    LinkCheckRun,
+    ProbeResult,
+    WarningDelivery,
+)
 from db.models.register import NondisclosureExplanation, SignedDocument
 from db.models.registry import Department, DepartmentAlias, ExternalSource, UnresolvedName
 from db.models.scores import ManualScore, ScoreResult, ScoreRun
 
 __all__ = [
+    "AuditEvent",
     "Base",
+    "ConsoleUser",
     "CrawlColumnResult",
     "CrawlLock",
     "CrawlRun",
@@ -26,12 +35,17 @@ __all__ = [
     "DisclosureDocument",
     "ExternalSource",
     "FetchedPage",
+    "LinkCheck",
+    "LinkCheckRun",
+    "LoginAttempt",
     "ManualScore",
     "NondisclosureExplanation",
     "PageBody",
     "PortalPost",
     "PostListing",
+    "ProbeResult",
     "QuarantinedItem",
+    "ReviewItem",
     "ScoreResult",
     "ScoreRun",
     "SignedDocument",
@@ -39,5 +53,6 @@ __all__ = [
     "SiteColumn",
     "UTCDateTime",
     "UnresolvedName",
+    "WarningDelivery",
     "utcnow",
 ]

@@ -65,6 +65,9 @@ class SiteColumn(Base):
     expects_items: Mapped[bool] = mapped_column(
         default=True, comment="a healthy crawl of this column finds at least one item"
     )
+    category: Mapped[str | None] = mapped_column(
+        String(32), comment="栏目类别 for the national inspection: dynamic, notice, policy, …"
+    )
 
     site: Mapped[Site] = relationship(back_populates="columns")
 

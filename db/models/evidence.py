@@ -92,6 +92,7 @@ class DisclosureDocument(Base):
         ),
         Index("ix_disclosure_documents_doc_number_key", "doc_number_key"),
         CheckConstraint("signed_on_source IN ('table', 'body', 'none')", name="signed_on_source"),
+        Index("ix_disclosure_documents_issuer_normalized", "issuer_normalized"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

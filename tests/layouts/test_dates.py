@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from parsel import Selector
+from scrapy import Request
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
 
+from crawler.coverage import ColumnCoverage
 from crawler.dates import SHANGHAI, chinese_number, find_date, find_datetime, iter_dates
+from crawler.incremental import ListWalk
 from crawler.listing import item_date
+from crawler.spiders.portal import PortalSpider
 
 FETCHED = dt.datetime(2012, 3, 5, 4, 0, tzinfo=dt.UTC)  # 12:00 in Shanghai
 
@@ -85,3 +93,65 @@ def test_list_item_date_comes_from_outside_the_link_before_the_title() -> None:
     assert item_date(item) == dt.date(2012, 4, 20)
     relative = Selector(text="<li><a href='/b.html'>通知</a><span>3小时前</span></li>")
     assert item_date(relative.xpath("//li")[0], now=FETCHED) == dt.date(2012, 3, 5)
+
+
+TRS_AND_GENERIC = """name = "relative"
+kind = "portal"
+base_url = "http://127.0.0.1:8123"
+[[column]]
+key = "tzgg"
+name = "通知公告"
+list_kind = "trs"
+url = "/tzgg/index.html"
+[[column]]
+key = "bmdt"
+name = "部门动态"
+list_kind = "generic"
+url = "/bmdt/index.html"
+[column.options]
+item = "css:div.row"
+date = "css:em"
+"""
+
+
+def test_trs_and_generic_list_callbacks_read_relative_dates_against_the_fetch_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "relative.toml"
+    path.write_text(TRS_AND_GENERIC, encoding="utf-8")
+    crawler = get_crawler(PortalSpider)
+    spider = PortalSpider(site=str(path))
+    spider._set_crawler(crawler)
+    crawler.stats.open_spider()
+    spider.recorder = SimpleNamespace(  # type: ignore[assignment]
+        coverage={c.key: ColumnCoverage(c.key) for c in spider.profile.columns}
+    )
+    spider.walks = {c.key: ListWalk(full=True) for c in spider.profile.columns}
+    spider.stored = lambda column, urls: {}  # type: ignore[method-assign]  # nothing stored yet
+    monkeypatch.setattr("crawler.spiders.base.fetched_now", lambda: FETCHED)
+    pages = {
+        "tzgg": (
+            spider.parse_trs_list,
+            "<ul><li><a href='/tzgg/a.html'>通知一</a><span>今天</span></li>"
+            "<li><a href='/tzgg/b.html'>通知二</a><span>3小时前</span></li>"
+            "<li><a href='/tzgg/c.html'>通知三</a><span>2天前</span></li></ul>",
+        ),
+        "bmdt": (
+            spider.parse_generic_list,
+            "<div class='row'><a href='/bmdt/a.html'>动态一</a><em>昨天 10:20</em></div>",
+        ),
+    }
+    listed = {}
+    for key, (callback, body) in pages.items():
+        column = spider.profile.column(key)
+        request = spider.column_request(column, column.url, callback, meta={"list_index": 0})
+        response = HtmlResponse(column.url, body=body.encode("utf-8"), request=request)
+        for out in callback(response):
+            if isinstance(out, Request) and out.meta.get("page_kind") == "detail":
+                listed[out.meta["entry"].title] = out.meta["entry"].listed_on
+    assert listed == {
+        "通知一": dt.date(2012, 3, 5),
+        "通知二": dt.date(2012, 3, 5),
+        "通知三": dt.date(2012, 3, 3),
+        "动态一": dt.date(2012, 3, 4),
+    }

@@ -47,6 +47,7 @@ def spider(tmp_path: Path) -> PortalSpider:
         coverage={c.key: ColumnCoverage(c.key) for c in spider.profile.columns}
     )
     spider.walks = {c.key: ListWalk(full=True) for c in spider.profile.columns}
+    spider.stored = lambda column, urls: {}  # type: ignore[method-assign]  # nothing stored yet
     return spider
 
 

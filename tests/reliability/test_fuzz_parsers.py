@@ -75,6 +75,8 @@ def spider(evidence_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Porta
     recorder = CrawlRecording(crawler)
     recorder.spider_opened(spider)
     spider.walks = {c.key: ListWalk(full=True) for c in spider.profile.columns}  # as start() does
+    spider.evidence = EvidenceMiddleware(recorder)  # type: ignore[attr-defined]
+    spider.quarantining = QuarantineMiddleware(recorder)  # type: ignore[attr-defined]
     yield spider
     if recorder.session is not None:
         recorder.session.close()
@@ -100,7 +102,7 @@ def _response(kind: str, index: int, body: bytes, encoding: str | None) -> HtmlR
 
 def _drive(spider: PortalSpider, response: Response) -> list[Any]:
     """Run one callback as Scrapy chains it: evidence in, quarantine on an exception."""
-    EvidenceMiddleware(spider.crawler).process_spider_input(response)
+    spider.evidence.process_spider_input(response)  # type: ignore[attr-defined]
     callback = {
         "detail": spider.parse_detail,
         "jpage": spider.parse_jpage_column,
@@ -110,7 +112,7 @@ def _drive(spider: PortalSpider, response: Response) -> list[Any]:
     try:
         return list(callback(response))
     except Exception as error:  # what Scrapy hands to the spider middlewares
-        handled = QuarantineMiddleware(spider.crawler).process_spider_exception(response, error)
+        handled = spider.quarantining.process_spider_exception(response, error)  # type: ignore[attr-defined]
         assert handled is not None, f"{response.url}: {error!r} was not quarantined"
         return list(handled)
 
@@ -120,9 +122,9 @@ def test_a_thousand_mutated_pages_never_crash_and_every_rejection_is_quarantined
 ) -> None:
     pages = _sample_pages(SamplePortal(months=2, departments=6, seed=SEED))
     rng = random.Random(SEED)
-    pipeline = PortalPostPipeline(spider.crawler, dt.timedelta(days=7))
     recorder = spider.recorder
     assert recorder is not None
+    pipeline = PortalPostPipeline(recorder, spider.crawler.settings)
     kinds, outcomes = Counter(), Counter()
     rejected: set[str] = set()
     latest = utcnow() + dt.timedelta(days=1)
@@ -143,7 +145,7 @@ def test_a_thousand_mutated_pages_never_crash_and_every_rejection_is_quarantined
             post = posts[0]
             assert post.title and post.published_at.year >= EARLIEST_YEAR
             assert post.published_at <= latest, f"{mutant.kind}: {post.published_at} accepted"
-            pipeline.store_post(recorder, post)
+            pipeline.process_item(post)
             outcomes["stored"] += 1
         else:
             outcomes["list read"] += 1

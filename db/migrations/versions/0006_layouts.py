@@ -5,7 +5,7 @@ signature block (落款) at the end of the body. ``disclosure_documents.signed_o
 which: ``table``, ``body`` or ``none``. Documents stored before were all read from the table.
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0005
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006"
-down_revision: str | None = "0002"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
