@@ -3,12 +3,14 @@
 from db.models.base import Base, UTCDateTime, utcnow
 from db.models.console import AuditEvent, ConsoleUser, LoginAttempt, ReviewItem
 from db.models.crawling import (
+    ColumnWalkPage,
     CrawlColumnResult,
     CrawlLock,
     CrawlRun,
     FetchedPage,
     PageBody,
     QuarantinedItem,
+    RequestFailure,
     Site,
     SiteColumn,
 )
@@ -26,6 +28,7 @@ from db.models.scores import ManualScore, ScoreResult, ScoreRun
 __all__ = [
     "AuditEvent",
     "Base",
+    "ColumnWalkPage",
     "ConsoleUser",
     "CrawlColumnResult",
     "CrawlLock",
@@ -45,6 +48,7 @@ __all__ = [
     "PostListing",
     "ProbeResult",
     "QuarantinedItem",
+    "RequestFailure",
     "ReviewItem",
     "ScoreResult",
     "ScoreRun",
