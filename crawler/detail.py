@@ -6,6 +6,9 @@ In order: the standard government page metadata (``<meta name="ArticleTitle">``,
 half-width colons), then ``<h1>``/``<title>`` for the title. ``method`` says which one gave the
 date, so evidence shows how each field was read. The visible text of a broken page is read
 leniently (:mod:`crawler.pagetext`).
+
+The page is parsed once, as HTML whatever its text looks like; its visible text is only read
+when the metadata and selectors leave a field unread (most pages carry the metadata).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from parsel import Selector
 
@@ -43,9 +47,10 @@ class DetailFields:
 
 def _metas(selector: Selector) -> dict[str, str]:
     metas: dict[str, str] = {}
-    for meta in selector.xpath("//meta[@name and @content]"):
-        name = (meta.attrib.get("name") or "").strip().lower()
-        metas.setdefault(name, (meta.attrib.get("content") or "").strip())
+    # lxml's elements, not a Selector per tag: a page has a dozen metas and this runs per page.
+    for meta in selector.root.xpath("//meta[@name and @content]"):
+        name = (meta.get("name") or "").strip().lower()
+        metas.setdefault(name, (meta.get("content") or "").strip())
     return metas
 
 
@@ -63,14 +68,30 @@ def _selected(selector: Selector, expression: str | None) -> str | None:
     return " ".join(found.split()) or None
 
 
+class _Page:
+    """A detail page parsed once; whether it is broken and its visible text, read on demand."""
+
+    def __init__(self, html: str) -> None:
+        self.html = html
+        self.selector = Selector(text=html, type="html")
+
+    @cached_property
+    def broken(self) -> bool:
+        return looks_broken(self.html)
+
+    @cached_property
+    def text(self) -> str:
+        return visible_text(self.html, self.selector, broken=self.broken)
+
+
 def parse_detail(
     text: str, selectors: dict[str, str] | None = None, zone: dt.tzinfo = SHANGHAI
 ) -> DetailFields:
     """Return what the page says about itself; fields it does not say are None."""
     selectors = selectors or {}
-    page = Selector(text=text)
+    parsed = _Page(text)
+    page = parsed.selector
     metas = _metas(page)
-    body_text = visible_text(text, page)
     title = _meta(metas, "title") or _selected(page, selectors.get("title"))
     published, method = find_datetime(_meta(metas, "published"), zone), "meta"
     if published is None:
@@ -79,13 +100,13 @@ def parse_detail(
             "selector",
         )
     if published is None:
-        match = _PUBLISHED.search(body_text)
+        match = _PUBLISHED.search(parsed.text)
         published, method = find_datetime(match.group(1) if match else None, zone), "text"
     source = _meta(metas, "source") or _selected(page, selectors.get("source"))
     if not source:
-        match = _SOURCE.search(body_text)
+        match = _SOURCE.search(parsed.text)
         source = match.group(1).strip() if match else None
-    if not title and looks_broken(text):
+    if not title and parsed.broken:
         title = lenient_heading(text)  # an unclosed <title> swallows the page in lxml
     if not title:
         title = _selected(page, "xpath://h1") or _TITLE_SUFFIX.sub(

@@ -71,11 +71,15 @@ def lenient_heading(html: str) -> str | None:
     return None
 
 
-def visible_text(html: str, selector: Selector | None = None) -> str:
-    """Return the page's visible text, one text node a line, NFKC-normalised."""
-    if looks_broken(html):
+def visible_text(html: str, selector: Selector | None = None, *, broken: bool | None = None) -> str:
+    """Return the page's visible text, one text node a line, NFKC-normalised.
+
+    ``selector`` is the page already parsed and ``broken`` what :func:`looks_broken` said of it,
+    when the caller has them.
+    """
+    if looks_broken(html) if broken is None else broken:
         return lenient_text(html)
-    page = selector if selector is not None else Selector(text=html)
+    page = selector if selector is not None else Selector(text=html, type="html")
     parts = page.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
     text = _lines(parts.getall())
     return text or _lines(page.xpath("//text()").getall())
@@ -103,7 +107,7 @@ def block_lines(html: str, containers: Sequence[str] = ()) -> list[str]:
                 start = everything.index(lines[0]) if lines[0] in everything else 0
                 return everything[start:]
         return everything
-    page = Selector(text=marked)
+    page = Selector(text=marked, type="html")
     text_nodes = ".//text()[not(ancestor::script) and not(ancestor::style)]"
     for css in containers:
         found = page.css(css)

@@ -109,7 +109,7 @@ def read_labelled_cells(selector: Selector) -> dict[str, str]:
 
 def parse_metadata(html: str) -> DocumentMetadata:
     """Read the metadata table of a detail page; unreadable dates are listed in ``problems``."""
-    selector = Selector(text=html)
+    selector = Selector(text=html, type="html")
     cells = read_labelled_cells(selector)
     meta = DocumentMetadata(
         index_no=cells.get("index_no") or None,

@@ -91,7 +91,7 @@ def parse_list(
 ) -> list[ListEntry]:
     """Return the entries of one reply page, in either row layout."""
     options = options or {}
-    page = Selector(text=text)
+    page = Selector(text=text, type="html")
     if options.get("item"):
         found = [entry_from_fragment(item, url, now) for item in select(page, options["item"])]
     elif rows := page.xpath("//tr[contains(@class, 'tr_main_value_')]"):
@@ -116,7 +116,7 @@ def catalogue_form(text: str, url: str) -> tuple[str, dict[str, str]] | None:
     The fields are the inputs of the form whose action is ``search.jsp``, else the query of a
     ``search.jsp?…`` URL written in the page's script.
     """
-    page = Selector(text=text)
+    page = Selector(text=text, type="html")
     for form in page.xpath("//form[contains(@action, 'xxgk/search.jsp')]"):
         fields = {}
         for field in form.xpath(".//input[@name]"):

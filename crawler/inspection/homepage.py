@@ -19,7 +19,7 @@ from crawler.listing import select
 def newest_item_date(html: str, selector: str, today: dt.date) -> dt.date | None:
     """Return the newest date written in a linked item of the page, not after ``today``."""
     dates = []
-    for item in select(Selector(text=html), selector):
+    for item in select(Selector(text=html, type="html"), selector):
         found = find_date(" ".join(item.xpath(".//text()").getall()))
         if found is not None and found <= today:
             dates.append(found)

@@ -38,7 +38,7 @@ def kind_of(url: str, tag_kind: str) -> str:
 
 def page_links(html: str, page_url: str) -> list[FoundLink]:
     """Return the page's distinct links to check, in page order."""
-    selector = Selector(text=html)
+    selector = Selector(text=html, type="html")
     base = selector.xpath("//base/@href").get()
     base_url = urljoin(page_url, base.strip()) if base else page_url
     found: dict[str, FoundLink] = {}

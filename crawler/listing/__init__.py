@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin
 
+from lxml import etree
 from parsel import Selector
 
 from crawler.dates import find_date
@@ -34,27 +36,41 @@ def fetched_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _texts(node: Any, expression: str) -> str:
+    return " ".join(node.xpath(expression))
+
+
 def item_date(item: Selector, now: dt.datetime | None = None) -> dt.date | None:
     """Return the date an item shows: outside its link first (a title may hold a date)."""
-    outside = " ".join(item.xpath(".//text()[not(ancestor::a)]").getall())
-    return find_date(outside, now=now) or find_date(
-        " ".join(item.xpath(".//text()").getall()), now=now
+    root = item.root
+    if not isinstance(root, etree._Element):  # a text or an attribute, not an element
+        return None
+    return find_date(_texts(root, ".//text()[not(ancestor::a)]"), now=now) or find_date(
+        _texts(root, ".//text()"), now=now
     )
 
 
 def entry_from_fragment(
     item: Selector, base_url: str, now: dt.datetime | None = None
 ) -> ListEntry | None:
-    """Read one list item (``<li><a href title>…</a><span>date</span></li>`` and the like)."""
-    link = item.xpath(".//a[@href][1]")
-    if not link:
+    """Read one list item (``<li><a href title>…</a><span>date</span></li>`` and the like).
+
+    It runs for every item of every list page, so it reads lxml's elements directly instead of
+    wrapping each node it touches in a Selector.
+    """
+    root = item.root
+    if not isinstance(root, etree._Element):  # a text or an attribute, not an element
         return None
-    # Attributes by XPath, not ``.attrib``: a garbled attribute name (control characters)
-    # makes lxml's attribute dict raise, and one bad record would lose the whole list page.
-    href = (link.xpath("@href").get() or "").strip()
+    links = root.xpath(".//a[@href][1]")
+    if not links:
+        return None
+    # One attribute by name, never the attribute dict: a garbled attribute name (control
+    # characters) makes lxml's dict raise, and one bad record would lose the whole list page.
+    href = (links[0].get("href") or "").strip()
     if not href or href.startswith(("javascript:", "#", "mailto:")):
         return None
-    title = (link.xpath("@title").get() or " ".join(link.xpath(".//text()").getall())).strip()
+    titled = next((t for t in (link.get("title") for link in links) if t is not None), None)
+    title = (titled or " ".join(_texts(link, ".//text()") for link in links)).strip()
     return ListEntry(
         url=urljoin(base_url, href), title=" ".join(title.split()), listed_on=item_date(item, now)
     )

@@ -3,6 +3,9 @@
 Column options: ``item`` (required: one list item), ``link`` (default the first ``a``),
 ``title`` and ``date`` (default: the link's title or text; a date found in the item's text),
 ``next`` (the next page's link, e.g. ``xpath://a[text()='下一页']/@href``).
+
+Both readers take the page's text or the page already parsed (:func:`parse`), so that a spider
+reading a page's entries and its next link parses it once.
 """
 
 from __future__ import annotations
@@ -21,11 +24,20 @@ def _text(nodes: list[Selector]) -> str:
     return " ".join(" ".join(n.xpath("string()").getall()) for n in nodes).strip()
 
 
+def parse(text: str) -> Selector:
+    """Parse a list page once, as HTML."""
+    return Selector(text=text, type="html")
+
+
+def _parsed(page: str | Selector) -> Selector:
+    return page if isinstance(page, Selector) else parse(page)
+
+
 def parse_list(
-    text: str, url: str, options: dict[str, Any], now: dt.datetime | None = None
+    page: str | Selector, url: str, options: dict[str, Any], now: dt.datetime | None = None
 ) -> list[ListEntry]:
     """Return the entries of one list page; ``now`` (fetch time) reads 今天, 3小时前."""
-    selector = Selector(text=text)
+    selector = _parsed(page)
     entries = []
     for item in select(selector, options["item"]):
         if "link" not in options:
@@ -44,11 +56,11 @@ def parse_list(
     return entries
 
 
-def next_page(text: str, url: str, options: dict[str, Any]) -> str | None:
+def next_page(page: str | Selector, url: str, options: dict[str, Any]) -> str | None:
     """Return the absolute URL of the next list page, if the profile says how to find it."""
     if "next" not in options:
         return None
-    found = select(Selector(text=text), options["next"])
+    found = select(_parsed(page), options["next"])
     if not found:
         return None
     node = found[0]

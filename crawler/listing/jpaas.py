@@ -89,7 +89,7 @@ def _entries(items: list[Selector], url: str, now: dt.datetime | None) -> list[L
 
 def parse_column_page(text: str, url: str, now: dt.datetime | None = None) -> JpaasList:
     """Parse a column page: the items rendered in it, the pager's count and the query data."""
-    page = Selector(text=text)
+    page = Selector(text=text, type="html")
     holders = page.xpath("//*[@querydata]")
     holder = holders[0] if holders else None
     pager, count, rows, page_no = _pager(page)
@@ -120,7 +120,7 @@ def parse_unit_reply(text: str, url: str, now: dt.datetime | None = None) -> Jpa
     if not isinstance(reply, dict) or not reply.get("success") or not isinstance(data, dict):
         message = reply.get("message") if isinstance(reply, dict) else None
         raise JpaasReplyError(f"build/unit answered success=false ({message or 'no message'})")
-    fragment = Selector(text=f"<div>{data.get('html') or ''}</div>")
+    fragment = Selector(text=f"<div>{data.get('html') or ''}</div>", type="html")
     _, count, rows, page_no = _pager(fragment)
     items = fragment.xpath("//li[.//a[@href]]")
     return JpaasList(_entries(list(items), url, now), count, rows, page_no)

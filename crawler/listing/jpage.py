@@ -79,7 +79,7 @@ def records(text: str, base_url: str, now: dt.datetime | None = None) -> list[Li
     """Return the entries of every ``<record>`` CDATA fragment in ``text``."""
     entries = []
     for fragment in _RECORD.findall(text):
-        selector = Selector(text=f"<div>{fragment}</div>")
+        selector = Selector(text=f"<div>{fragment}</div>", type="html")
         items = selector.xpath("//li") or selector.xpath("//tr") or [selector.xpath("//div")[0]]
         for item in items:
             entry = entry_from_fragment(item, base_url, now)
@@ -143,7 +143,7 @@ def parse_column_page(text: str, url: str, now: dt.datetime | None = None) -> Jp
     proxy, query = None, ""
     nextgroup = _NEXTGROUP.search(store or text)
     if nextgroup:
-        href = Selector(text=nextgroup.group(1)).xpath("//a/@href").get()
+        href = Selector(text=nextgroup.group(1), type="html").xpath("//a/@href").get()
         if href:
             parts = urlsplit(urljoin(url, href))
             proxy, query = f"{parts.scheme}://{parts.netloc}{parts.path}", parts.query

@@ -39,7 +39,7 @@ def parse_list(
 ) -> list[ListEntry]:
     """Return the entries of one TRS list page; ``now`` (fetch time) reads 今天, 3小时前."""
     options = options or {}
-    selector = Selector(text=text)
+    selector = Selector(text=text, type="html")
     items = select(selector, options["item"]) if options.get("item") else selector.xpath("//li")
     entries = [entry_from_fragment(item, url, now) for item in items]
     return [e for e in entries if e is not None]

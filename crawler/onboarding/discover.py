@@ -78,7 +78,7 @@ def _path(url: str) -> str:
 
 
 def _title(text: str) -> str:
-    title = " ".join(Selector(text=text).xpath("//title//text()").getall()).strip()
+    title = " ".join(Selector(text=text, type="html").xpath("//title//text()").getall()).strip()
     return _TITLE_SUFFIX.sub("", title) or title
 
 
@@ -146,7 +146,9 @@ def discover(
     if not home.ok:
         raise FetchError(f"{url} answered HTTP {home.status}")
     parts = urlsplit(home.url)
-    heading = " ".join(Selector(text=home.text).xpath("//h1[1]//text()").getall()).strip()
+    heading = " ".join(
+        Selector(text=home.text, type="html").xpath("//h1[1]//text()").getall()
+    ).strip()
     found = Discovery(
         url=url,
         kind=kind,

@@ -40,7 +40,7 @@ def generic_item(text: str) -> str | None:
     The list is the element with the most children that each hold a link and a date written
     outside it; the selector names it by id, else by tag and first class.
     """
-    page = Selector(text=text)
+    page = Selector(text=text, type="html")
     best: tuple[int, str] | None = None
     for parent in page.xpath("//body//*[count(*) >= 3]"):
         children = parent.xpath("./*")
@@ -89,7 +89,7 @@ def candidate_links(text: str, url: str) -> list[tuple[str, str]]:
     host = urlsplit(url).netloc
     seen = {url.split("#")[0]}
     found = []
-    for link in Selector(text=text).xpath("//a[@href]"):
+    for link in Selector(text=text, type="html").xpath("//a[@href]"):
         href = (link.xpath("@href").get() or "").strip()
         if not href or href.startswith(("javascript:", "#", "mailto:")):
             continue

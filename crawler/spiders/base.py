@@ -197,12 +197,13 @@ class SiteSpider(scrapy.Spider):
     def parse_generic_list(self, response: Response) -> Iterator[Any]:
         """A list read with the profile's selectors, paged by its "next" link."""
         column = self.profile.column(response.meta["column"])
-        entries = generic.parse_list(response.text, response.url, column.options, fetched_now())
+        page = generic.parse(response.text)  # once, for the entries and the next link
+        entries = generic.parse_list(page, response.url, column.options, fetched_now())
         out, go_on = self.list_entries(column, entries, response)
         yield from out
         if not go_on:
             return
-        following = generic.next_page(response.text, response.url, column.options)
+        following = generic.next_page(page, response.url, column.options)
         if following is None or following == response.url:
             self.coverage(column.key).finished_walk = True
             return

@@ -8,7 +8,9 @@ from scrapy.http import HtmlResponse, Response, XmlResponse
 
 from crawler.dates import SHANGHAI, find_datetime, month_of
 from crawler.detail import parse_detail
-from crawler.listing import jpage, trs
+from crawler.disclosure import xxgk
+from crawler.disclosure.metadata import parse_metadata
+from crawler.listing import generic, jpaas, jpage, trs
 from crawler.middlewares import is_antibot_challenge
 from crawler.urls import canonical_url, identity_key
 from samplesites.pages import portal as pages
@@ -169,3 +171,24 @@ def test_anti_bot_challenge_is_recognised_and_a_normal_page_is_not() -> None:
     assert is_antibot_challenge(challenge)
     assert is_antibot_challenge(disguised)
     assert not is_antibot_challenge(normal)
+
+
+def test_a_page_whose_text_is_json_is_read_as_html_and_finds_nothing() -> None:
+    # A server may answer an article or list URL with a JSON error body; read as JSON by
+    # parsel's guess, every XPath on it would raise instead of finding no title or date.
+    body = '{"success": false, "message": "文章不存在"}'
+    fields = parse_detail(body)
+    assert (fields.title, fields.published_at, fields.method) == (None, None, "none")
+    assert trs.parse_list(body, BASE) == []
+    assert generic.parse_list(body, BASE, {"item": "css:li", "next": "css:a.next"}) == []
+    assert generic.next_page(body, BASE, {"next": "css:a.next"}) is None
+    assert jpage.parse_column_page(body, f"{BASE}/col/col1229/index.html").entries == []
+    assert jpaas.parse_column_page(body, f"{BASE}/col/col1229/index.html").entries == []
+    assert xxgk.parse_list(body, BASE) == []
+    assert parse_metadata(body).has_table is False
+
+
+def test_a_list_item_selector_picking_text_instead_of_elements_finds_no_entries() -> None:
+    page = "<ul><li><a href='/a.html'>通知</a><span>2012-03-05</span></li></ul>"
+    assert generic.parse_list(page, BASE, {"item": "xpath://li/span/text()"}) == []
+    assert generic.parse_list(page, BASE, {"item": "css:li"})[0].listed_on == dt.date(2012, 3, 5)

@@ -30,6 +30,14 @@ key = "bmdt"
 name = "部门动态"
 list_kind = "jpaas"
 url = "/col/col1229/index.html"
+[[column]]
+key = "zxdt"
+name = "最新动态"
+list_kind = "generic"
+url = "/zxdt/index.html"
+[column.options]
+item = "css:ul.list li"
+next = "xpath://a[text()='下一页']/@href"
 """
 QUERY = {"webId": "3185", "pageId": "p1", "tagId": "信息列表", "tplSetId": "t1"}
 
@@ -178,3 +186,28 @@ def test_jpaas_column_page_rendering_no_items_asks_the_endpoint_for_page_one(
     html = pages.jpaas_column("部门动态", [], count=3, rows=2, query=QUERY)
     _, lists = split(list(spider.parse_jpaas_column(respond(jpaas_first(spider), html))))
     assert parse_qs(urlsplit(lists[0].url).query)["pageNo"] == ["1"]
+
+
+def generic_page(numbers: range, following: str | None) -> str:
+    rows = "".join(
+        f"<li><a href='/zxdt/a{n}.html'>动态{n}</a><span>2012-03-0{n}</span></li>" for n in numbers
+    )
+    link = f"<a href='{following}'>下一页</a>" if following else ""
+    return f"<html><body><ul class='list'>{rows}</ul>{link}</body></html>"
+
+
+def test_generic_walk_follows_the_next_link_read_from_the_same_page(spider: PortalSpider) -> None:
+    column = spider.profile.column("zxdt")
+    request = spider.column_request(column, column.url, spider.parse_generic_list, meta={})
+    out = list(
+        spider.parse_generic_list(respond(request, generic_page(range(1, 3), "index_1.html")))
+    )
+    details, lists = split(out)
+    assert [d.url for d in details] == [f"{BASE}/zxdt/a1.html", f"{BASE}/zxdt/a2.html"]
+    assert [r.url for r in lists] == [f"{BASE}/zxdt/index_1.html"]
+    details, lists = split(
+        list(spider.parse_generic_list(respond(lists[0], generic_page(range(3, 4), None))))
+    )
+    assert len(details) == 1 and lists == []
+    coverage = spider.coverage("zxdt")
+    assert (coverage.entries, coverage.finished_walk, coverage.status()) == (3, True, "complete")
