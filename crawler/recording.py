@@ -61,7 +61,7 @@ from crawler.health import RunFacts, evaluate
 from crawler.liveness import close_gone_runs, this_host
 from crawler.lost_requests import dropped_reason
 from crawler.profiles import SiteProfile
-from crawler.startup import record_failed_start
+from crawler.startup import COULD_NOT_START, record_failed_start
 from crawler.walks import write_column_walks
 from crawler.writer import EvidenceWriter
 from db.attribution import find_department, refresh_review_queue
@@ -164,7 +164,7 @@ class CrawlRecording:
             reason = one_line(error)
             logger.exception("crawl of %s could not start: %s", profile.key, reason)
             self._record_start_failure(spider, profile, reason)
-            raise CloseSpider(f"could not start: {reason}"[:200]) from error
+            raise CloseSpider(f"{COULD_NOT_START}{reason}"[:200]) from error
 
     def _open(self, spider: Spider, profile: SiteProfile) -> None:
         self.engine = make_engine(load_settings().database_url)
@@ -203,7 +203,7 @@ class CrawlRecording:
 
     def _record_start_failure(self, spider: Spider, profile: SiteProfile, reason: str) -> None:
         """Record the run as failed to start, in a fresh session if the open one is spoiled."""
-        problem = f"could not start: {reason}"
+        problem = f"{COULD_NOT_START}{reason}"
         run_id = self.run.id if self.run is not None else None
         self._close_session()
         engine = make_engine(load_settings().database_url)

@@ -40,6 +40,7 @@ from db.errors import one_line, shown_url
 from db.migrate import alembic_config
 from db.models import CrawlRun, Site, utcnow
 
+COULD_NOT_START = "could not start: "  # how a run that never walked anything begins its reason
 SITE_SPIDER_ARGUMENTS = ("site", "base_url", "full")  # the -a arguments of every site spider
 CONNECT_TIMEOUT_SECONDS = 10  # a PostgreSQL that does not answer is dead, not slow
 
@@ -179,7 +180,7 @@ def record_failed_start(
     cannot be read (nothing to attach the run to), or when the database refuses the write.
     """
     now = now or utcnow()
-    problem = f"could not start: {reason}"
+    problem = f"{COULD_NOT_START}{reason}"
     try:
         with session_scope(engine) as session:
             site = session.scalar(select(Site).where(Site.key == site_key))

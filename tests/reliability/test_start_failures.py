@@ -17,12 +17,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
+from crawler.resume import columns_to_walk_whole
 from db.engine import make_engine, session_scope
 from db.models import CrawlRun, Site
 from scoring.coverage import month_coverage
 from scoring.periods import SHANGHAI
 from tests.evidence_queries import query
 from tests.reliability.conftest import REPO
+from tests.scoring import factories as f
 
 SAMPLE_PROFILE = REPO / "crawler" / "sites" / "sample-portal.toml"
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -244,3 +246,22 @@ def test_exception_in_spider_opened_is_a_failed_run_exit_1_and_a_last_line(
     )
     assert not any(line.startswith("Traceback") for line in stderr[-3:])
     assert f"sample-portal run {run_id} failed" in " ".join(coverage_reasons(evidence_url))
+
+
+def test_a_run_that_could_not_start_does_not_send_the_next_walk_to_the_end(session) -> None:
+    """It walked nothing: whether a column must be walked whole is the run before it's call."""
+    portal = f.site(session)
+    columns = {"news": portal.columns[0].id}
+    f.run(session, portal, f.shanghai(2012, 3, 1))  # read every column whole
+
+    def run(status: str, reason: str | None) -> int:
+        row = CrawlRun(site_id=portal.id, spider="portal", status=status, finish_reason=reason)
+        row.stats = {}
+        session.add(row)
+        session.flush()
+        return row.id
+
+    run("failed", "could not start: unknown option --bogus (see `scrapy crawl -h`)")
+    assert columns_to_walk_whole(session, portal.id, run("running", None), columns) == set()
+    run("failed", "shutdown")  # a crawl stopped half way: its columns may be half read
+    assert columns_to_walk_whole(session, portal.id, run("running", None), columns) == {"news"}
