@@ -15,12 +15,12 @@ import socket
 import subprocess
 import time
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from crawler.liveness import close_gone_runs, this_host
 from db.engine import make_engine, session_scope
-from db.models import CrawlRun, Site, utcnow
+from db.models import CrawlRun, FetchedPage, Site, utcnow
 from samplesites.portal import SamplePortal
 from samplesites.server import serving
 from scoring.coverage import month_coverage
@@ -38,7 +38,9 @@ def test_crawl_killed_outside_the_scheduler_is_closed_as_killed_by_the_next_craw
     site = SamplePortal(months=3, departments=12, seed=7)
     slowed = Faulty(site, delay=lambda path: 0.05 if "/art/" in path or "/t2" in path else 0)
     with serving(slowed) as server:
-        fast_beats = ("-s", "EGOV_COMMIT_EVERY=5", "-s", "EGOV_HEARTBEAT_SECONDS=0.2")
+        # No batch is committed before the end: every beat seen comes from the timer.
+        fast_beats = ("-s", "EGOV_HEARTBEAT_SECONDS=0.2", "-s", "EGOV_COMMIT_SECONDS=3600")
+        fast_beats += ("-s", "EGOV_COMMIT_EVERY=1000000")
         first = subprocess.Popen(
             crawl_command("portal", "sample-portal", server.url, *fast_beats),
             cwd=REPO,
@@ -55,6 +57,7 @@ def test_crawl_killed_outside_the_scheduler_is_closed_as_killed_by_the_next_craw
                 beats.add(rows[0][0])
                 assert rows[0][1:] == (socket.gethostname(), first.pid)
             time.sleep(0.1)
+        assert query(evidence_url, select(func.count(FetchedPage.id))) == [(0,)]  # no batch yet
         os.kill(first.pid, signal.SIGKILL)  # not reaped yet: a zombie, as under a busy parent
         try:
             run_scrapy(evidence_url, server.url)
