@@ -68,14 +68,14 @@ def check_start(args: Sequence[str], spargs: Mapping[str, str], settings: BaseSe
         return  # Scrapy's own usage message
     spider = spiders[0]
     spidercls = _spider_class(spider, settings)
-    unknown = sorted(set(spargs) - set(SITE_SPIDER_ARGUMENTS))
+    site_kind = getattr(spidercls, "site_kind", None)  # None: not a site spider
+    unknown = sorted(set(spargs) - set(SITE_SPIDER_ARGUMENTS)) if site_kind else []
     problem, status = None, 2  # a mistake on the command line, until the profile is read
     if options:
         problem = f"unknown option {options[0]} (see `scrapy crawl -h`)"
     elif unknown:
         names = ", ".join(f"-a {name}=" for name in SITE_SPIDER_ARGUMENTS)
         problem = f"unknown spider argument(s) {', '.join(unknown)} ({spider} takes {names})"
-    site_kind = getattr(spidercls, "site_kind", None)
     site = spargs.get("site")
     if site_kind is None or not site:
         if problem is None and site_kind is not None:
