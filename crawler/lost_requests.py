@@ -52,10 +52,11 @@ _CUT_OFF = (
 
 
 def size_text(size: int) -> str:
-    """``16 MiB``, ``512 KiB`` or ``1234 bytes``: a cap as an operator sets it."""
+    """``16 MiB``, ``488.3 KiB`` or ``900 bytes``: a size as an operator reads it."""
     for unit, factor in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
-        if size >= factor and size % factor == 0:
-            return f"{size // factor} {unit}"
+        if size >= factor:
+            whole = size % factor == 0
+            return f"{size // factor} {unit}" if whole else f"{size / factor:.1f} {unit}"
     return f"{size} bytes"
 
 

@@ -89,7 +89,7 @@ def quarantine_failure(recorder: CrawlRecording | None, failure: Failure, reason
     request = failure.request  # type: ignore[attr-defined]
     if recorder is not None:
         recorder.crawler.stats.inc_value("egov/body_over_cap")
-    return quarantine(recorder, request.url, f"{reason}: dropped, never parsed")
+    return quarantine(recorder, request.url, f"dropped at the size cap, never parsed: {reason}")
 
 
 class QuarantineMiddleware:
