@@ -10,6 +10,11 @@ an anti-bot block, and whether the walk reached the end of the list or stopped o
   whole walk collected fewer records than the list announced (jpage ``totalrecord``, JPaaS
   ``count``);
 - ``complete`` every list page walked (or the incremental stop reached) without errors.
+
+What a walk could see is kept for the backdating proof (倒填日期): the list pages it read, in
+order (``list_page_ids``), whether it read the list down to its last page (:attr:`reached_end`)
+and how far back it reached (``reached_back``: the date of the last dated entry it read, in list
+order; lists run newest first, so a pinned old item (置顶) at the top is not mistaken for reach).
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ class ColumnCoverage:
     messages: list[str] = field(default_factory=list)
     shortfall: tuple[int, int] | None = None  # (collected, announced) after a whole walk
     list_page_ids: list[PageId] = field(default_factory=list)  # the list pages read, in order
+    reached_back: dt.date | None = None  # the last dated entry read, in list order
 
     def compare_with_announced(self, collected: int, announced: int | None) -> None:
         """After a whole walk: fewer records than the list announced is an incomplete column."""
@@ -48,10 +54,31 @@ class ColumnCoverage:
             self.note(f"collected {collected} of the {announced} records the list announced")
 
     def saw_dates(self, dates: list[dt.date | None]) -> None:
+        """Record the dates of one list page's entries, in list order."""
         known = [d for d in dates if d is not None]
         if known:
             self.oldest = min([*known, *([self.oldest] if self.oldest else [])])
             self.newest = max([*known, *([self.newest] if self.newest else [])])
+            self.reached_back = known[-1]
+
+    def lost(self, page_kind: str, note: str) -> None:
+        """Count a request of this column that was lost (its reason is a request_failures row)."""
+        if page_kind == "list":
+            self.list_failures += 1
+        else:
+            self.detail_failures += 1
+        self.note(note[:200])
+
+    @property
+    def reached_end(self) -> bool:
+        """The walk read the list down to its last page, none lost, no incremental stop."""
+        return (
+            self.finished_walk
+            and not self.stopped_early
+            and not self.list_failures
+            and not self.blocked
+            and bool(self.list_pages)
+        )
 
     def note(self, message: str) -> None:
         if len(self.messages) < 5 and message not in self.messages:

@@ -13,8 +13,10 @@ Rows that refer to the page (posts, documents) are written in the same or a late
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +62,7 @@ class PageBatch:
     """Pages waiting to be written: bodies by digest, observations by (url, sha256)."""
 
     crawl_run_id: int | None
+    clock: Callable[[], dt.datetime] = utcnow  # stamps fetched_at (EGOV_CLOCK in a replay)
     bodies: dict[str, bytes] = field(default_factory=dict)
     pages: dict[tuple[str, str], tuple[dict[str, Any], list[PageId]]] = field(default_factory=dict)
     body_bytes: int = 0
@@ -82,7 +85,7 @@ class PageBatch:
             "url": url,
             "final_url": response.url[:1024],
             "http_status": response.status,
-            "fetched_at": utcnow(),
+            "fetched_at": self.clock(),
             "sha256": digest,
             "content_type": content_type.decode("latin-1")[:128] if content_type else None,
             "encoding": response.encoding[:32] if isinstance(response, TextResponse) else None,

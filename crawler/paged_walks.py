@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.http import Response
 
-from crawler.listing import ListEntry, fetched_now, jpaas, jpage
+from crawler.listing import ListEntry, jpaas, jpage
 
 if TYPE_CHECKING:
     from crawler.profiles import ColumnProfile
@@ -69,7 +69,7 @@ class PagedListWalks(_Base):
     # ---------------------------------------------------------------- jpage
     def parse_jpage_column(self, response: Response) -> Iterator[Any]:
         column = self.profile.column(response.meta["column"])
-        listing = jpage.parse_column_page(response.text, response.url, fetched_now())
+        listing = jpage.parse_column_page(response.text, response.url, self.now())
         out, go_on = self.list_entries(column, listing.entries, response)
         yield from out
         embedded = len(listing.entries)
@@ -126,7 +126,7 @@ class PagedListWalks(_Base):
                     column, replace(walk, proxy_url=other, tried_other_proxy=True)
                 )
             return
-        reply = jpage.parse_proxy_reply(response.text, response.url, fetched_now())
+        reply = jpage.parse_proxy_reply(response.text, response.url, self.now())
         entries = jpage.drop_repeated(reply.entries, walk.last_url)
         if column.options.get("paging") == "page" and walk.skip:
             entries = entries[walk.skip :]
@@ -146,7 +146,7 @@ class PagedListWalks(_Base):
     # ---------------------------------------------------------------- JPaaS
     def parse_jpaas_column(self, response: Response) -> Iterator[Any]:
         column = self.profile.column(response.meta["column"])
-        listing = jpaas.parse_column_page(response.text, response.url, fetched_now())
+        listing = jpaas.parse_column_page(response.text, response.url, self.now())
         out, go_on = self.list_entries(column, listing.entries, response)
         yield from out
         if listing.api_url is None:
@@ -184,7 +184,7 @@ class PagedListWalks(_Base):
         walk: JpaasWalk = response.meta["jpaas"]
         coverage = self.coverage(column.key)
         try:
-            reply = jpaas.parse_unit_reply(response.text, response.url, fetched_now())
+            reply = jpaas.parse_unit_reply(response.text, response.url, self.now())
         except jpaas.JpaasReplyError as error:
             coverage.list_failures += 1
             coverage.note(f"{error}: {response.url}"[:200])

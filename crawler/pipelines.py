@@ -1,4 +1,4 @@
-"""Store portal posts: attribution, month, identity, first sighting and backdating.
+"""Store portal posts: attribution, month, identity and first sighting.
 
 :class:`EvidencePipeline` is the base of both pipelines (portal posts here, disclosure documents
 in :mod:`crawler.disclosure.pipeline`): built in ``from_crawler`` with the crawl's recording
@@ -12,10 +12,12 @@ of a site and a ``post_listings`` row per column it was listed in. Rules (see al
   (``external``, counted for nobody) or ``unresolved`` (stored, and listed in the review queue
   by the run recorder at the end of the run); never dropped;
 - ``published_month`` is the month of ``published_at`` in Asia/Shanghai;
-- ``first_seen_at`` is when this crawler first stored the post; re-crawls update
-  ``last_seen_at`` only, the first claim stays the evidence;
-- ``backdated``: only once the site has a finished crawl (``sites.first_crawled_at``), a new
-  post whose claimed time is older than now by more than EGOV_BACKDATED_MARGIN_DAYS (7).
+- ``first_seen_at`` is when this crawler first stored the post (the crawl clock, EGOV_CLOCK in
+  a replay); re-crawls update ``last_seen_at`` only, the first claim stays the evidence;
+- ``backdated`` is never decided here: a first sighting long after the claimed date may only
+  mean the crawler was down. Backdating (倒填日期) is proved when assessing, from the recorded
+  column walks (``crawl_column_results``, ``column_walk_pages``) that should have listed the post
+  and did not; the column stays False.
 
 :func:`post_row` is the one place a ``portal_posts`` row is built.
 """
@@ -34,7 +36,6 @@ from crawler.items import ListingItem, PortalPostItem
 from crawler.recording import CrawlRecording
 from crawler.urls import identity_key
 from db.attribution import load_resolver
-from db.models import utcnow
 from db.names import Attribution, NameResolver
 
 
@@ -79,7 +80,6 @@ def post_row(
     column_id: int,
     crawl_run_id: int,
     now: dt.datetime,
-    backdated: bool,
 ) -> dict[str, Any]:
     """Return the ``portal_posts`` row of a post read for the first time."""
     return {
@@ -96,7 +96,7 @@ def post_row(
         "identity_key": identity_key(item.title, item.published_at, found.normalized),
         "first_seen_at": now,
         "last_seen_at": now,
-        "backdated": backdated,
+        "backdated": False,  # proved when assessing, from the walks; never guessed here
         "page_id": item.page_id,
         "crawl_run_id": crawl_run_id,
     }
@@ -104,11 +104,6 @@ def post_row(
 
 class PortalPostPipeline(EvidencePipeline):
     """Turn :class:`PortalPostItem` and :class:`ListingItem` into rows; pass other items on."""
-
-    def __init__(self, recording: CrawlRecording, settings: BaseSettings) -> None:
-        super().__init__(recording, settings)
-        days = settings.getfloat("EGOV_BACKDATED_MARGIN_DAYS", 7)
-        self.margin = dt.timedelta(days=days)
 
     def store(self, item: Any) -> None:
         if isinstance(item, ListingItem):
@@ -129,19 +124,14 @@ class PortalPostPipeline(EvidencePipeline):
         """Buffer the row of a post read from its detail page, with its listing."""
         recording, writer = self.recording, self.recording.writer
         assert writer is not None
-        now = utcnow()
         found = self.resolver.resolve(item.source_text)
-        site = recording.site
-        backdated = site.first_crawled_at is not None and now - item.published_at > self.margin
         column_id = recording.column_ids[item.column_key]
         row = post_row(
             item,
             found,
-            site_id=site.id,
+            site_id=recording.site.id,
             column_id=column_id,
             crawl_run_id=recording.run.id,
-            now=now,
-            backdated=backdated,
+            now=recording.clock(),
         )
-        stats = (f"egov/posts/{found.kind}", *(("egov/posts/backdated",) if backdated else ()))
-        writer.post(row, stats, column_id, item.listed_url)
+        writer.post(row, (f"egov/posts/{found.kind}",), column_id, item.listed_url)

@@ -10,8 +10,9 @@ the ``egov/parse_failures`` stat that the health check (:mod:`crawler.health`) w
 - :func:`date_problem`: a post dated in the future or before the site could have existed is
   not counted for a month it cannot belong to (EGOV_DATE_EARLIEST_YEAR,
   EGOV_DATE_FUTURE_MARGIN_DAYS).
-- :func:`quarantine_failure`: a download cancelled because its body is over DOWNLOAD_MAXSIZE
-  (the body is dropped, never parsed; the URL and the size are kept).
+- :func:`quarantine_failure`: a body over DOWNLOAD_MAXSIZE, announced in Content-Length,
+  streamed without it, or inflating past it (a gzip bomb): the body is dropped, never parsed;
+  the URL and the reason are kept (:mod:`crawler.lost_requests`).
 """
 
 from __future__ import annotations
@@ -23,17 +24,12 @@ from typing import Any
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
-from scrapy.exceptions import (
-    CloseSpider,
-    DownloadCancelledError,
-    DropItem,
-    IgnoreRequest,
-    NotConfigured,
-)
+from scrapy.exceptions import CloseSpider, DropItem, IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawler.lost_requests import is_decompression_bomb, is_over_cap
 from crawler.recording import CrawlRecording
 from db.models import utcnow
 
@@ -75,26 +71,25 @@ def date_problem(
 
 
 def spider_date_problem(spider: Spider, published: dt.datetime | dt.date) -> str | None:
-    """:func:`date_problem` with the spider's EGOV_DATE_* settings."""
+    """:func:`date_problem` with the spider's EGOV_DATE_* settings and crawl clock."""
     settings = spider.crawler.settings
+    clock = getattr(getattr(spider, "recorder", None), "clock", None)
     return date_problem(
         published,
+        now=clock() if clock else None,
         earliest_year=settings.getint("EGOV_DATE_EARLIEST_YEAR", EARLIEST_YEAR),
         future_margin_days=settings.getfloat("EGOV_DATE_FUTURE_MARGIN_DAYS", FUTURE_MARGIN_DAYS),
     )
 
 
-def quarantine_failure(recorder: CrawlRecording | None, failure: Failure) -> bool:
+def quarantine_failure(recorder: CrawlRecording | None, failure: Failure, reason: str) -> bool:
     """Quarantine a download dropped for being over the size cap; True if it was one."""
-    if not failure.check(DownloadCancelledError):
-        return False
-    message = failure.getErrorMessage()
-    if "max size" not in message:
+    if not (is_over_cap(failure) or is_decompression_bomb(failure)):
         return False
     request = failure.request  # type: ignore[attr-defined]
     if recorder is not None:
         recorder.crawler.stats.inc_value("egov/body_over_cap")
-    return quarantine(recorder, request.url, f"body over the size cap, dropped: {message[:300]}")
+    return quarantine(recorder, request.url, f"dropped at the size cap, never parsed: {reason}")
 
 
 class QuarantineMiddleware:

@@ -16,40 +16,77 @@ Spiders, middlewares and pipelines then use:
 - ``recorder.coverage[key]``: the column's :class:`~crawler.coverage.ColumnCoverage`;
 - ``recorder.quarantine(url, reason, body)``: keep what cannot become evidence.
 
+- ``recorder.request_lost(request, reason)``: a request the run lost, with a readable reason
+  (:mod:`crawler.lost_requests`): a ``request_failures`` row, and its column is not complete;
+- ``recorder.clock()``: the crawl's clock (EGOV_CLOCK in a replay, :mod:`crawler.clock`).
+
+Before opening its run, the recording closes as ``killed`` the site's runs left ``running`` by a
+process that is gone (:mod:`crawler.liveness`); its own run carries this host and process id,
+and a heartbeat refreshed with each batch and every EGOV_HEARTBEAT_SECONDS. A request dropped by
+the duplicate filter after a redirect (a loop, or a page reached twice) is a lost request too.
+
+If ``spider_opened`` fails (the database refuses the run, say), the recording records a failed
+run if it still can, and closes the spider with the reason "could not start: …"; ``scrapy
+crawl`` then exits non-zero with that line (:attr:`outcome`).
+
 When the spider closes (after the item pipelines) it writes the last batch, the run's stats,
-one crawl_column_results row per column, the health verdict (:mod:`crawler.health`) and the
-status: ``blocked`` when an anti-bot challenge answered, ``failed`` when the run ended
-abnormally (a failed evidence write included) or no column could be read, else ``finished``.
-The first finished run of a site sets ``sites.first_crawled_at`` (backdating is judged only
-after it). It refreshes the review queue entries of the unresolved names this run stored.
+one crawl_column_results row per column with its list pages (:mod:`crawler.walks`), the health
+verdict (:mod:`crawler.health`) and the status: ``blocked`` when an anti-bot challenge answered,
+``failed`` when the run ended abnormally (a failed evidence write included) or no column could
+be read, else ``finished``. The first finished run of a site sets ``sites.first_crawled_at``. It
+refreshes the review queue entries of the unresolved names this run stored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+from dataclasses import dataclass
 from typing import Any
 
-from scrapy import Spider, signals
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import CloseSpider, NotConfigured
+from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from crawler.clock import clock_from_settings
 from crawler.coverage import ColumnCoverage
 from crawler.evidence import sha256_of
 from crawler.health import RunFacts, evaluate
+from crawler.liveness import close_gone_runs, this_host
+from crawler.lost_requests import dropped_reason
 from crawler.profiles import SiteProfile
+from crawler.startup import COULD_NOT_START, record_failed_start
+from crawler.walks import write_column_walks
 from crawler.writer import EvidenceWriter
 from db.attribution import find_department, refresh_review_queue
 from db.config import load_settings
 from db.engine import make_engine, session_factory
-from db.models import CrawlColumnResult, CrawlRun, Site, SiteColumn, utcnow
+from db.errors import one_line
+from db.models import CrawlRun, Site, SiteColumn
 
 logger = logging.getLogger(__name__)
 BLOCKED_REASON = "blocked by anti-bot challenge"
+PAGE_KINDS = ("list", "detail")  # request_failures.page_kind; anything else is "other"
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """How the run ended, for ``scrapy crawl``'s exit status and last line."""
+
+    site_key: str
+    run_id: int | None
+    status: str
+    reason: str
+
+    def line(self) -> str:
+        run = f"crawl run {self.run_id}" if self.run_id else "a crawl (no run could be recorded)"
+        return f"{run} of {self.site_key} {self.status}: {self.reason}"
 
 
 def sync_site(session: Session, profile: SiteProfile) -> tuple[Site, dict[str, int]]:
@@ -99,6 +136,10 @@ class CrawlRecording:
         self.writer: EvidenceWriter | None = None
         self.coverage: dict[str, ColumnCoverage] = {}
         self.write_failure: str | None = None
+        self.clock = clock_from_settings(crawler.settings)
+        self.run: CrawlRun | None = None
+        self.outcome: RunOutcome | None = None
+        self._heartbeat: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlRecording:
@@ -109,16 +150,39 @@ class CrawlRecording:
         extension = cls(crawler)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.engine_started, signal=signals.engine_started)
+        crawler.signals.connect(extension.request_dropped, signal=signals.request_dropped)
         return extension
 
     def spider_opened(self, spider: Spider) -> None:
         profile: SiteProfile | None = getattr(spider, "profile", None)
         if profile is None:
             return
+        try:
+            self._open(spider, profile)
+        except Exception as error:
+            reason = one_line(error)
+            logger.exception("crawl of %s could not start: %s", profile.key, reason)
+            self._record_start_failure(spider, profile, reason)
+            raise CloseSpider(f"{COULD_NOT_START}{reason}"[:200]) from error
+
+    def _open(self, spider: Spider, profile: SiteProfile) -> None:
         self.engine = make_engine(load_settings().database_url)
         self.session = session_factory(self.engine)()
         self.site, self.column_ids = sync_site(self.session, profile)
-        self.run = CrawlRun(site_id=self.site.id, spider=spider.name, status="running")
+        now = self.clock()
+        limit = dt.timedelta(seconds=load_settings().heartbeat_limit_seconds)
+        close_gone_runs(self.session, self.site.id, now, limit)
+        self.run = CrawlRun(
+            site_id=self.site.id,
+            spider=spider.name,
+            status="running",
+            started_at=now,
+            heartbeat_at=now,
+            host=this_host(),
+            pid=os.getpid(),
+            stats={},
+        )
         self.session.add(self.run)
         self.session.commit()
         self.writer = EvidenceWriter(
@@ -129,12 +193,89 @@ class CrawlRecording:
             batch_rows=self.settings.getint("EGOV_COMMIT_EVERY", 200),
             batch_seconds=self.settings.getfloat("EGOV_COMMIT_SECONDS", 30.0),
             on_failure=self._write_failed,
+            clock=self.clock,
         )
         self.coverage = {
             c.key: ColumnCoverage(c.key, expects_items=c.expects_items) for c in profile.columns
         }
         spider.recorder = self  # type: ignore[attr-defined]
         logger.info("crawl run %s of site %s opened", self.run.id, profile.key)
+
+    def _record_start_failure(self, spider: Spider, profile: SiteProfile, reason: str) -> None:
+        """Record the run as failed to start, in a fresh session if the open one is spoiled."""
+        problem = f"{COULD_NOT_START}{reason}"
+        run_id = self.run.id if self.run is not None else None
+        self._close_session()
+        engine = make_engine(load_settings().database_url)
+        try:
+            if run_id is None:
+                run_id = record_failed_start(
+                    engine, profile.key, profile, spider.name, reason, self.clock()
+                )
+            else:
+                with session_factory(engine)() as session:
+                    run = session.get(CrawlRun, run_id)
+                    if run is not None:
+                        run.status, run.finish_reason, run.healthy = "failed", problem[:128], False
+                        run.health_problems, run.finished_at = [problem], self.clock()
+                        session.commit()
+        except Exception:  # the database that failed the start may fail this too
+            logger.exception("could not record that crawl run %s failed to start", run_id)
+        finally:
+            engine.dispose()
+        self.outcome = RunOutcome(profile.key, run_id, "failed", problem)
+
+    def _close_session(self) -> None:
+        if self.session is not None:
+            try:
+                self.session.rollback()
+                self.session.close()
+            finally:
+                self.engine.dispose()
+        self.session, self.writer = None, None
+
+    # ------------------------------------------------------------------ signs of life
+    def engine_started(self) -> None:
+        """Beat every EGOV_HEARTBEAT_SECONDS while the crawl runs (batches beat too)."""
+        if self.writer is None:
+            return
+        self._heartbeat = create_looping_call(self.heartbeat)
+        self._heartbeat.start(self.settings.getfloat("EGOV_HEARTBEAT_SECONDS", 60.0), now=False)
+
+    def heartbeat(self) -> None:
+        if self.writer is not None:
+            self.writer.heartbeat()
+
+    # ------------------------------------------------------------------ lost requests
+    def request_lost(self, request: Request, reason: str, kind: str | None = None) -> None:
+        """Record a lost request: its column is not complete; ``kind`` names the exception."""
+        if self.writer is None or self.run is None:
+            return
+        key = request.meta.get("column")
+        page_kind = request.meta.get("page_kind")
+        page_kind = page_kind if page_kind in PAGE_KINDS else "other"
+        coverage = self.coverage.get(key) if key else None
+        if coverage is not None and not coverage.blocked:
+            coverage.lost(page_kind, f"{reason}{f' [{kind}]' if kind else ''}")
+        self.crawler.stats.inc_value("egov/requests_lost")
+        first_url = (request.meta.get("redirect_urls") or [request.url])[0]  # as listed
+        self.writer.request_failure(
+            {
+                "crawl_run_id": self.run.id,
+                "column_id": self.column_ids.get(key) if key else None,
+                "url": first_url[:1024],
+                "page_kind": page_kind,
+                "reason": reason[:2000],
+                "created_at": self.clock(),
+            }
+        )
+
+    def request_dropped(self, request: Request, spider: Spider) -> None:
+        """A request the duplicate filter dropped: lost if it was a redirect or a list page."""
+        reason = dropped_reason(request)
+        if reason is not None:
+            logger.warning("request lost (%s): %s", reason, request.url)
+            self.request_lost(request, reason)
 
     def quarantine(self, url: str, reason: str, body: bytes | None = None) -> None:
         """Keep ``url`` out of the evidence counts with the reason (a quarantined_items row)."""
@@ -145,8 +286,8 @@ class CrawlRecording:
                 "url": url[:1024],
                 "reason": reason[:2000],
                 "sha256": sha256_of(body) if body is not None else None,
-                "crawl_run_id": self.run.id,
-                "created_at": utcnow(),
+                "crawl_run_id": self.run.id,  # type: ignore[union-attr]
+                "created_at": self.clock(),
             }
         )
         logger.warning("quarantined %s: %s", url, reason)
@@ -166,16 +307,21 @@ class CrawlRecording:
         deferred_from_coro(engine.close_spider_async(reason=self.write_failure))
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        if self.session is None or self.writer is None:
+        if self._heartbeat is not None and self._heartbeat.running:
+            self._heartbeat.stop()
+        if self.session is None or self.writer is None or self.run is None:
             return
         session = self.session
         try:
             self.writer.close()
             self._finish(self.write_failure or reason)
             session.commit()
-        except Exception:
+        except Exception as error:
             session.rollback()
             logger.exception("could not record the end of crawl run %s", self.run.id)
+            self.outcome = RunOutcome(
+                self.site.key, self.run.id, "failed", f"could not record its end: {one_line(error)}"
+            )
             raise
         finally:
             session.close()
@@ -206,24 +352,15 @@ class CrawlRecording:
             status = "failed"
         else:
             status = "finished"
-        now = utcnow()
+        now = self.clock()
         run = self.run
+        assert run is not None and self.session is not None
         run.finished_at, run.status, run.finish_reason = now, status, reason[:128]
+        run.heartbeat_at = now
         run.healthy, run.health_problems = not problems, problems
         run.stats = json_safe(stats.get_stats())
-        for key, c in self.coverage.items():
-            self.session.add(  # type: ignore[union-attr]
-                CrawlColumnResult(
-                    crawl_run_id=run.id,
-                    column_id=self.column_ids[key],
-                    status=c.status(),
-                    items_seen=c.entries,
-                    errors=c.errors,
-                    oldest_seen=c.oldest,
-                    newest_seen=c.newest,
-                    message=c.message(),
-                )
-            )
+        write_column_walks(self.session, run.id, self.coverage, self.column_ids)
+        self.outcome = RunOutcome(self.site.key, run.id, status, reason)
         if status == "finished" and self.site.first_crawled_at is None:
             self.site.first_crawled_at = now
         refresh_review_queue(self.session, self.writer.unresolved_names)  # type: ignore[arg-type,union-attr]

@@ -6,15 +6,17 @@ run killed mid-crawl (SIGKILL, out of memory, power cut), a failed run or a part
 does not guarantee: it may have stored the newest list pages and none of the older ones, and the
 next run would then stop at once and never fetch the rest. So a column is walked whole (as with
 ``-a full=1``) unless the site's previous run finished and read that column ``complete``.
+A run that could not start walked nothing and changes nothing: the run before it decides.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from crawler.startup import COULD_NOT_START
 from db.models import CrawlColumnResult, CrawlRun
 
 
@@ -24,7 +26,14 @@ def columns_to_walk_whole(
     """Return the keys of ``column_ids`` whose walk must not stop early in this run."""
     previous = session.scalar(
         select(CrawlRun)
-        .where(CrawlRun.site_id == site_id, CrawlRun.id != current_run_id)
+        .where(
+            CrawlRun.site_id == site_id,
+            CrawlRun.id != current_run_id,
+            ~and_(
+                CrawlRun.status == "failed",
+                CrawlRun.finish_reason.startswith(COULD_NOT_START, autoescape=True),
+            ),
+        )
         .order_by(CrawlRun.id.desc())
         .limit(1)
     )

@@ -64,7 +64,6 @@ ITEM_PIPELINES = {
 # Project settings (EGOV_ prefix).
 EGOV_RETRY_BACKOFF_BASE = 0.5  # seconds before the first retry; doubles each retry
 EGOV_RETRY_BACKOFF_MAX = 30.0  # upper bound of one backoff wait, seconds
-EGOV_BACKDATED_MARGIN_DAYS = 7  # claimed date older than first sighting by more = backdated
 EGOV_INCREMENTAL_OVERLAP_PAGES = 0  # list pages walked past the one proving nothing new below
 EGOV_COMMIT_EVERY = 200  # evidence rows written per batch (one commit; a crash loses one batch)
 EGOV_COMMIT_SECONDS = 30.0  # a batch is written at the latest this long after its first row
@@ -73,8 +72,10 @@ EGOV_HEALTH_MAX_ERROR_RATE = 0.05  # failed requests / requests above this = unh
 EGOV_HEALTH_MAX_PARSE_FAILURE_RATE = 0.02  # quarantined / detail pages above this = unhealthy
 EGOV_DATE_EARLIEST_YEAR = 1995  # a post dated before this year is quarantined, not counted
 EGOV_DATE_FUTURE_MARGIN_DAYS = 1.0  # a post dated more than this ahead of now is quarantined
+EGOV_HEARTBEAT_SECONDS = 60.0  # a running crawl refreshes crawl_runs.heartbeat_at this often
+# (the limit after which a silent run counts as dead is EGOV_HEARTBEAT_LIMIT_SECONDS, db/config.py)
+EGOV_CLOCK = ""  # ISO instant (with zone) to stamp crawls, probes and link checks from; replays
 # The national inspection's probe and link-check spiders (crawler/spiders/probe.py, linkcheck.py).
-EGOV_CLOCK = ""  # ISO instant (with zone) to stamp probes/link checks from instead of now; tests
 EGOV_PROBE_TIMEOUT = 30.0  # seconds one probe may take; above the 15 s "slow" line, on purpose
 EGOV_LINKCHECK_TIMEOUT = 20.0  # seconds one link check request may take before it counts failed
 EGOV_LINKCHECK_CONCURRENCY_PER_HOST = 1  # link checks in flight per host, the site's or not

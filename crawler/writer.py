@@ -1,12 +1,15 @@
 """The one evidence writer of a crawl run: every row the crawler stores goes through it.
 
-Pages, posts, listings, documents and quarantined items are buffered and written per batch,
-each table with one multi-row ``INSERT … ON CONFLICT DO NOTHING`` (:class:`db.store.BatchInsert`),
-in dependency order: page bodies, fetched pages (whose ids the posts and documents take), posts
-(whose ids the listings take), listings, documents, ``last_seen_at`` moves, quarantine. A batch
-is committed whole, once EGOV_COMMIT_EVERY rows wait or the oldest has waited
-EGOV_COMMIT_SECONDS: a crash loses at most the last uncommitted batch, and the next run fetches
-it again (:mod:`crawler.resume` walks the columns of an unfinished run whole).
+Pages, posts, listings, documents, quarantined items and lost requests are buffered and
+written per batch, each table with one multi-row ``INSERT … ON CONFLICT DO NOTHING``
+(:class:`db.store.BatchInsert`), in dependency order: page bodies, fetched pages (whose ids the
+posts and documents take), posts (whose ids the listings take), listings, documents,
+``last_seen_at`` moves, quarantine, request failures. A batch is committed whole, with the run's
+heartbeat, once EGOV_COMMIT_EVERY rows wait or the oldest has waited EGOV_COMMIT_SECONDS: a crash
+loses at most the last uncommitted batch, and the next run fetches it again
+(:mod:`crawler.resume` walks the columns of an unfinished run whole). A batch that cannot be
+written takes its page ids back: a :class:`~crawler.evidence.PageId` holds a number only once
+its row is committed.
 
 The rows themselves are built by the pipelines (one function per table); the writer only knows
 how rows refer to each other.
@@ -14,6 +17,7 @@ how rows refer to each other.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -27,7 +31,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from crawler.evidence import PageBatch, PageId, PageWriter
-from db.models import DisclosureDocument, PortalPost, PostListing, QuarantinedItem, utcnow
+from db.models import (
+    CrawlRun,
+    DisclosureDocument,
+    PortalPost,
+    PostListing,
+    QuarantinedItem,
+    RequestFailure,
+    utcnow,
+)
 from db.store import BatchInsert
 
 logger = logging.getLogger(__name__)
@@ -63,9 +75,10 @@ class EvidenceWriter:
         batch_seconds: float = 30.0,
         batch_bytes: int = 8 * 1024 * 1024,
         on_failure: Callable[[SQLAlchemyError], None] | None = None,
+        clock: Callable[[], dt.datetime] = utcnow,
     ) -> None:
         dialect = session.get_bind().dialect.name
-        self.session, self.stats = session, stats
+        self.session, self.stats, self.clock = session, stats, clock
         self.batch_rows, self.batch_seconds, self.batch_bytes = (
             batch_rows,
             batch_seconds,
@@ -82,6 +95,7 @@ class EvidenceWriter:
             dialect, DisclosureDocument.__table__, ["site_id", "url"], ["id", "url"]
         )
         self._insert_quarantined = insert(QuarantinedItem.__table__)
+        self._insert_failures = insert(RequestFailure.__table__)
         self.site_id, self.crawl_run_id = site_id, crawl_run_id
         self.on_failure = on_failure
         self.failure: SQLAlchemyError | None = None
@@ -90,13 +104,14 @@ class EvidenceWriter:
         self._awaiting: dict[str, list[dict[str, Any]]] = {}  # listings waiting for a post id
 
     def _reset(self) -> None:
-        self.page_batch = PageBatch(self.crawl_run_id)
+        self.page_batch = PageBatch(self.crawl_run_id, self.clock)
         self._posts: list[_NewRow] = []
         self._listings: list[dict[str, Any]] = []
         self._seen_posts: set[int] = set()
         self._documents: list[_NewRow] = []
         self._seen_documents: set[int] = set()
         self._quarantined: list[dict[str, Any]] = []
+        self._failures: list[dict[str, Any]] = []
         self._rows = 0
         self._since = time.monotonic()
 
@@ -145,6 +160,11 @@ class EvidenceWriter:
         self._quarantined.append(row)
         self._added()
 
+    def request_failure(self, row: dict[str, Any]) -> None:
+        """Buffer a ``request_failures`` row: a request the run lost, with the reason."""
+        self._failures.append(row)
+        self._added()
+
     def _added(self) -> None:
         self._rows += 1
         if self._rows == 1:
@@ -172,6 +192,9 @@ class EvidenceWriter:
 
     def _failed(self, error: SQLAlchemyError) -> None:
         self.session.rollback()
+        for _row, pages in self.page_batch.pages.values():
+            for page in pages:  # the ids this batch was given were rolled back with it
+                page.value = None
         self.failure = error
         self.stats.inc_value("egov/evidence_write_failures")
         logger.exception("could not write a batch of %s evidence rows", self._rows)
@@ -184,7 +207,7 @@ class EvidenceWriter:
         self._write_posts(connection)
         self._write_documents(connection)
         self._insert_listings(connection, self._listings)
-        now = utcnow()
+        now = self.clock()
         seen = ((PortalPost, self._seen_posts), (DisclosureDocument, self._seen_documents))
         for model, ids in seen:
             for chunk in _chunks(sorted(ids)):
@@ -195,8 +218,29 @@ class EvidenceWriter:
                 )
         if self._quarantined:
             connection.execute(self._insert_quarantined, self._quarantined)
+        if self._failures:
+            connection.execute(self._insert_failures, self._failures)
+        self._beat(connection, now)
         self.session.commit()
         self._reset()
+
+    def _beat(self, connection: Connection, now: dt.datetime) -> None:
+        if self.crawl_run_id is not None:
+            connection.execute(
+                update(CrawlRun.__table__)
+                .where(CrawlRun.__table__.c.id == self.crawl_run_id)
+                .values(heartbeat_at=now)
+            )
+
+    def heartbeat(self) -> None:
+        """Say the run is alive (``crawl_runs.heartbeat_at``), between batches too."""
+        if self.failure is not None:
+            return
+        try:
+            self._beat(self.session.connection(), self.clock())
+            self.session.commit()
+        except SQLAlchemyError as error:
+            self._failed(error)
 
     def close(self) -> None:
         """Write what is left, with the listings of posts stored by this run in another batch."""
@@ -267,5 +311,5 @@ class EvidenceWriter:
                     DisclosureDocument.site_id == self.site_id,
                     DisclosureDocument.url.in_([row["url"] for row in chunk]),
                 )
-                .values(last_seen_at=utcnow())
+                .values(last_seen_at=self.clock())
             )

@@ -28,6 +28,7 @@ class Settings:
     notify_file: Path | None = None
     notify_secrets: dict[str, str] = field(default_factory=dict, repr=False)
     session_key: str | None = None
+    heartbeat_limit_seconds: float = 900.0
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -45,6 +46,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
                            passwords, DingTalk and WeCom tokens); only these are substituted.
     ``EGOV_SESSION_KEY``   signs the console's session cookies; default: a key generated once
                            and kept in ``EGOV_VAR_DIR/console-secret.key`` (see docs/console.md).
+    ``EGOV_HEARTBEAT_LIMIT_SECONDS``  a crawl run still ``running`` with no heartbeat for this
+                           long is dead: the next crawl closes it as killed, coverage counts it
+                           failed; default 900 (a crawl beats every EGOV_HEARTBEAT_SECONDS, 60).
     """
     env = os.environ if environ is None else environ
     var_dir = Path(env.get("EGOV_VAR_DIR") or DEFAULT_VAR_DIR)
@@ -62,6 +66,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         notify_file=_path(env.get("EGOV_NOTIFY_FILE")),
         notify_secrets={k: v for k, v in env.items() if k.startswith(SECRET_PREFIX)},
         session_key=env.get("EGOV_SESSION_KEY") or None,
+        heartbeat_limit_seconds=_seconds(env, "EGOV_HEARTBEAT_LIMIT_SECONDS", 900.0),
     )
 
 
@@ -70,3 +75,17 @@ SECRET_PREFIX = "EGOV_SECRET_"
 
 def _path(value: str | None) -> Path | None:
     return Path(value) if value else None
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    """A positive number of seconds from ``env``; a bad value names the variable."""
+    value = env.get(name)
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a number of seconds, got {value!r}") from None
+    if seconds <= 0:
+        raise ValueError(f"{name} must be positive, got {value!r}")
+    return seconds

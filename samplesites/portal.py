@@ -21,7 +21,9 @@ Knobs: ``months`` (1-12), ``departments`` (use only the first N, mixed tiers), `
 (multiply the monthly counts: 4.5 gives > 20,000 posts), ``boundary_posts`` (23:59 on Jan 31 and
 00:01 on Feb 1), ``transient_503_every`` (every k-th path answers 503 once),
 ``challenge`` (every request gets an HTTP 521 anti-bot challenge). ``add_posts(n)`` publishes
-new posts (for incremental crawls); ``.requests`` counts what was asked, by kind.
+new posts (for incremental crawls), ``publish(when, unit)`` one post of a given unit dated
+``when`` (an old date makes it a backdated post, listed deep); ``.requests`` counts what was
+asked, by kind.
 """
 
 from __future__ import annotations
@@ -161,6 +163,14 @@ class SamplePortal:
                 added.append(post)
             self._index()
             return added
+
+    def publish(self, published: dt.datetime, unit: int = 0) -> SamplePost:
+        """Publish one 部门动态 post of ``self.units[unit]`` dated ``published``, from now on."""
+        with self._lock:
+            post = self._add(self.units[unit % len(self.units)], published)
+            post.column, post.layout = "bmdt", "meta"
+            self._index()
+            return post
 
     def _index(self) -> None:
         newest_first = sorted(self.posts, key=lambda p: (p.published, p.id), reverse=True)

@@ -1,9 +1,15 @@
-"""A small threaded HTTP server on the loopback interface, driven by a handler function."""
+"""A small threaded HTTP server on the loopback interface, driven by a handler function.
+
+A :class:`Response` is sent with its Content-Length; one with ``stream`` instead sends those
+chunks without a Content-Length and closes the connection to end the body, as a server
+streaming a generated page does (and as a fault test needs: the client cannot know the size).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,6 +32,7 @@ class Response:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str = "text/html; charset=utf-8"
+    stream: Iterable[bytes] | None = None  # sent without Content-Length, then the connection closes
 
 
 Handler = Callable[[Request], Response]
@@ -51,14 +58,28 @@ class _RequestHandler(BaseHTTPRequestHandler):
             body=body,
         )
         response = type(self).handler(request)
+        # The client may give up first (a timeout, a body over its cap): nothing left to say.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self._send(response)
+
+    def _send(self, response: Response) -> None:
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
+        if response.stream is None:
+            self.send_header("Content-Length", str(len(response.body)))
+        else:
+            self.send_header("Connection", "close")
+            self.close_connection = True
         for name, value in response.headers.items():
             self.send_header(name, value)
         self.end_headers()
-        if self.command != "HEAD":
+        if self.command == "HEAD":
+            return
+        if response.stream is None:
             self.wfile.write(response.body)
+            return
+        for chunk in response.stream:
+            self.wfile.write(chunk)
 
     do_GET = do_POST = do_HEAD = _serve
 

@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 
 from db.config import load_settings
 from db.engine import make_engine
+from db.errors import one_line
 from schedules.config import DEFAULT_SCHEDULES_FILE, ScheduleError, Schedules, load_schedules
 from schedules.crawl import SHUTTING_DOWN
 from schedules.scheduler import JOBS_TABLE, make_scheduler, paused_scheduler, sync_jobs
@@ -127,7 +128,7 @@ def _stored_next_runs(schedules: Schedules) -> dict[str, dt.datetime | None]:
         with paused_scheduler(engine, schedules.timezone) as scheduler:
             stored = {job.id: job.next_run_time for job in scheduler.get_jobs()}
     except Exception as error:
-        raise UserError(f"cannot read the job store: {error}") from error
+        raise UserError(f"cannot read the job store: {one_line(error)}") from error
     finally:
         engine.dispose()
     return stored
@@ -160,7 +161,7 @@ def run(ctx: click.Context) -> None:
         with paused_scheduler(engine, schedules.timezone) as paused:
             report = sync_jobs(paused, schedules.jobs)
     except Exception as error:
-        raise UserError(f"cannot prepare the job store in {shown}: {error}") from error
+        raise UserError(f"cannot prepare the job store in {shown}: {one_line(error)}") from error
     log.info("job store in %s: %s", shown, report)
     scheduler = make_scheduler(engine, schedules.timezone, scheduler_class=BlockingScheduler)
 
@@ -213,12 +214,17 @@ def run_once(ctx: click.Context, job_id: str) -> None:
     try:
         result = function(**spec.kwargs)
     except Exception as error:
-        raise UserError(f"{spec.id} failed: {error}") from error
+        raise UserError(f"{spec.id} failed: {one_line(error)}") from error
     click.echo(f"{spec.id} done in {time.monotonic() - started:.1f}s: {result}")
     if isinstance(result, dict) and (
         result.get("status") not in ("finished", "skipped") or result.get("healthy") is False
     ):
-        raise UserError(f"{spec.id}: crawl {result.get('status')}, healthy={result.get('healthy')}")
+        run = f"crawl run {result.get('crawl_run_id')}"
+        reason = result.get("problem") or result.get("finish_reason")
+        why = f": {reason}" if reason else ""
+        raise UserError(
+            f"{spec.id}: {run} {result.get('status')}, healthy={result.get('healthy')}{why}"
+        )
 
 
 @cli.command("demo")

@@ -3,7 +3,8 @@
 Twisted's reactor cannot be restarted, so every crawl is a fresh ``python -m scrapy crawl``
 process. The crawl writes its own crawl_runs row; this module makes sure that a process that was
 killed, timed out or crashed leaves a row that says so (status ``killed`` or ``failed`` with a
-finish reason), so that a dead crawl is never read as "no posts".
+finish reason), so that a dead crawl is never read as "no posts". A crawler that exits without
+finishing its run says why in its last line (``Error: …``); that line joins the finish reason.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class CrawlOutcome:
     responses: int
     pages: int
     log_file: Path | None
+    problem: str | None = None  # the run's last health problem, in full: why it went wrong
 
     def summary(self) -> str:
         health = {True: "healthy", False: "UNHEALTHY", None: "health unknown"}[self.healthy]
@@ -183,7 +185,9 @@ def _supervise(
             _record_end(engine, profile, launched_at, process.returncode, stopped_by_us)
             raise
     seconds = time.monotonic() - started
-    run = _record_end(engine, profile, launched_at, process.returncode, stopped_by_us)
+    run = _record_end(
+        engine, profile, launched_at, process.returncode, stopped_by_us, _last_line(log_file)
+    )
     outcome = CrawlOutcome(
         site_key=profile.key,
         spider=profile.spider,
@@ -197,6 +201,7 @@ def _supervise(
         responses=int((run.stats or {}).get("downloader/response_count", 0) or 0),
         pages=_pages_so_far(engine, profile.key, launched_at),
         log_file=log_file,
+        problem=(run.health_problems or [None])[-1],
     )
     (log.info if outcome.status == "finished" else log.error)("%s", outcome.summary())
     return outcome
@@ -236,12 +241,24 @@ def _pages_so_far(engine: Engine, site_key: str, launched_at: dt.datetime) -> in
         )
 
 
+def _last_line(log_file: Path | None) -> str | None:
+    """The crawler's last line of output, when it is its one-line error (``Error: …``)."""
+    if log_file is None or not log_file.exists():
+        return None
+    with open(log_file, "rb") as log:
+        log.seek(max(0, log.seek(0, os.SEEK_END) - 4096))
+        lines = [line.strip() for line in log.read().decode("utf-8", "replace").splitlines()]
+    last = next((line for line in reversed(lines) if line), "")
+    return last[len("Error: ") :] if last.startswith("Error: ") else None
+
+
 def _record_end(
     engine: Engine,
     profile: SiteProfile,
     launched_at: dt.datetime,
     exit_code: int | None,
     stopped_by_us: str | None,
+    last_error: str | None = None,
 ) -> CrawlRun:
     """Make the crawl_runs row tell the truth about how the process ended."""
     with session_scope(engine) as session:
@@ -257,8 +274,10 @@ def _record_end(
         reason = _failure_reason(run.status, exit_code, stopped_by_us)
         if reason is not None:
             status, finish_reason = reason
+            if last_error and stopped_by_us is None:
+                finish_reason = f"{finish_reason}: {last_error}"
             run.status = status
-            run.finish_reason = finish_reason
+            run.finish_reason = finish_reason[:128]
             run.healthy = False
             run.health_problems = [*(run.health_problems or []), finish_reason]
             run.finished_at = run.finished_at or utcnow()

@@ -72,6 +72,8 @@ def crawl_site(
         "site": site_key,
         "full_walk": full,
         "status": outcome.status,
+        "finish_reason": outcome.finish_reason,
+        "problem": outcome.problem,
         "crawl_run_id": outcome.crawl_run_id,
         "items": outcome.items,
         "responses": outcome.responses,

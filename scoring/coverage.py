@@ -4,8 +4,9 @@ A month M is **covered** for a site kind (portal or disclosure) when, for every 
 kind and counting only runs started on or before the evidence cut-off:
 
 1. no run of the site started in M (Asia/Shanghai) ended ``failed``, ``blocked`` or ``killed``,
-   or finished with ``healthy = false`` (RULES: such a month is incomplete, whatever came
-   after); and
+   was left ``running`` without a heartbeat for EGOV_HEARTBEAT_LIMIT_SECONDS (``silent``: its
+   process is gone, :mod:`db.liveness`), or finished with ``healthy = false`` (RULES: such a
+   month is incomplete, whatever came after); and
 2. at least one run started after M had ended finished healthy with every column result
    ``complete`` or ``skipped`` (none ``partial``, ``failed`` or ``blocked``): the site was read
    whole after the month closed, so a post dated in M that was ever listed has been seen.
@@ -21,13 +22,15 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from db.models import CrawlColumnResult, CrawlRun, Site
+from db.config import load_settings
+from db.liveness import SILENT_STATUS, silent_run
+from db.models import CrawlColumnResult, CrawlRun, Site, utcnow
 from scoring.periods import SHANGHAI, month_bounds
 
-BAD_RUN_STATUSES = ("failed", "blocked", "killed")
+BAD_RUN_STATUSES = ("failed", "blocked", "killed", SILENT_STATUS)
 BAD_COLUMN_STATUSES = ("partial", "failed", "blocked")
 
 
@@ -105,6 +108,8 @@ def _day(moment: dt.datetime) -> str:
 
 
 def _runs(session: Session, site_ids: list[int], cutoff: dt.datetime) -> list[_Run]:
+    heartbeat_limit = dt.timedelta(seconds=load_settings().heartbeat_limit_seconds)
+    silent = silent_run(min(cutoff, utcnow()), heartbeat_limit)  # judged as of the cut-off
     bad = (
         select(CrawlColumnResult.crawl_run_id, func.count().label("bad"))
         .where(CrawlColumnResult.status.in_(BAD_COLUMN_STATUSES))
@@ -116,7 +121,7 @@ def _runs(session: Session, site_ids: list[int], cutoff: dt.datetime) -> list[_R
             CrawlRun.id,
             Site.key,
             CrawlRun.started_at,
-            CrawlRun.status,
+            case((silent, SILENT_STATUS), else_=CrawlRun.status),
             CrawlRun.healthy,
             func.coalesce(bad.c.bad, 0),
         )

@@ -29,7 +29,7 @@ from crawler.disclosure.items import DisclosureDocumentItem, SeenDocumentItem
 from crawler.pipelines import EvidencePipeline
 from crawler.recording import CrawlRecording
 from db.docnumber import parse_doc_number
-from db.models import SiteColumn, utcnow
+from db.models import SiteColumn
 from db.workdays import CalendarNotCoveredError, WorkdayCalendar, default_calendar
 
 logger = logging.getLogger(__name__)
@@ -147,7 +147,7 @@ class DisclosureDocumentPipeline(EvidencePipeline):
             department_id=department_id,
             attribution=attribution,
             lag=lag,
-            now=utcnow(),
+            now=recording.clock(),
         )
         stats = (
             f"egov/disclosure/documents/{attribution}",

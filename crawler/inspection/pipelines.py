@@ -18,8 +18,8 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from sqlalchemy.orm import Session
 
+from crawler.clock import clock_from_settings
 from crawler.evidence import EvidenceStore
-from crawler.inspection.clock import clock_from_settings
 from crawler.inspection.items import LinkCheckItem, ProbeItem, ScannedPageItem
 from crawler.inspection.store import (
     finish_link_check_run,

@@ -7,8 +7,10 @@ evidence) and ``self.coverage(column_key)``. Arguments (``-a``): ``site`` (profi
 instead of the profile's), ``full`` (``1``: walk every list page even when an incremental stop
 would end the walk).
 
-A request failure lands in its column's coverage; an anti-bot challenge marks the column
-blocked and closes the spider with the reason "blocked by anti-bot challenge".
+A lost request is recorded with a readable reason (:mod:`crawler.lost_requests`, a
+``request_failures`` row) and its column is not complete; a body over the size cap is also
+quarantined; an anti-bot challenge marks the column blocked and closes the spider with the
+reason "blocked by anti-bot challenge".
 
 The walk itself is shared: :meth:`SiteSpider.start` opens every column's list (incremental,
 or whole after a run that did not read the column whole), :meth:`SiteSpider.list_entries` asks
@@ -21,6 +23,7 @@ already has) and ``parse_detail``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -36,6 +39,7 @@ from crawler.departments import resolve_departments
 from crawler.evidence import PageId
 from crawler.incremental import Listed, ListWalk, Stored, StoredLookup
 from crawler.listing import ListEntry, fetched_now, generic, trs
+from crawler.lost_requests import failure_reason
 from crawler.middlewares import EVIDENCE_META, AntiBotBlocked
 from crawler.profiles import ColumnProfile, ProfileError, load_profile
 from crawler.quarantine import quarantine, quarantine_failure
@@ -182,7 +186,7 @@ class SiteSpider(scrapy.Spider):
         column = self.profile.column(response.meta["column"])
         index = response.meta["list_index"]
         count = response.meta.get("page_count") or trs.page_count(response.text)
-        entries = trs.parse_list(response.text, response.url, column.options, fetched_now())
+        entries = trs.parse_list(response.text, response.url, column.options, self.now())
         out, go_on = self.list_entries(column, entries, response)
         yield from out
         if not go_on:
@@ -198,7 +202,7 @@ class SiteSpider(scrapy.Spider):
         """A list read with the profile's selectors, paged by its "next" link."""
         column = self.profile.column(response.meta["column"])
         page = generic.parse(response.text)  # once, for the entries and the next link
-        entries = generic.parse_list(page, response.url, column.options, fetched_now())
+        entries = generic.parse_list(page, response.url, column.options, self.now())
         out, go_on = self.list_entries(column, entries, response)
         yield from out
         if not go_on:
@@ -235,6 +239,11 @@ class SiteSpider(scrapy.Spider):
             )
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta, **kwargs)
 
+    def now(self) -> dt.datetime:
+        """The crawl clock (EGOV_CLOCK in a replay): the moment a list's 今天 and 3小时前 mean."""
+        clock = getattr(self.recorder, "clock", None)
+        return clock() if clock is not None else fetched_now()
+
     def coverage(self, key: str) -> ColumnCoverage:
         assert self.recorder is not None, "the CrawlRecording extension is not enabled"
         return self.recorder.coverage[key]
@@ -246,21 +255,23 @@ class SiteSpider(scrapy.Spider):
         return page
 
     def on_error(self, failure: Failure) -> None:
-        """Record a failed request in its column; close the spider on an anti-bot challenge."""
+        """Record a lost request with its reason; close the spider on an anti-bot challenge."""
         request = failure.request  # type: ignore[attr-defined]
         key = request.meta.get("column")
-        coverage = self.coverage(key) if key and self.recorder else None
+        recorder = self.recorder
+        reason = failure_reason(failure, self.settings)
         if failure.check(AntiBotBlocked):
-            if coverage:
-                coverage.blocked = True
-                coverage.note(BLOCKED_REASON)
+            if key and recorder is not None:
+                self.coverage(key).blocked = True
+                self.coverage(key).note(BLOCKED_REASON)
+            if isinstance(recorder, CrawlRecording):
+                recorder.request_lost(request, reason)
             raise CloseSpider(BLOCKED_REASON)
-        if quarantine_failure(self.recorder, failure):  # over the size cap: dropped, URL kept
+        if quarantine_failure(recorder, failure, reason):  # over the size cap: dropped, URL kept
             self.logger.warning("dropped a body over the size cap: %s", request.url)
-        if coverage is not None:
-            if request.meta.get("page_kind") == "list":
-                coverage.list_failures += 1
-            else:
-                coverage.detail_failures += 1
-            coverage.note(f"{failure.type.__name__}: {request.url}"[:200])
-        self.logger.warning("request failed (%s): %s", failure.getErrorMessage(), request.url)
+        if isinstance(recorder, CrawlRecording):
+            recorder.request_lost(request, reason, failure.type.__name__)
+        elif key and recorder is not None:  # a recorder without a database (tests)
+            kind = request.meta.get("page_kind", "other")
+            self.coverage(key).lost(kind, f"{reason} [{failure.type.__name__}]: {request.url}")
+        self.logger.warning("request lost (%s): %s", reason, request.url)

@@ -28,7 +28,7 @@ from crawler.disclosure import xxgk
 from crawler.disclosure.items import DisclosureDocumentItem, SeenDocumentItem
 from crawler.disclosure.metadata import parse_metadata
 from crawler.incremental import Stored, stored_documents
-from crawler.listing import ListEntry, fetched_now
+from crawler.listing import ListEntry
 from crawler.paged_walks import PagedListWalks
 from crawler.profiles import ColumnProfile
 from crawler.quarantine import spider_date_problem
@@ -78,7 +78,7 @@ class DisclosureSpider(PagedListWalks, SiteSpider):
         column = self.profile.column(response.meta["column"])
         page = response.meta["list_index"]
         count = response.meta.get("page_count") or xxgk.page_count(response.text)
-        entries = xxgk.parse_list(response.text, response.url, column.options, fetched_now())
+        entries = xxgk.parse_list(response.text, response.url, column.options, self.now())
         out, go_on = self.list_entries(column, entries, response)
         yield from out
         if not go_on:

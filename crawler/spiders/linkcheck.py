@@ -33,7 +33,7 @@ from scrapy.exceptions import StopDownload
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
-from crawler.inspection.clock import clock_from_settings
+from crawler.clock import clock_from_settings
 from crawler.inspection.failures import NOT_THE_SITES_FAULT, describe
 from crawler.inspection.items import LinkCheckItem, ScannedPageItem
 from crawler.inspection.links import FoundLink, page_links

@@ -27,7 +27,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
-from crawler.inspection.clock import clock_from_settings
+from crawler.clock import clock_from_settings
 from crawler.inspection.failures import describe
 from crawler.inspection.homepage import newest_item_date
 from crawler.inspection.items import ProbeItem

@@ -205,10 +205,21 @@ def test_second_crawl_fetches_only_the_new_details_and_the_lists_down_to_a_store
     assert counted(url) == dict(site.truth)
 
 
-def test_post_claiming_a_date_older_than_its_first_sighting_is_flagged_backdated(
+def test_crawl_flags_nothing_backdated_and_keeps_each_walk_of_the_column_instead(
     recrawled,
 ) -> None:
-    url, _site, _second, _spent, new, old = recrawled
-    flagged = {t for (t,) in query(url, select(PortalPost.title).where(PortalPost.backdated))}
-    assert flagged == {p.title for p in old}
-    assert not flagged & {p.title for p in new}
+    """A late first sighting may be the crawler's own outage: the walks are the evidence."""
+    url, _site, second, _spent, new, old = recrawled
+    flagged = query(url, select(func.count()).select_from(PortalPost).where(PortalPost.backdated))
+    assert flagged == [(0,)]
+    stored = {t for (t,) in query(url, select(PortalPost.title))}
+    assert {p.title for p in old + new} <= stored
+    walks = query(
+        url,
+        select(CrawlColumnResult.crawl_run_id, CrawlColumnResult.reached_end)
+        .join(SiteColumn, SiteColumn.id == CrawlColumnResult.column_id)
+        .where(SiteColumn.key == "bmdt")
+        .order_by(CrawlColumnResult.crawl_run_id),
+    )
+    assert [reached for _, reached in walks] == [True, False]  # whole, then the nightly stop
+    assert walks[1][0] == second.run.id

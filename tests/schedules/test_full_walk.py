@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from db.engine import make_engine, session_scope
-from db.models import PortalPost
+from db.models import CrawlColumnResult, PortalPost
 from samplesites.portal import SHANGHAI, SamplePortal
 from samplesites.server import serving
 from schedules import jobs
@@ -65,12 +65,26 @@ def test_post_inserted_deep_in_a_list_is_missed_nightly_and_caught_by_the_full_w
         assert _stored(configured, deep.title) is None
         weekly = jobs.crawl_site("sample-portal", base_url=server.url, full_walk_weekday=today)
     assert (weekly["status"], weekly["full_walk"]) == ("finished", True)
-    assert _stored(configured, deep.title) is True  # found, and flagged backdated
+    assert _stored(configured, deep.title) is False  # found; backdating is proved when assessing
+    assert _reached_end(configured, nightly["crawl_run_id"]) == {False}
+    assert _reached_end(configured, weekly["crawl_run_id"]) == {True}
 
 
 def _stored(url: str, title: str) -> bool | None:
+    """None when the post is not stored, else its crawl-time backdated flag (always False)."""
     engine = make_engine(url)
     with session_scope(engine) as session:
         backdated = session.scalar(select(PortalPost.backdated).where(PortalPost.title == title))
     engine.dispose()
     return backdated
+
+
+def _reached_end(url: str, run_id: int) -> set[bool]:
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        walks = session.scalars(
+            select(CrawlColumnResult.reached_end).where(CrawlColumnResult.crawl_run_id == run_id)
+        )
+        reached = set(walks)
+    engine.dispose()
+    return reached

@@ -5,6 +5,8 @@ did not list it; these tables keep what such a proof needs. ``crawl_column_resul
 says a walk read its list to the last page; ``column_walk_pages`` holds the list pages it
 fetched; ``request_failures`` every request the crawl lost, with a readable reason; and
 ``crawl_runs.host``/``pid``/``heartbeat_at`` let the next crawl close a run whose process is gone.
+The analyst view ``analyst_site_coverage`` (0002) now counts a run left ``running`` without a
+heartbeat for 15 minutes (the default EGOV_HEARTBEAT_LIMIT_SECONDS) among the failed runs.
 
 Revision ID: 0007
 Revises: 0006
@@ -12,6 +14,7 @@ Revises: 0006
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -21,6 +24,30 @@ revision: str = "0007"
 down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+SILENT_AFTER_SECONDS = 900  # the default EGOV_HEARTBEAT_LIMIT_SECONDS; a view reads no setting
+
+
+def _analyst_views():  # type: ignore[no-untyped-def]
+    return importlib.import_module("db.migrations.versions.0002_analyst_views")
+
+
+def _silent_run(alias: str) -> str:
+    """SQL: the run ``alias`` is still running but has given no sign of life for too long."""
+    last_sign = f"COALESCE({alias}.heartbeat_at, {alias}.started_at)"
+    if op.get_bind().dialect.name == "sqlite":
+        limit = f"datetime('now', '-{SILENT_AFTER_SECONDS} seconds')"
+    else:
+        limit = f"now() - interval '{SILENT_AFTER_SECONDS} seconds'"
+    return f"({alias}.status = 'running' AND {last_sign} < {limit})"
+
+
+def _site_coverage_counting_silent_runs() -> str:
+    """0002's view, with a run left running without a heartbeat counted as failed."""
+    failed = "r.status IN ('failed', 'blocked', 'killed')"
+    view = _analyst_views()._site_coverage()
+    assert view.count(failed) == 1, "the 0002 view changed: update this migration"
+    return view.replace(failed, f"{failed} OR {_silent_run('r')}")
 
 
 def upgrade() -> None:
@@ -109,9 +136,13 @@ def upgrade() -> None:
             comment="last sign of life of a running crawl; a stale one is closed as killed",
         ),
     )
+    op.execute("DROP VIEW IF EXISTS analyst_site_coverage")
+    op.execute(_site_coverage_counting_silent_runs())
 
 
 def downgrade() -> None:
+    op.execute("DROP VIEW IF EXISTS analyst_site_coverage")
+    op.execute(_analyst_views()._site_coverage())
     op.drop_column("crawl_runs", "heartbeat_at")
     op.drop_column("crawl_runs", "pid")
     op.drop_column("crawl_runs", "host")

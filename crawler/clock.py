@@ -1,8 +1,10 @@
-"""The clock the probes and link checks stamp their rows with.
+"""The clock a crawl stamps its rows with: the real one, or a replay's.
 
 Normally the real one. EGOV_CLOCK (an ISO instant with its zone) starts the clock at that
-instant instead, advancing in real time from there: a replay of a past check, or a test that
-builds a week of probes or two link checks a day apart without waiting for them.
+instant instead, advancing in real time from there: a replay of a past crawl or check, or a test
+that builds weeks of nightly crawls, a week of probes or two link checks a day apart without
+waiting for them. Site crawls stamp runs, heartbeats, fetched pages and first sightings with it;
+the probes and link checks their rows.
 """
 
 from __future__ import annotations
