@@ -122,6 +122,37 @@ def last_complete_month(now: dt.datetime) -> Period:
     return parse_month(month_label(first.year, first.month))
 
 
+def last_complete_quarter(now: dt.datetime) -> Period:
+    """The latest calendar quarter that had ended by ``now`` (Asia/Shanghai)."""
+    month = last_complete_month(now)
+    year, number = month.year, int(month.last_month[5:])
+    if number % 3:
+        number -= number % 3
+        if number == 0:
+            year, number = year - 1, 12
+    return parse_quarter(f"{year}Q{number // 3}")
+
+
+def last_complete_year(now: dt.datetime) -> Period:
+    """The latest calendar year that had ended by ``now`` (Asia/Shanghai)."""
+    return parse_year(str(now.astimezone(SHANGHAI).year - 1))
+
+
+PARSERS = {"monthly": parse_month, "quarterly": parse_quarter, "annual": parse_year}
+LATEST = {
+    "monthly": last_complete_month,
+    "quarterly": last_complete_quarter,
+    "annual": last_complete_year,
+}
+
+
+def period_of_kind(kind: str, label: str | None, now: dt.datetime) -> Period:
+    """Parse ``label`` as a period of ``kind``; without a label, the latest one ended by ``now``."""
+    if kind not in PARSERS:
+        raise PeriodError(f"no report kind {kind!r} (expected one of {', '.join(PARSERS)})")
+    return PARSERS[kind](label) if label else LATEST[kind](now)
+
+
 def months_ended_by(months: tuple[str, ...], cutoff: dt.datetime) -> tuple[str, ...]:
     """The months of ``months`` that had ended by ``cutoff``: the months assessed so far."""
     return tuple(m for m in months if month_bounds(m)[1] <= cutoff)

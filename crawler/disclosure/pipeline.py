@@ -4,10 +4,6 @@
 of a site. At store time:
 
 - the 文号 is parsed (:mod:`db.docnumber`) into prefix, year, seq and the matching key;
-- ``lag_working_days`` is computed on the statutory calendar (:mod:`db.workdays`); when a
-  date lies in a year the calendar does not cover the lag stays NULL, the run's stats count it
-  (``egov/disclosure/lag_not_covered``) and the column's coverage message says so: never a
-  weekday count;
 - the issuer (发布机构) is resolved through the alias table; a page without an issuer is
   credited to the column's department, if the profile names one. Unresolved names are stored
   and go to the review queue;
@@ -28,7 +24,7 @@ from db.attribution import load_resolver
 from db.docnumber import parse_doc_number
 from db.models import DisclosureDocument, SiteColumn, utcnow
 from db.names import NameResolver
-from db.workdays import CalendarNotCoveredError, WorkdayCalendar, default_calendar
+from db.workdays import WorkdayCalendar, default_calendar
 
 logger = logging.getLogger(__name__)
 
@@ -62,20 +58,6 @@ class DisclosureDocumentPipeline:
             self.column_departments = dict(rows.all())
         return self.column_departments.get(column_key)
 
-    def lag(self, recorder: Any, item: DisclosureDocumentItem) -> int | None:
-        if item.signed_on is None or item.published_on is None:
-            return None
-        try:
-            return self.calendar.lag_working_days(item.signed_on, item.published_on)
-        except CalendarNotCoveredError as error:
-            recorder.crawler.stats.inc_value("egov/disclosure/lag_not_covered")
-            recorder.coverage[item.column_key].note(
-                f"lag left empty: no working-day calendar for {error.year}; "
-                f"add the year to {error.source}"
-            )
-            logger.warning("%s: %s", item.url, error)
-            return None
-
     def store(self, recorder: Any, item: DisclosureDocumentItem) -> DisclosureDocument:
         session = recorder.session
         if self.resolver is None:
@@ -98,7 +80,6 @@ class DisclosureDocumentPipeline:
             department_id = self._column_department(recorder, item.column_key)
             attribution = "department" if department_id is not None else "unresolved"
         number = parse_doc_number(item.doc_number)
-        lag = self.lag(recorder, item)
         document = DisclosureDocument(
             site_id=recorder.site.id,
             url=item.url[:1024],
@@ -115,7 +96,6 @@ class DisclosureDocumentPipeline:
             attribution=attribution,
             signed_on=item.signed_on,
             published_on=item.published_on,
-            lag_working_days=lag,
             validity=_cut(item.validity, 64),
             column_id=recorder.column_ids[item.column_key],
             first_seen_at=now,
@@ -126,8 +106,6 @@ class DisclosureDocumentPipeline:
         session.add(document)
         session.flush()
         stats.inc_value(f"egov/disclosure/documents/{attribution}")
-        if lag is None:
-            stats.inc_value("egov/disclosure/documents/undated")
         recorder.wrote()
         return document
 

@@ -14,7 +14,7 @@ from db.models.crawling import (
 from db.models.evidence import DisclosureDocument, PortalPost, PostListing
 from db.models.register import NondisclosureExplanation, SignedDocument
 from db.models.registry import Department, DepartmentAlias, ExternalSource, UnresolvedName
-from db.models.scores import ManualScore, ScoreResult, ScoreRun
+from db.models.scores import ManualScore, ScoreRun
 
 __all__ = [
     "Base",
@@ -32,7 +32,6 @@ __all__ = [
     "PortalPost",
     "PostListing",
     "QuarantinedItem",
-    "ScoreResult",
     "ScoreRun",
     "SignedDocument",
     "Site",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, utcnow
@@ -27,6 +27,13 @@ class PortalPost(Base):
         Index("ix_portal_posts_department_id_published_month", "department_id", "published_month"),
         Index("ix_portal_posts_identity_key", "identity_key"),
         Index("ix_portal_posts_source_normalized", "source_normalized"),
+        Index(
+            "ix_portal_posts_backdated_department_id_published_month",
+            "department_id",
+            "published_month",
+            sqlite_where=text("backdated = 1"),
+            postgresql_where=text("backdated"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -79,8 +86,8 @@ class PostListing(Base):
 class DisclosureDocument(Base):
     """A document on the disclosure platform (政府信息公开), with its signing and publication dates.
 
-    ``lag_working_days`` counts working days d with signed_on < d <= published_on on the Chinese
-    statutory calendar; NULL when either date is missing.
+    The dates are stored as read; the working-day lag between them is counted when assessing,
+    on the calendar in force (:mod:`scoring.lags`).
     """
 
     __tablename__ = "disclosure_documents"
@@ -113,7 +120,6 @@ class DisclosureDocument(Base):
     attribution: Mapped[str] = mapped_column(String(16), default="unresolved")
     signed_on: Mapped[dt.date | None] = mapped_column(comment="成文日期")
     published_on: Mapped[dt.date | None] = mapped_column(comment="发布日期")
-    lag_working_days: Mapped[int | None]
     validity: Mapped[str | None] = mapped_column(String(64), comment="有效性")
     column_id: Mapped[int | None] = mapped_column(
         ForeignKey("site_columns.id", ondelete="SET NULL")

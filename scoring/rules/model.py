@@ -139,6 +139,7 @@ class Rules:
     disclosure: DisclosurePolicy
     ties: str
     prizes: dict[str, Prizes]
+    provisional_prizes: bool = False  # award prizes while sub-items are still missing
 
     def rubric_for(self, unit_kind: str) -> Rubric:
         """Return the rubric that applies to ``unit_kind`` (department or county)."""
@@ -171,6 +172,7 @@ class Rules:
             ("disclosure.undated", d.undated),
             ("disclosure.gap_candidates", d.gap_candidates),
             ("ranking.ties", self.ties),
+            ("ranking.provisional_prizes", str(self.provisional_prizes).lower()),
             *(
                 (f"prizes.{kind}", f"{pz.first}/{pz.second}/{pz.third}")
                 for kind, pz in sorted(self.prizes.items())

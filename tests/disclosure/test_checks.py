@@ -36,19 +36,19 @@ def test_counts_split_on_time_late_missing_explained_and_undated(
     registry_session: Session, add_document: DocumentFactory, add_register: RegisterFactory
 ) -> None:
     session = registry_session
-    add_document("市发改委", "绍市发改〔2012〕1号", D("2012-03-05"), D("2012-03-05"), 0)
-    add_document("市发改委", "绍市发改[2012]2号", D("2012-03-05"), D("2012-03-12"), 5)
-    add_document("市发改委", "绍市发改【2012】3号", D("2012-03-05"), D("2012-03-13"), 6)
-    add_document("市发改委", "无", None, D("2012-04-01"), None)  # undated, no number
-    add_document("市发改委", "绍市发改〔2011〕9号", D("2011-12-20"), D("2012-01-05"), 11)
+    add_document("市发改委", "绍市发改〔2012〕1号", D("2012-03-05"), D("2012-03-05"))
+    add_document("市发改委", "绍市发改[2012]2号", D("2012-03-05"), D("2012-03-12"))
+    add_document("市发改委", "绍市发改【2012】3号", D("2012-03-05"), D("2012-03-13"))
+    add_document("市发改委", "无", None, D("2012-04-01"))  # undated, no number
+    add_document("市发改委", "绍市发改〔2011〕9号", D("2011-12-20"), D("2012-01-05"))
     add_register("市发改委", "绍市发改〔2012〕2号", D("2012-03-05"))  # published
     add_register("市发改委", "绍市发改（2012）4号", D("2012-04-05"))  # missing
     add_register("市发改委", "绍市发改〔2012〕5号", D("2012-04-06"))  # explained
     add_register("市发改委", "绍市发改〔2012〕6号", D("2012-04-07"), classified=True)
     add_register("市发改委", "绍市发改〔2011〕10号", D("2011-12-28"))  # outside the period
     _explain(session, "市发改委", "绍市发改〔2012〕5号")
-    add_document("市财政局", "绍市财〔2012〕1号", D("2012-10-03"), D("2012-10-15"), 6)
-    add_document(None, "某〔2012〕1号", D("2012-03-01"), D("2012-03-02"), 1)  # unresolved
+    add_document("市财政局", "绍市财〔2012〕1号", D("2012-10-03"), D("2012-10-15"))
+    add_document(None, "某〔2012〕1号", D("2012-03-01"), D("2012-03-02"))  # unresolved
     session.commit()
 
     counts = disclosure_counts(session, **YEAR)
@@ -66,7 +66,7 @@ def test_counts_split_on_time_late_missing_explained_and_undated(
 def test_the_limit_comes_from_the_caller(
     registry_session: Session, add_document: DocumentFactory
 ) -> None:
-    add_document("市发改委", "绍市发改〔2012〕3号", D("2012-03-05"), D("2012-03-13"), 6)
+    add_document("市发改委", "绍市发改〔2012〕3号", D("2012-03-05"), D("2012-03-13"))
     registry_session.commit()
     counts = disclosure_counts(registry_session, start=YEAR["start"], end=YEAR["end"], limit_days=6)
     assert counts[dept_id(registry_session, "市发改委")].on_time == 1
@@ -75,8 +75,8 @@ def test_the_limit_comes_from_the_caller(
 def test_document_reached_at_two_urls_counts_once_with_its_earliest_publication(
     registry_session: Session, add_document: DocumentFactory
 ) -> None:
-    add_document("市发改委", "绍市发改〔2012〕7号", D("2012-05-02"), D("2012-05-15"), 9)
-    add_document("市发改委", "绍市发改[2012]7号", D("2012-05-02"), D("2012-05-04"), 2)
+    add_document("市发改委", "绍市发改〔2012〕7号", D("2012-05-02"), D("2012-05-15"))
+    add_document("市发改委", "绍市发改[2012]7号", D("2012-05-02"), D("2012-05-04"))
     registry_session.commit()
     counts = disclosure_counts(registry_session, **YEAR)
     assert counts[dept_id(registry_session, "市发改委")] == DisclosureCounts(published=1, on_time=1)
@@ -88,10 +88,10 @@ def test_verdicts_list_each_document_with_days_late_and_evidence(
     registry_session: Session, add_document: DocumentFactory, add_register: RegisterFactory
 ) -> None:
     session = registry_session
-    late = add_document("市发改委", "绍市发改〔2012〕3号", D("2012-03-05"), D("2012-03-15"), 8)
-    add_document("市发改委", "绍市发改〔2012〕1号", D("2012-03-01"), D("2012-03-02"), 1)
+    late = add_document("市发改委", "绍市发改〔2012〕3号", D("2012-03-05"), D("2012-03-15"))
+    add_document("市发改委", "绍市发改〔2012〕1号", D("2012-03-01"), D("2012-03-02"))
     add_register("市发改委", "绍市发改〔2012〕2号", D("2012-03-02"))
-    add_document("市财政局", "绍市财〔2012〕1号", D("2012-10-03"), D("2012-10-08"), 1)
+    add_document("市财政局", "绍市财〔2012〕1号", D("2012-10-03"), D("2012-10-08"))
     session.commit()
 
     verdicts = document_verdicts(session, **YEAR, department_id=dept_id(session, "市发改委"))
@@ -110,16 +110,16 @@ def test_gaps_in_a_number_series_are_listed_minus_classified_and_explained(
 ) -> None:
     session = registry_session
     for seq in (12, 14, 15, 19):
-        add_document("市发改委", f"绍市发改〔2012〕{seq}号", D("2012-06-01"), D("2012-06-01"), 0)
-    add_document("市发改委", "绍市发改办〔2012〕3号", D("2012-06-01"), D("2012-06-01"), 0)
-    add_document("市发改委", "绍市发改办〔2012〕5号", D("2012-06-01"), D("2012-06-01"), 0)
-    add_document("市发改委", "绍市发改〔2011〕1号", D("2011-06-01"), D("2011-06-01"), 0)
-    add_document("市发改委", "绍市发改〔2011〕3号", D("2011-06-01"), D("2011-06-01"), 0)
+        add_document("市发改委", f"绍市发改〔2012〕{seq}号", D("2012-06-01"), D("2012-06-01"))
+    add_document("市发改委", "绍市发改办〔2012〕3号", D("2012-06-01"), D("2012-06-01"))
+    add_document("市发改委", "绍市发改办〔2012〕5号", D("2012-06-01"), D("2012-06-01"))
+    add_document("市发改委", "绍市发改〔2011〕1号", D("2011-06-01"), D("2011-06-01"))
+    add_document("市发改委", "绍市发改〔2011〕3号", D("2011-06-01"), D("2011-06-01"))
     add_register("市发改委", "绍市发改〔2012〕16号", D("2012-06-01"), classified=True)
     _explain(session, "市发改委", "绍市发改〔2012〕17号")
     add_register("市发改委", "绍市发改〔2012〕18号", D("2012-06-01"))  # missing: still a gap
-    add_document("市财政局", "绍市财〔2012〕1号", D("2012-06-01"), D("2012-06-01"), 0)
-    add_document("市财政局", "绍市财〔2012〕3号", D("2012-06-01"), D("2012-06-01"), 0)
+    add_document("市财政局", "绍市财〔2012〕1号", D("2012-06-01"), D("2012-06-01"))
+    add_document("市财政局", "绍市财〔2012〕3号", D("2012-06-01"), D("2012-06-01"))
     session.commit()
 
     fgw = dept_id(session, "市发改委")
@@ -145,7 +145,7 @@ def test_evidence_recorded_after_the_cutoff_does_not_change_the_counts(
     add_register("市发改委", "绍市发改〔2012〕8号", D("2012-03-06"))
     session.commit()
     cutoff = dt.datetime.now(dt.UTC)
-    add_document("市发改委", "绍市发改〔2012〕7号", D("2012-03-05"), D("2012-03-20"), 11)
+    add_document("市发改委", "绍市发改〔2012〕7号", D("2012-03-05"), D("2012-03-20"))
     add_register("市发改委", "绍市发改〔2012〕9号", D("2012-03-07"))
     _explain(session, "市发改委", "绍市发改〔2012〕8号")
     session.commit()

@@ -1,0 +1,171 @@
+"""The library entry points: publish a report, re-print a stored one, explain a month.
+
+The command line and the scheduler both come here (the scheduler in-process: no subprocess, no
+reading of printed text). One step each way:
+
+    evidence --assess()--> Assessment --report--> Report --store--> ScoreRun --render--> files
+
+``publish`` computes the report from the evidence known at the cut-off and the rules in force,
+stores it as a score run and, given a directory, writes it in each format asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from db.config import Settings, load_settings
+from db.engine import make_engine, session_scope
+from db.models import utcnow
+from scoring.assessment import Assessment, MissingEntry, assess
+from scoring.periods import Period, period_of_kind
+from scoring.reporting.model import Report
+from scoring.reporting.render import EXTENSIONS, REPORT_FORMATS, render
+from scoring.rules import Rules, rules_in_force
+from scoring.runs import load_run, store_run
+
+KINDS = ("monthly", "quarterly", "annual")
+
+
+class NotFinalError(ValueError):
+    """``final`` was asked while assessed sub-items still have no points."""
+
+    def __init__(self, period: Period, missing: list[MissingEntry]) -> None:
+        self.missing = missing
+        shown = "; ".join(str(m) for m in missing[:20])
+        more = f"; and {len(missing) - 20} more" if len(missing) > 20 else ""
+        super().__init__(
+            f"{period.label} cannot be published as final: {len(missing)} assessed sub-items "
+            f"have no points yet ({shown}{more}). Enter them with 'scoring manual add' or "
+            "'scoring manual import' (0 points is an answer too), then run it again."
+        )
+
+
+@dataclass(frozen=True)
+class PublishedRun:
+    """A stored score run and the report as published, with the files written for it."""
+
+    run_id: int
+    kind: str
+    period: str
+    rules_version: str
+    evidence_cutoff: dt.datetime
+    provisional: bool
+    final: bool
+    report: Report
+    files: tuple[Path, ...] = field(default_factory=tuple)
+
+    def render(self, fmt: str) -> str | bytes:
+        return render(self.report, fmt)
+
+
+@contextmanager
+def _session(settings: Settings) -> Iterator[Session]:
+    engine = make_engine(settings.database_url)
+    try:
+        with session_scope(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def build_report(assessment: Assessment) -> Report:
+    """The report of an assessment: monthly, or a quarterly bulletin / annual assessment."""
+    from scoring.reporting.monthly import monthly_report
+    from scoring.reporting.periodic import periodic_report
+
+    build: Callable[[Assessment], Report] = (
+        monthly_report if assessment.period.kind == "monthly" else periodic_report
+    )
+    return build(assessment)
+
+
+def publish_with(
+    session: Session,
+    rules: Rules,
+    period: Period,
+    cutoff: dt.datetime,
+    by: str | None = None,
+    *,
+    final: bool = False,
+) -> PublishedRun:
+    """Assess, build the report and store it, in ``session`` (committed by the caller)."""
+    if final and period.kind == "monthly":
+        raise ValueError("a monthly report has no ranking to make final")
+    assessment = assess(session, rules, period, cutoff)
+    if final:
+        missing = assessment.missing_entries()
+        if missing:
+            raise NotFinalError(period, missing)
+    run, report = store_run(session, rules, build_report(assessment), cutoff, by, final=final)
+    return PublishedRun(
+        run.id,
+        run.kind,
+        run.period,
+        run.rules_version,
+        cutoff,
+        run.provisional,
+        run.final,
+        report,
+    )
+
+
+def publish(
+    kind: str,
+    period: str | Period | None = None,
+    cutoff: dt.datetime | None = None,
+    formats: Sequence[str] = (),
+    by: str | None = None,
+    *,
+    final: bool = False,
+    directory: Path | None = None,
+    settings: Settings | None = None,
+) -> PublishedRun:
+    """Publish the ``kind`` report (monthly, quarterly, annual) for ``period``.
+
+    ``period`` is a label (``2012-03``, ``2012Q1``, ``2012``) or a :class:`Period`; without
+    one, the latest period of the kind that had ended by the cut-off. ``cutoff`` defaults to
+    now. With ``directory``, the report is written there once per format in ``formats``, as
+    ``<period>.<extension>``. ``final`` refuses (:class:`NotFinalError`) while any assessed
+    sub-item has no points.
+    """
+    settings = settings or load_settings()
+    moment = cutoff or utcnow()
+    if isinstance(period, Period):
+        chosen = period
+        if chosen.kind != kind:
+            raise ValueError(f"{chosen.label} is a {chosen.kind} period, not {kind}")
+    else:
+        chosen = period_of_kind(kind, period, moment)
+    unknown = [fmt for fmt in formats if fmt not in REPORT_FORMATS]
+    if unknown:
+        raise ValueError(f"unknown formats {unknown} (known: {', '.join(REPORT_FORMATS)})")
+    if formats and directory is None:
+        raise ValueError("formats need a directory to write to")
+    rules = rules_in_force(settings)
+    with _session(settings) as session:
+        published = publish_with(session, rules, chosen, moment, by, final=final)
+    files = []
+    if directory is not None:
+        directory.mkdir(parents=True, exist_ok=True)
+        for fmt in formats:
+            path = directory / f"{chosen.label}.{EXTENSIONS[fmt]}"
+            content = published.render(fmt)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+            files.append(path)
+    return replace(published, files=tuple(files))
+
+
+def reprint(run_id: int, fmt: str, settings: Settings | None = None) -> str | bytes:
+    """Render a stored score run again, exactly as it was published."""
+    with _session(settings or load_settings()) as session:
+        _, report = load_run(session, run_id)
+    return render(report, fmt)
