@@ -12,6 +12,7 @@ stores it as a score run and, given a directory, writes it in each format asked 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -65,6 +66,23 @@ class PublishedRun:
 
 
 @contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for one assessment step.
+
+    A province-scale assessment allocates some 300,000 small objects that form no cycles; the
+    collector would walk them again and again (measured: a quarter of an annual report's time).
+    Reference counting still frees everything; the collector resumes afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@contextmanager
 def _session(settings: Settings) -> Iterator[Session]:
     engine = make_engine(settings.database_url)
     try:
@@ -97,12 +115,15 @@ def publish_with(
     """Assess, build the report and store it, in ``session`` (committed by the caller)."""
     if final and period.kind == "monthly":
         raise ValueError("a monthly report has no ranking to make final")
-    assessment = assess(session, rules, period, cutoff)
-    if final:
-        missing = assessment.missing_entries()
-        if missing:
-            raise NotFinalError(period, missing)
-    run, report = store_run(session, rules, build_report(assessment), cutoff, by, final=final)
+    with cyclic_gc_paused():
+        assessment = assess(session, rules, period, cutoff)
+        if final:
+            missing = assessment.missing_entries()
+            if missing:
+                raise NotFinalError(period, missing)
+        report = build_report(assessment)
+        del assessment
+        run, report = store_run(session, rules, report, cutoff, by, final=final)
     return PublishedRun(
         run.id,
         run.kind,

@@ -24,16 +24,16 @@ from db.workdays import WorkdayCalendar
 from scoring.backdating import backdated_counts
 from scoring.coverage import MonthCoverage, month_coverage
 from scoring.disclosure_checks import (
+    STATUSES,
     DisclosureCounts,
     DisclosureJudgement,
     DocumentVerdict,
     NumberGap,
     judge_disclosure,
-    verdict_details,
 )
 from scoring.disclosure_score import DisclosureScore, score_counts
 from scoring.manual import latest_entries, suggestion_credits
-from scoring.periods import Period
+from scoring.periods import Period, month_start, months_ended_by
 from scoring.portal_score import PortalScore, portal_score, post_counts
 from scoring.ranking import Ranking, rank_units
 from scoring.rules import Rules
@@ -177,19 +177,29 @@ def assess(
         cutoff=cutoff,
         calendar=calendar,
         departments=departments,
+        month_start=month_start(period.last_month),
+        list_statuses=STATUSES if narrowed else () if periodic else MONTHLY_LISTED,
         gaps_year=period.year if periodic or narrowed else None,
     )
-    ytd_documents = judgement.counts()
-    month_documents = judgement.counts({period.last_month})
+    ytd_documents, month_documents = judgement.ytd, judgement.month
     entries = latest_entries(session, period.label, departments) if periodic else {}
     suggestions = suggestion_credits(session, rules, period) if periodic else {}
     month_covered = portal_coverage[period.last_month].complete
+    assessed_months = months_ended_by(ytd, cutoff)
     assessed = []
     for unit in units:
         portal = month = None
         if unit.kind == "department" and unit.tier is not None:
             portal = portal_score(
-                rules, period, cutoff, unit.id, unit.tier, portal_coverage, counts, backdated
+                rules,
+                period,
+                cutoff,
+                unit.id,
+                unit.tier,
+                portal_coverage,
+                counts,
+                backdated,
+                assessed_months,
             )
             key = (unit.id, period.last_month)
             month = MonthPosts(
@@ -222,12 +232,6 @@ def assess(
             totals = [a.total for a in assessed if a.unit.kind == kind and a.total is not None]
             if totals:
                 rankings[kind] = rank_units(rules, kind, totals)
-    listed = [
-        j
-        for j in judgement.documents
-        if j.month == period.last_month and (narrowed or j.status in MONTHLY_LISTED)
-    ]
-    details = verdict_details(session, judgement, listed) if not periodic else []
     return Assessment(
         period=period,
         cutoff=cutoff,
@@ -236,7 +240,7 @@ def assess(
         portal_coverage=portal_coverage,
         disclosure_coverage=disclosure_coverage,
         documents=judgement,
-        listed_documents=tuple(details),
+        listed_documents=judgement.listed,
         rankings=rankings,
         narrowed=narrowed,
     )

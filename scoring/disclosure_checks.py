@@ -23,8 +23,9 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Any
 
-from sqlalchemy import and_, case, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, text, true, tuple_
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -36,6 +37,7 @@ from db.models import (
 )
 from db.workdays import WorkdayCalendar
 from scoring.bulk import fetch_tuples
+from scoring.deadlines import DeadlineTable, status_sql
 from scoring.lags import Day, WorkingDayIndex, calendar_in_force, to_date
 from scoring.register_matching import UnpublishedEntry, known_by, unpublished_entries
 
@@ -63,18 +65,6 @@ class DisclosureCounts:
     @property
     def on_time_share(self) -> float | None:
         return self.on_time / self.judged if self.judged else None
-
-
-@dataclass(frozen=True, slots=True)
-class JudgedDocument:
-    """One document's verdict, lean: what counting needs and where to find the evidence."""
-
-    status: str
-    department_id: int
-    month: str  # YYYY-MM of the day that places it in a period
-    lag: int | None
-    document_id: int | None  # the published reading that decided
-    entry: UnpublishedEntry | None  # the register row, for missing and explained
 
 
 @dataclass(frozen=True)
@@ -114,29 +104,18 @@ class NumberGap:
 
 @dataclass(frozen=True)
 class DisclosureJudgement:
-    """Every document signed in a period judged once; counts and lists are read from it."""
+    """Every document of a period judged once: counts per department, and the listed ones."""
 
-    documents: tuple[JudgedDocument, ...]
+    ytd: dict[int, DisclosureCounts]  # signed in [start, end]
+    month: dict[int, DisclosureCounts]  # signed in [month_start, end]
+    listed: tuple[DocumentVerdict, ...]
     gaps: tuple[NumberGap, ...]
     limit_days: int
-    index: WorkingDayIndex
-
-    def counts(self, months: Collection[str] | None = None) -> dict[int, DisclosureCounts]:
-        """Counts per department over ``months`` (all months judged when None)."""
-        tallies: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATUSES, 0))
-        for judged in self.documents:
-            if months is None or judged.month in months:
-                tallies[judged.department_id][judged.status] += 1
-        return {
-            department_id: DisclosureCounts(
-                published=sum(tally[s] for s in PUBLISHED_STATUSES), **tally
-            )
-            for department_id, tally in tallies.items()
-        }
+    deadlines: DeadlineTable
 
 
-def _month(day: Day) -> str:
-    return day[:7] if isinstance(day, str) else day.isoformat()[:7]
+RANK = {"on_time": 0, "late": 1, "no_calendar": 2, "undated": 3}
+_Tally = dict[tuple[int, bool, str], int]  # (department, in the last month, status) -> documents
 
 
 def judge_disclosure(
@@ -148,87 +127,208 @@ def judge_disclosure(
     cutoff: dt.datetime | None = None,
     calendar: WorkdayCalendar | None = None,
     departments: Collection[int] | None = None,
+    month_start: dt.date | None = None,
+    list_statuses: Collection[str] = (),
     gaps_year: int | None = None,
 ) -> DisclosureJudgement:
-    """Judge every document signed in [start, end]; with ``gaps_year``, find 文号 gaps too."""
+    """Judge every document signed in [start, end] as known by ``cutoff``.
+
+    Counts are kept for the whole period and for [``month_start``, end]; documents of that
+    last stretch (of the whole period without ``month_start``) whose verdict is in
+    ``list_statuses`` are listed with their evidence. With ``gaps_year``, 文号 gaps too.
+    """
     index = WorkingDayIndex(calendar or calendar_in_force(), start.year)
+    deadlines = DeadlineTable(index, start, end, limit_days)
     doc = DisclosureDocument
-    in_period = or_(
-        doc.signed_on.between(start, end),
-        and_(doc.signed_on.is_(None), doc.published_on.between(start, end)),
-    )
-    columns = [
-        doc.id,
-        doc.department_id,
-        doc.doc_number_key,
-        doc.url,
-        doc.signed_on,
-        doc.published_on,
-    ]
-    query = select(*columns).where(
+    table = deadlines.load(session)
+    judged = doc.__table__.outerjoin(table, table.c.day == doc.signed_on)
+    status = status_sql(doc.signed_on, doc.published_on, table)
+    period_day = func.coalesce(doc.signed_on, doc.published_on)
+    recent = period_day >= month_start if month_start is not None else true()
+    where = [
         doc.attribution == "department",
         doc.department_id.is_not(None),
         known_by(doc.first_seen_at, cutoff),
-    )
+        or_(
+            doc.signed_on.between(start, end),
+            and_(doc.signed_on.is_(None), doc.published_on.between(start, end)),
+        ),
+    ]
     if departments is not None:
-        query = query.where(doc.department_id.in_(list(departments)))
-    if gaps_year is None:
-        rows = [(*row, 1) for row in fetch_tuples(session, query.where(in_period))]
-        series_rows: list[tuple] = []  # type: ignore[type-arg]
-    else:
-        # one read for both jobs: the period's documents and the year's 文号 series
-        query = query.add_columns(
-            case((in_period, 1), else_=0),
-            doc.doc_number_prefix,
-            doc.doc_number_seq,
-            doc.doc_number_year,
-        ).where(or_(in_period, doc.doc_number_year == gaps_year))
-        rows = fetch_tuples(session, query)
-        series_rows = [
-            (row[1], row[7], row[8])
-            for row in rows
-            if row[9] == gaps_year and row[7] is not None and row[8] is not None
-        ]
-    judged = _judge_published([row for row in rows if row[6]], index, limit_days)
-    for entry in unpublished_entries(
-        session, start=start, end=end, cutoff=cutoff, departments=departments
+        where.append(doc.department_id.in_(list(departments)))
+    tally: _Tally = defaultdict(int)
+    counted = select(doc.department_id, case((recent, 1), else_=0), status, func.count())
+    for department_id, in_month, verdict, n in fetch_tuples(
+        session,
+        counted.select_from(judged).where(*where).group_by(text("1"), text("2"), text("3")),
     ):
-        judged.append(
-            JudgedDocument(
-                entry.status, entry.department_id, _month(entry.signed_on), None, None, entry
+        tally[(department_id, bool(in_month), verdict)] += n
+    superseded = _count_each_document_once(session, where, deadlines, month_start, tally)
+    listed = []
+    if list_statuses:
+        listed = _listed(
+            session, judged, where, status, recent, list_statuses, superseded, deadlines
+        )
+    register = unpublished_entries(
+        session, start=start, end=end, cutoff=cutoff, departments=departments
+    )
+    for entry in register:
+        in_month = month_start is None or to_date(entry.signed_on) >= month_start  # type: ignore[operator]
+        tally[(entry.department_id, in_month, entry.status)] += 1
+        if in_month and entry.status in list_statuses:
+            listed.append(_register_verdict(entry))
+    listed.sort(
+        key=lambda v: (v.department_id, STATUSES.index(v.status), v.signed_on or dt.date.min)
+    )
+    gaps = number_gaps(session, year=gaps_year, departments=departments, cutoff=cutoff)
+    return DisclosureJudgement(
+        ytd=_counts(tally, None),
+        month=_counts(tally, True),
+        listed=tuple(listed),
+        gaps=tuple(gaps) if gaps_year is not None else (),
+        limit_days=limit_days,
+        deadlines=deadlines,
+    )
+
+
+def _counts(tally: _Tally, in_month: bool | None) -> dict[int, DisclosureCounts]:
+    values: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATUSES, 0))
+    for (department_id, recent, verdict), n in tally.items():
+        if in_month is None or recent == in_month:
+            values[department_id][verdict] += n
+    return {
+        department_id: DisclosureCounts(published=sum(v[s] for s in PUBLISHED_STATUSES), **v)
+        for department_id, v in values.items()
+    }
+
+
+def _count_each_document_once(
+    session: Session,
+    where: list[ColumnElement[bool]],
+    deadlines: DeadlineTable,
+    month_start: dt.date | None,
+    tally: _Tally,
+) -> set[int]:
+    """Correct the counts for documents reached at several URLs; return the readings dropped.
+
+    A document is one department + normalised 文号; its best reading (on time before late,
+    then the lowest lag) decides. Only numbers stored more than once are read here.
+    """
+    doc = DisclosureDocument
+    # answered from the (department, 文号) index alone; usually nothing
+    repeated = fetch_tuples(
+        session,
+        select(doc.department_id, doc.doc_number_key)
+        .where(doc.doc_number_key.is_not(None))
+        .group_by(doc.department_id, doc.doc_number_key)
+        .having(func.count() > 1),
+    )
+    rows: list[tuple] = []  # type: ignore[type-arg]
+    for chunk in range(0, len(repeated), 500):
+        rows += fetch_tuples(
+            session,
+            select(doc.id, doc.department_id, doc.doc_number_key, doc.signed_on, doc.published_on)
+            .where(*where)
+            .where(tuple_(doc.department_id, doc.doc_number_key).in_(repeated[chunk : chunk + 500]))
+            .order_by(doc.id),
+        )
+    readings: dict[tuple[int, str], list[tuple]] = defaultdict(list)  # type: ignore[type-arg]
+    for document_id, department_id, key, signed, published in rows:
+        verdict = deadlines.status(signed, published)
+        in_month = _in_month(signed if signed is not None else published, month_start)
+        tally[(department_id, in_month, verdict)] -= 1
+        lag = deadlines.index.lag(signed, published) if verdict in ("on_time", "late") else None
+        rank = (RANK[verdict], lag if lag is not None else 0)
+        readings[(department_id, key)].append((rank, document_id, in_month, verdict))
+    superseded = set()
+    for (department_id, _), found in readings.items():
+        best, *others = sorted(found)
+        tally[(department_id, best[2], best[3])] += 1
+        superseded |= {other[1] for other in others}
+    return superseded
+
+
+def _in_month(day: Day, month_start: dt.date | None) -> bool:
+    return month_start is None or to_date(day) >= month_start  # type: ignore[operator]
+
+
+def _listed(
+    session: Session,
+    judged: Any,
+    where: list[ColumnElement[bool]],
+    status: ColumnElement[str],
+    recent: ColumnElement[bool],
+    statuses: Collection[str],
+    superseded: set[int],
+    deadlines: DeadlineTable,
+) -> list[DocumentVerdict]:
+    doc = DisclosureDocument
+    query = (
+        select(
+            doc.id,
+            doc.department_id,
+            status,
+            doc.doc_number,
+            doc.doc_number_key,
+            doc.title,
+            doc.signed_on,
+            doc.published_on,
+            doc.url,
+            doc.page_id,
+            FetchedPage.sha256,
+        )
+        .select_from(judged)
+        .outerjoin(FetchedPage, FetchedPage.id == doc.page_id)
+        .where(*where, recent)
+    )
+    if set(statuses) < set(PUBLISHED_STATUSES):
+        query = query.where(status.in_(list(statuses)))
+    verdicts = []
+    limit, index = deadlines.limit_days, deadlines.index
+    for row in session.execute(query):
+        document_id, department_id, verdict, number, key, title, signed, published = row[:8]
+        if document_id in superseded or verdict not in statuses:
+            continue
+        lag = index.lag(signed, published) if signed and published else None
+        note = None
+        if verdict == "no_calendar":
+            note = index.describe_gap(signed if not index.covers(signed) else published)
+        elif verdict == "late" and lag is None:
+            note = "late; " + index.describe_gap(published) + " to count the days"
+        verdicts.append(
+            DocumentVerdict(
+                department_id,
+                verdict,
+                number,
+                key,
+                title,
+                signed,
+                published,
+                lag if verdict in ("on_time", "late") else None,
+                max(0, lag - limit) if verdict == "late" and lag is not None else None,
+                row[8],
+                row[9],
+                row[10],
+                note,
             )
         )
-    gaps = _gaps(session, series_rows, gaps_year, cutoff) if gaps_year is not None else []
-    return DisclosureJudgement(tuple(judged), tuple(gaps), limit_days, index)
+    return verdicts
 
 
-def _judge_published(
-    rows: list[tuple],  # type: ignore[type-arg]
-    index: WorkingDayIndex,
-    limit_days: int,
-) -> list[JudgedDocument]:
-    best: dict[tuple[int, str], tuple[int | None, int, tuple]] = {}  # type: ignore[type-arg]
-    for row in rows:
-        document_id, department_id, key, url, signed, published = row[:6]
-        dated = signed is not None and published is not None
-        lag = index.lag(signed, published) if dated else None
-        # rank: a lag beats none, a lower lag beats a higher one; dated beats undated
-        rank = (0, lag) if lag is not None else (1, 0) if dated else (2, 0)
-        identity = (department_id, key or url)
-        kept = best.get(identity)
-        if kept is None or rank < kept[0]:
-            best[identity] = (rank, document_id, row)  # type: ignore[assignment]
-    judged = []
-    for rank, document_id, row in best.values():
-        department_id, signed, published = row[1], row[4], row[5]
-        if rank[0] == 0:
-            lag = rank[1]
-            status = "late" if lag > limit_days else "on_time"
-        else:
-            lag, status = None, "no_calendar" if rank[0] == 1 else "undated"
-        day = signed if signed is not None else published
-        judged.append(JudgedDocument(status, department_id, _month(day), lag, document_id, None))
-    return judged
+def _register_verdict(entry: UnpublishedEntry) -> DocumentVerdict:
+    return DocumentVerdict(
+        entry.department_id,
+        entry.status,
+        entry.doc_number,
+        entry.doc_number_key,
+        entry.title,
+        to_date(entry.signed_on),
+        None,
+        None,
+        None,
+        None,
+        None,
+    )
 
 
 def _gaps(
@@ -274,80 +374,6 @@ def _gaps(
     return [gap for gap in holes if (gap.department_id, gap.doc_number_key) not in accounted]
 
 
-def verdict_details(
-    session: Session, judgement: DisclosureJudgement, judged: Iterable[JudgedDocument]
-) -> list[DocumentVerdict]:
-    """The listed documents with their evidence: title, dates, URL and stored page."""
-    chosen = list(judged)
-    ids = [j.document_id for j in chosen if j.document_id is not None]
-    doc = DisclosureDocument
-    details: dict[int, tuple] = {}  # type: ignore[type-arg]
-    for start in range(0, len(ids), 5000):
-        for row in session.execute(
-            select(
-                doc.id,
-                doc.doc_number,
-                doc.doc_number_key,
-                doc.title,
-                doc.signed_on,
-                doc.published_on,
-                doc.url,
-                doc.page_id,
-                FetchedPage.sha256,
-            )
-            .outerjoin(FetchedPage, FetchedPage.id == doc.page_id)
-            .where(doc.id.in_(ids[start : start + 5000]))
-        ):
-            details[row[0]] = tuple(row)
-    verdicts = []
-    limit = judgement.limit_days
-    for j in chosen:
-        if j.entry is not None:
-            e = j.entry
-            verdicts.append(
-                DocumentVerdict(
-                    e.department_id,
-                    j.status,
-                    e.doc_number,
-                    e.doc_number_key,
-                    e.title,
-                    to_date(e.signed_on),
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                )
-            )
-            continue
-        _, number, key, title, signed, published, url, page_id, sha = details[j.document_id]  # type: ignore[index]
-        note = None
-        if j.status == "no_calendar":
-            missing = signed if not judgement.index.covers(signed) else published
-            note = judgement.index.describe_gap(missing)
-        verdicts.append(
-            DocumentVerdict(
-                j.department_id,
-                j.status,
-                number,
-                key,
-                title,
-                signed,
-                published,
-                j.lag,
-                None if j.lag is None else max(0, j.lag - limit),
-                url,
-                page_id,
-                sha,
-                note,
-            )
-        )
-    verdicts.sort(
-        key=lambda v: (v.department_id, STATUSES.index(v.status), v.signed_on or dt.date.min)
-    )
-    return verdicts
-
-
 def disclosure_counts(
     session: Session,
     *,
@@ -369,7 +395,7 @@ def disclosure_counts(
         session.scalars(select(Department.id).where(Department.kind == "department")),
         DisclosureCounts(),
     )
-    return counts | judgement.counts()
+    return counts | judgement.ytd
 
 
 def document_verdicts(
@@ -391,27 +417,66 @@ def document_verdicts(
         cutoff=cutoff,
         calendar=calendar,
         departments=None if department_id is None else [department_id],
+        list_statuses=STATUSES,
     )
-    return verdict_details(session, judgement, judgement.documents)
+    return list(judgement.listed)
 
 
 def number_gaps(
     session: Session,
     *,
-    year: int,
+    year: int | None,
     department_id: int | None = None,
+    departments: Collection[int] | None = None,
     cutoff: dt.datetime | None = None,
 ) -> list[NumberGap]:
-    """List numbers missing between published numbers of each department's 文号 series."""
+    """List numbers missing between published numbers of each department's 文号 series.
+
+    A series is one department, one prefix, one year. One aggregate finds the series with a
+    hole (fewer distinct numbers than their span); only those are read number by number.
+    Numbers the register marks classified (涉密) or that have a 不予公开说明 are not
+    candidates: their absence is accounted for.
+    """
+    if year is None:
+        return []
+    if department_id is not None:
+        departments = [department_id]
     doc = DisclosureDocument
-    query = select(doc.department_id, doc.doc_number_prefix, doc.doc_number_seq).where(
+    where = [
         doc.attribution == "department",
         doc.department_id.is_not(None),
         doc.doc_number_year == year,
         doc.doc_number_seq.is_not(None),
         doc.doc_number_prefix.is_not(None),
         known_by(doc.first_seen_at, cutoff),
-    )
-    if department_id is not None:
-        query = query.where(doc.department_id == department_id)
-    return _gaps(session, fetch_tuples(session, query), year, cutoff)
+    ]
+    if departments is not None:
+        where.append(doc.department_id.in_(list(departments)))
+    seq = doc.doc_number_seq
+    holey = [
+        (department_id, prefix)
+        for department_id, prefix, low, high, distinct in fetch_tuples(
+            session,
+            select(
+                doc.department_id,
+                doc.doc_number_prefix,
+                func.min(seq),
+                func.max(seq),
+                func.count(seq.distinct()),
+            )
+            .where(*where)
+            .group_by(doc.department_id, doc.doc_number_prefix),
+        )
+        if distinct < high - low + 1
+    ]
+    series_rows = []
+    for chunk in range(0, len(holey), 500):
+        series_rows += fetch_tuples(
+            session,
+            select(doc.department_id, doc.doc_number_prefix, seq)
+            .where(*where)
+            .where(
+                tuple_(doc.department_id, doc.doc_number_prefix).in_(holey[chunk : chunk + 500])
+            ),
+        )
+    return _gaps(session, series_rows, year, cutoff)

@@ -33,7 +33,7 @@ from scoring.rules import Rules
 ZERO, ONE = Decimal(0), Decimal(1)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # 24,000 of them at province scale: no frozen-init cost
 class MonthCredit:
     """One month of one department: posts against quota and the credit it earns."""
 
@@ -120,16 +120,19 @@ def portal_score(
     coverage: Mapping[str, MonthCoverage],
     counts: Mapping[tuple[int, str], int],
     backdated: Mapping[tuple[int, str], int],
+    assessed: tuple[str, ...] | None = None,
 ) -> PortalScore:
     """Score one tiered department as of ``period``'s last month, from counted posts.
 
-    ``counts`` and ``backdated`` are per (department, month) over the year to date.
+    ``counts`` and ``backdated`` are per (department, month) over the year to date;
+    ``assessed`` (the months ended by the cut-off) may be given when scoring many units.
     """
     policy = rules.portal
     max_points = rules.rubric_for("department").subitem(policy.subitem).points
     quota = policy.monthly_quota[tier]
+    ytd = period.year_to_date()
     months = []
-    for month in months_ended_by(period.year_to_date(), cutoff):
+    for month in assessed if assessed is not None else months_ended_by(ytd, cutoff):
         posts = counts.get((department_id, month), 0)
         covered = coverage[month].complete if month in coverage else False
         months.append(
@@ -143,7 +146,7 @@ def portal_score(
                 counted=covered or policy.incomplete_months == "include",
             )
         )
-    ytd_posts = sum(counts.get((department_id, m), 0) for m in period.year_to_date())
+    ytd_posts = sum(counts.get((department_id, m), 0) for m in ytd)
     threshold = policy.annual_threshold[tier]
     bonus = policy.annual_bonus_points if ytd_posts >= threshold else ZERO
     counted = [m.credit for m in months if m.counted]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import zlib
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import select
@@ -22,7 +23,7 @@ from scoring.reporting.model import CHART_KEYS, Report, Section
 from scoring.rules import Rules
 
 ENCODING_VERSION = 1
-COMPRESSION_LEVEL = 6
+COMPRESSION_LEVEL = 1  # 4 MB of annual JSON: 15 ms to 230 kB (level 6: 45 ms to 185 kB)
 
 
 class UnknownRunError(LookupError):
@@ -45,13 +46,25 @@ def encode_report(report: Report) -> bytes:
                 "title": s.title,
                 "columns": [list(c) for c in s.columns],
                 "flags": s.flags,
-                "rows": [[row.get(key) for key, _ in s.columns] for row in s.rows],
+                "rows": _row_values(s),
             }
             for s in report.sections
         ],
     }
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return zlib.compress(text.encode("utf-8"), COMPRESSION_LEVEL)
+
+
+def _row_values(section: Section) -> list[list[Any]]:
+    """Each row's values in column order (rows of 2,000-unit reports: keep it cheap)."""
+    keys = [key for key, _ in section.columns]
+    if len(keys) == 1:
+        return [[row.get(keys[0])] for row in section.rows]
+    values = itemgetter(*keys)
+    try:
+        return [list(values(row)) for row in section.rows]
+    except KeyError:  # a row without some column: None there, as the renderers print it
+        return [[row.get(key) for key in keys] for row in section.rows]
 
 
 def decode_report(blob: bytes) -> Report:

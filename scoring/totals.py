@@ -49,7 +49,7 @@ class Unit:
     has_no_approval_items: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # 36,000 of them at province scale: no frozen-init cost
 class SubItemPoints:
     key: str
     item_key: str

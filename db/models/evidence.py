@@ -98,6 +98,20 @@ class DisclosureDocument(Base):
             "ix_disclosure_documents_department_id_published_on", "department_id", "published_on"
         ),
         Index("ix_disclosure_documents_doc_number_key", "doc_number_key"),
+        Index(
+            "ix_disclosure_documents_department_id_doc_number_key",
+            "department_id",
+            "doc_number_key",
+        ),
+        Index(  # covers the 文号 gap search: series are read from the index alone
+            "ix_disclosure_documents_doc_number_series",
+            "doc_number_year",
+            "department_id",
+            "doc_number_prefix",
+            "doc_number_seq",
+            "attribution",
+            "first_seen_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

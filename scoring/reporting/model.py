@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from scoring.ranking import published
@@ -102,6 +103,7 @@ class Report:
         )
 
 
+@lru_cache(maxsize=65536)  # a 2,000-unit report prints 160,000 points, mostly the same few
 def pts(value: Decimal | None) -> float | None:
     """Points as printed: two decimals, ROUND_HALF_UP."""
     rounded = published(value)

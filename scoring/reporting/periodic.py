@@ -84,15 +84,15 @@ def periodic_report(assessment: Assessment) -> Report:
 def _ranking_state(assessment: Assessment) -> str:
     if not assessment.provisional:
         return "final: every assessed sub-item has points"
-    missing = assessment.missing_entries()
-    units = len({(m.kind, m.unit) for m in missing})
+    totals = [a.total for a in assessment.units if a.total is not None and a.total.missing]
+    missing, units = sum(len(t.missing) for t in totals), len(totals)
     prizes = (
         "prizes shown anyway (ranking.provisional_prizes = true)"
         if assessment.rules.provisional_prizes
         else "no prize is awarded until they are entered (ranking.provisional_prizes = false)"
     )
     return (
-        f"PROVISIONAL (暂定): {len(missing)} assessed sub-items of {units} units have no points "
+        f"PROVISIONAL (暂定): {missing} assessed sub-items of {units} units have no points "
         f"yet; {prizes}"
     )
 
@@ -147,7 +147,7 @@ def _subitems(rules: Rules, kind: str, label: str, totals: list[UnitTotal]) -> S
             "source": sub.source,
             "computed": pts(sub.computed),
             "adjustment": pts(sub.adjustment),
-            "entries": ", ".join(str(i) for i in sub.entry_ids),
+            "entries": ", ".join(map(str, sub.entry_ids)) if sub.entry_ids else "",
         }
         for unit in totals
         for sub in unit.subitems

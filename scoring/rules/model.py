@@ -59,16 +59,18 @@ class Rubric:
         return tuple(sub for item in self.items for sub in item.subitems)
 
     def subitem(self, key: str) -> SubItem:
-        for sub in self.subitems():
-            if sub.key == key:
-                return sub
-        raise KeyError(key)
+        return self._subitems_by_key()[key][0]
 
     def item_of(self, subitem_key: str) -> Item:
-        for item in self.items:
-            if any(sub.key == subitem_key for sub in item.subitems):
-                return item
-        raise KeyError(subitem_key)
+        return self._subitems_by_key()[subitem_key][1]
+
+    def _subitems_by_key(self) -> dict[str, tuple[SubItem, Item]]:
+        """Sub-item key -> (sub-item, its item); built once (scoring 2,000 units asks often)."""
+        found = self.__dict__.get("_by_key")
+        if found is None:
+            found = {sub.key: (sub, item) for item in self.items for sub in item.subitems}
+            object.__setattr__(self, "_by_key", found)
+        return found
 
 
 @dataclass(frozen=True)

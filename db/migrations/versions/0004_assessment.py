@@ -7,7 +7,9 @@
   文号 are matched by department, signing date and title.
 - ``score_runs.summary`` (the report as JSONB) becomes ``report`` (compact JSON, zlib) with
   ``provisional`` and ``final``; ``score_results`` (one JSON row per unit and sub-item) goes.
-- A partial index over backdated posts answers the backdated count without a table scan.
+- A partial index over backdated posts answers the backdated count without a table scan; an
+  index on department + 文号 lets register rows find their published document directly, and
+  one over the 文号 series answers the gap search from the index alone.
 
 Existing score runs are converted, so they still re-print. Downgrading recomputes the stored
 lags on the bundled calendar, drops register rows without a 文号, and converts runs back (their
@@ -35,6 +37,16 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 BACKDATED_INDEX = "ix_portal_posts_backdated_department_id_published_month"
+NUMBER_INDEX = "ix_disclosure_documents_department_id_doc_number_key"
+SERIES_INDEX = "ix_disclosure_documents_doc_number_series"
+SERIES_COLUMNS = [
+    "doc_number_year",
+    "department_id",
+    "doc_number_prefix",
+    "doc_number_seq",
+    "attribution",
+    "first_seen_at",
+]
 CHART_KEYS = ("department", "posts", "quota", "incomplete")
 
 DOCUMENT_LATENESS = """
@@ -104,6 +116,10 @@ def upgrade() -> None:
         sqlite_where=sa.text("backdated = 1"),
         postgresql_where=sa.text("backdated"),
     )
+    op.create_index(
+        NUMBER_INDEX, "disclosure_documents", ["department_id", "doc_number_key"], unique=False
+    )
+    op.create_index(SERIES_INDEX, "disclosure_documents", SERIES_COLUMNS, unique=False)
     _runs_to_compact()
     op.drop_table("score_results")
     _create_views(DOCUMENT_LATENESS)
@@ -114,6 +130,8 @@ def downgrade() -> None:
     _create_score_results()
     _runs_to_summary()
     op.drop_index(BACKDATED_INDEX, table_name="portal_posts")
+    op.drop_index(NUMBER_INDEX, table_name="disclosure_documents")
+    op.drop_index(SERIES_INDEX, table_name="disclosure_documents")
     op.execute("DELETE FROM signed_documents WHERE doc_number_key IS NULL OR doc_number IS NULL")
     with op.batch_alter_table("signed_documents", schema=None) as batch_op:
         batch_op.alter_column(
