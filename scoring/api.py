@@ -38,11 +38,10 @@ class NotFinalError(ValueError):
 
     def __init__(self, period: Period, missing: list[MissingEntry]) -> None:
         self.missing = missing
-        shown = "; ".join(str(m) for m in missing[:20])
-        more = f"; and {len(missing) - 20} more" if len(missing) > 20 else ""
+        units = len({(m.kind, m.unit) for m in missing})
         super().__init__(
             f"{period.label} cannot be published as final: {len(missing)} assessed sub-items "
-            f"have no points yet ({shown}{more}). Enter them with 'scoring manual add' or "
+            f"of {units} units have no points yet. Enter them with 'scoring manual add' or "
             "'scoring manual import' (0 points is an answer too), then run it again."
         )
 

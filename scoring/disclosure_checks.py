@@ -145,17 +145,10 @@ def judge_disclosure(
     status = status_sql(doc.signed_on, doc.published_on, table)
     period_day = func.coalesce(doc.signed_on, doc.published_on)
     recent = period_day >= month_start if month_start is not None else true()
-    where = [
-        doc.attribution == "department",
-        doc.department_id.is_not(None),
-        known_by(doc.first_seen_at, cutoff),
-        or_(
-            doc.signed_on.between(start, end),
-            and_(doc.signed_on.is_(None), doc.published_on.between(start, end)),
-        ),
-    ]
+    evidence = [doc.attribution == "department", known_by(doc.first_seen_at, cutoff)]
     if departments is not None:
-        where.append(doc.department_id.in_(list(departments)))
+        evidence.append(doc.department_id.in_(list(departments)))
+    where = [*evidence, doc.department_id.is_not(None), _signed_in(start, end)]
     tally: _Tally = defaultdict(int)
     counted = select(doc.department_id, case((recent, 1), else_=0), status, func.count())
     for department_id, in_month, verdict, n in fetch_tuples(
@@ -166,9 +159,9 @@ def judge_disclosure(
     superseded = _count_each_document_once(session, where, deadlines, month_start, tally)
     listed = []
     if list_statuses:
-        listed = _listed(
-            session, judged, where, status, recent, list_statuses, superseded, deadlines
-        )
+        # the last month only, found through the (signed_on, published_on) index
+        last = [*evidence, doc.department_id.is_not(None), _signed_in(month_start or start, end)]
+        listed = _listed(session, judged, last, status, list_statuses, superseded, deadlines)
     register = unpublished_entries(
         session, start=start, end=end, cutoff=cutoff, departments=departments
     )
@@ -252,12 +245,20 @@ def _in_month(day: Day, month_start: dt.date | None) -> bool:
     return month_start is None or to_date(day) >= month_start  # type: ignore[operator]
 
 
+def _signed_in(start: dt.date, end: dt.date) -> ColumnElement[bool]:
+    """Signed in [start, end], or undated and published then."""
+    doc = DisclosureDocument
+    return or_(
+        doc.signed_on.between(start, end),
+        and_(doc.signed_on.is_(None), doc.published_on.between(start, end)),
+    )
+
+
 def _listed(
     session: Session,
     judged: Any,
     where: list[ColumnElement[bool]],
     status: ColumnElement[str],
-    recent: ColumnElement[bool],
     statuses: Collection[str],
     superseded: set[int],
     deadlines: DeadlineTable,
@@ -279,7 +280,7 @@ def _listed(
         )
         .select_from(judged)
         .outerjoin(FetchedPage, FetchedPage.id == doc.page_id)
-        .where(*where, recent)
+        .where(*where)
     )
     if set(statuses) < set(PUBLISHED_STATUSES):
         query = query.where(status.in_(list(statuses)))

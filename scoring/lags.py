@@ -76,9 +76,12 @@ class WorkingDayIndex:
         return f"no working-day calendar for {year}: add the year to {self.source}"
 
 
-def calendar_in_force(path: Path = DEFAULT_CALENDAR_FILE) -> WorkdayCalendar:
+def calendar_in_force(path: Path | None = None) -> WorkdayCalendar:
     """Read the calendar file now (not once per process): a correction applies at once."""
-    return load_calendar(path)
+    return load_calendar(path or CALENDAR_FILE)
+
+
+CALENDAR_FILE = DEFAULT_CALENDAR_FILE  # db/data/workdays.toml
 
 
 def to_date(day: Day | None) -> dt.date | None:

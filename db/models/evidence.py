@@ -103,6 +103,9 @@ class DisclosureDocument(Base):
             "department_id",
             "doc_number_key",
         ),
+        Index(  # a month's documents, dated or not, without reading the year's
+            "ix_disclosure_documents_signed_on_published_on", "signed_on", "published_on"
+        ),
         Index(  # covers the 文号 gap search: series are read from the index alone
             "ix_disclosure_documents_doc_number_series",
             "doc_number_year",

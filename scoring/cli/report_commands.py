@@ -92,7 +92,12 @@ def _publish(
     if fmt in ("xlsx",) and output is None:
         raise click.UsageError(f"--format {fmt} is a binary file: give -o FILE")
     with database_errors():
-        run = publish(kind, period, parse_cutoff(cutoff), by=created_by, final=final)
+        try:
+            run = publish(kind, period, parse_cutoff(cutoff), by=created_by, final=final)
+        except NotFinalError as refused:
+            for missing in refused.missing:
+                click.echo(f"missing: {missing}", err=True)
+            raise
     write_report(run.report, fmt, output)
     state = " (PROVISIONAL ranking: no prize awarded)" if run.provisional and not final else ""
     click.echo(f"stored as score run {run.run_id}{state}", err=True)
@@ -159,7 +164,8 @@ def annual_command(
     """Print the annual assessment: totals over the whole rubric, ranking and prizes.
 
     While any assessed sub-item has no points the ranking is PROVISIONAL (暂定) and awards no
-    prize. --final publishes only a complete assessment and otherwise lists what is missing.
+    prize. --final publishes only a complete assessment; otherwise it lists each missing
+    sub-item on standard error ("missing: UNIT KEY (name, points, reason)") and stores nothing.
 
     Example:
 
