@@ -28,11 +28,11 @@ from scoring.disclosure_checks import (
     DisclosureCounts,
     DisclosureJudgement,
     DocumentVerdict,
-    NumberGap,
     judge_disclosure,
 )
 from scoring.disclosure_score import DisclosureScore, score_counts
 from scoring.manual import latest_entries, suggestion_credits
+from scoring.number_gaps import NumberGap
 from scoring.periods import Period, month_start, months_ended_by
 from scoring.portal_score import PortalScore, portal_score, post_counts
 from scoring.ranking import Ranking, rank_units

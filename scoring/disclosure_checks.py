@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select, text, true, tuple_
@@ -32,13 +31,12 @@ from db.models import (
     Department,
     DisclosureDocument,
     FetchedPage,
-    NondisclosureExplanation,
-    SignedDocument,
 )
 from db.workdays import WorkdayCalendar
 from scoring.bulk import fetch_tuples
 from scoring.deadlines import DeadlineTable, status_sql
 from scoring.lags import Day, WorkingDayIndex, calendar_in_force, to_date
+from scoring.number_gaps import NumberGap, number_gaps  # NumberGap: part of a judgement
 from scoring.register_matching import UnpublishedEntry, known_by, unpublished_entries
 
 STATUSES = ("on_time", "late", "missing", "explained", "undated", "no_calendar")
@@ -84,22 +82,6 @@ class DocumentVerdict:
     page_id: int | None
     page_sha256: str | None = None
     note: str | None = None
-
-
-@dataclass(frozen=True)
-class NumberGap:
-    """A number missing from a department's published 文号 series: a candidate for review."""
-
-    department_id: int
-    prefix: str
-    year: int
-    missing_seq: int
-    previous_seq: int
-    next_seq: int
-
-    @property
-    def doc_number_key(self) -> str:
-        return f"{self.prefix}〔{self.year}〕{self.missing_seq}号"
 
 
 @dataclass(frozen=True)
@@ -332,49 +314,6 @@ def _register_verdict(entry: UnpublishedEntry) -> DocumentVerdict:
     )
 
 
-def _gaps(
-    session: Session,
-    series_rows: Iterable[tuple[int, str, int]],
-    year: int,
-    cutoff: dt.datetime | None,
-) -> list[NumberGap]:
-    """Numbers missing between published numbers of each department's 文号 series.
-
-    A series is one department, one prefix, one year. Numbers the register marks classified
-    (涉密) or that have a 不予公开说明 are not candidates: their absence is accounted for.
-    """
-    series: dict[tuple[int, str], set[int]] = defaultdict(set)
-    for department_id, prefix, seq in series_rows:
-        series[(department_id, prefix)].add(seq)
-    holes = []
-    for (department_id, prefix), numbers in sorted(series.items()):
-        for previous, following in pairwise(sorted(numbers)):
-            holes += [
-                NumberGap(department_id, prefix, year, seq, previous, following)
-                for seq in range(previous + 1, following)
-            ]
-    if not holes:
-        return []
-    accounted = set(
-        fetch_tuples(
-            session,
-            select(SignedDocument.department_id, SignedDocument.doc_number_key).where(
-                SignedDocument.classified.is_(True),
-                SignedDocument.doc_number_key.is_not(None),
-                known_by(SignedDocument.imported_at, cutoff),
-            ),
-        )
-    ) | set(
-        fetch_tuples(
-            session,
-            select(
-                NondisclosureExplanation.department_id, NondisclosureExplanation.doc_number_key
-            ).where(known_by(NondisclosureExplanation.imported_at, cutoff)),
-        )
-    )
-    return [gap for gap in holes if (gap.department_id, gap.doc_number_key) not in accounted]
-
-
 def disclosure_counts(
     session: Session,
     *,
@@ -421,63 +360,3 @@ def document_verdicts(
         list_statuses=STATUSES,
     )
     return list(judgement.listed)
-
-
-def number_gaps(
-    session: Session,
-    *,
-    year: int | None,
-    department_id: int | None = None,
-    departments: Collection[int] | None = None,
-    cutoff: dt.datetime | None = None,
-) -> list[NumberGap]:
-    """List numbers missing between published numbers of each department's 文号 series.
-
-    A series is one department, one prefix, one year. One aggregate finds the series with a
-    hole (fewer distinct numbers than their span); only those are read number by number.
-    Numbers the register marks classified (涉密) or that have a 不予公开说明 are not
-    candidates: their absence is accounted for.
-    """
-    if year is None:
-        return []
-    if department_id is not None:
-        departments = [department_id]
-    doc = DisclosureDocument
-    where = [
-        doc.attribution == "department",
-        doc.department_id.is_not(None),
-        doc.doc_number_year == year,
-        doc.doc_number_seq.is_not(None),
-        doc.doc_number_prefix.is_not(None),
-        known_by(doc.first_seen_at, cutoff),
-    ]
-    if departments is not None:
-        where.append(doc.department_id.in_(list(departments)))
-    seq = doc.doc_number_seq
-    holey = [
-        (department_id, prefix)
-        for department_id, prefix, low, high, distinct in fetch_tuples(
-            session,
-            select(
-                doc.department_id,
-                doc.doc_number_prefix,
-                func.min(seq),
-                func.max(seq),
-                func.count(seq.distinct()),
-            )
-            .where(*where)
-            .group_by(doc.department_id, doc.doc_number_prefix),
-        )
-        if distinct < high - low + 1
-    ]
-    series_rows = []
-    for chunk in range(0, len(holey), 500):
-        series_rows += fetch_tuples(
-            session,
-            select(doc.department_id, doc.doc_number_prefix, seq)
-            .where(*where)
-            .where(
-                tuple_(doc.department_id, doc.doc_number_prefix).in_(holey[chunk : chunk + 500])
-            ),
-        )
-    return _gaps(session, series_rows, year, cutoff)

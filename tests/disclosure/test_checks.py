@@ -11,8 +11,8 @@ from scoring.disclosure_checks import (
     DisclosureCounts,
     disclosure_counts,
     document_verdicts,
-    number_gaps,
 )
+from scoring.number_gaps import number_gaps
 from tests.disclosure.conftest import DocumentFactory, RegisterFactory, dept_id
 
 D = dt.date.fromisoformat
