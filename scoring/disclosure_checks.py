@@ -24,7 +24,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select, text, true, tuple_
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, text, true
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -198,17 +198,22 @@ def _count_each_document_once(
         .group_by(doc.department_id, doc.doc_number_key)
         .having(func.count() > 1),
     )
-    rows: list[tuple] = []  # type: ignore[type-arg]
-    for chunk in range(0, len(repeated), 500):
-        rows += fetch_tuples(
-            session,
-            select(doc.id, doc.department_id, doc.doc_number_key, doc.signed_on, doc.published_on)
-            .where(*where)
-            .where(tuple_(doc.department_id, doc.doc_number_key).in_(repeated[chunk : chunk + 500]))
-            .order_by(doc.id),
-        )
+    pairs = set(repeated)
+    rows: set[tuple] = set()  # type: ignore[type-arg]
+    for chunk in range(0, len(repeated), 1000):  # by number (indexed), narrowed to the pairs
+        keys = sorted({key for _, key in repeated[chunk : chunk + 1000]})
+        rows |= {
+            row
+            for row in fetch_tuples(
+                session,
+                select(
+                    doc.id, doc.department_id, doc.doc_number_key, doc.signed_on, doc.published_on
+                ).where(*where, doc.doc_number_key.in_(keys)),
+            )
+            if (row[1], row[2]) in pairs
+        }
     readings: dict[tuple[int, str], list[tuple]] = defaultdict(list)  # type: ignore[type-arg]
-    for document_id, department_id, key, signed, published in rows:
+    for document_id, department_id, key, signed, published in sorted(rows):
         verdict = deadlines.status(signed, published)
         in_month = _in_month(signed if signed is not None else published, month_start)
         tally[(department_id, in_month, verdict)] -= 1

@@ -103,8 +103,16 @@ class DisclosureDocument(Base):
             "department_id",
             "doc_number_key",
         ),
-        Index(  # a month's documents, dated or not, without reading the year's
-            "ix_disclosure_documents_signed_on_published_on", "signed_on", "published_on"
+        Index(  # register rows without a 文号 look for their document by department and day
+            "ix_disclosure_documents_department_id_signed_on", "department_id", "signed_on"
+        ),
+        Index(  # judging a period's documents reads this index alone (dates, unit, evidence)
+            "ix_disclosure_documents_signed_on_published_on",
+            "signed_on",
+            "published_on",
+            "department_id",
+            "attribution",
+            "first_seen_at",
         ),
         Index(  # covers the 文号 gap search: series are read from the index alone
             "ix_disclosure_documents_doc_number_series",

@@ -10,7 +10,8 @@
 - A partial index over backdated posts answers the backdated count without a table scan; an
   index on department + 文号 lets register rows find their published document directly, and
   one over the 文号 series answers the gap search from the index alone, and one over the two
-  dates finds a month's documents for the report's list.
+  dates (with unit and evidence time) judges a period's documents from the index alone; department + signing day lets a register
+  row without a 文号 find its document.
 
 Existing score runs are converted, so they still re-print. Downgrading recomputes the stored
 lags on the bundled calendar, drops register rows without a 文号, and converts runs back (their
@@ -41,6 +42,8 @@ BACKDATED_INDEX = "ix_portal_posts_backdated_department_id_published_month"
 NUMBER_INDEX = "ix_disclosure_documents_department_id_doc_number_key"
 SERIES_INDEX = "ix_disclosure_documents_doc_number_series"
 DATES_INDEX = "ix_disclosure_documents_signed_on_published_on"
+DATES_COLUMNS = ["signed_on", "published_on", "department_id", "attribution", "first_seen_at"]
+SIGNED_INDEX = "ix_disclosure_documents_department_id_signed_on"
 SERIES_COLUMNS = [
     "doc_number_year",
     "department_id",
@@ -122,8 +125,9 @@ def upgrade() -> None:
         NUMBER_INDEX, "disclosure_documents", ["department_id", "doc_number_key"], unique=False
     )
     op.create_index(SERIES_INDEX, "disclosure_documents", SERIES_COLUMNS, unique=False)
+    op.create_index(DATES_INDEX, "disclosure_documents", DATES_COLUMNS, unique=False)
     op.create_index(
-        DATES_INDEX, "disclosure_documents", ["signed_on", "published_on"], unique=False
+        SIGNED_INDEX, "disclosure_documents", ["department_id", "signed_on"], unique=False
     )
     _runs_to_compact()
     op.drop_table("score_results")
@@ -138,6 +142,7 @@ def downgrade() -> None:
     op.drop_index(NUMBER_INDEX, table_name="disclosure_documents")
     op.drop_index(SERIES_INDEX, table_name="disclosure_documents")
     op.drop_index(DATES_INDEX, table_name="disclosure_documents")
+    op.drop_index(SIGNED_INDEX, table_name="disclosure_documents")
     op.execute("DELETE FROM signed_documents WHERE doc_number_key IS NULL OR doc_number IS NULL")
     with op.batch_alter_table("signed_documents", schema=None) as batch_op:
         batch_op.alter_column(
