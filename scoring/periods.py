@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -42,7 +43,7 @@ class Period:
 
     def year_to_date(self) -> tuple[str, ...]:
         """The months of the year from January through this period's last month."""
-        return tuple(month_label(self.year, m) for m in range(1, int(self.last_month[5:]) + 1))
+        return _year_to_date(self.year, int(self.last_month[5:]))
 
     def contains(self, label: str) -> bool:
         """Whether ``label`` (a month, quarter or year) lies wholly inside this period."""
@@ -51,6 +52,11 @@ class Period:
         except PeriodError:
             return False
         return set(other.months) <= set(self.months)
+
+
+@cache
+def _year_to_date(year: int, last: int) -> tuple[str, ...]:
+    return tuple(month_label(year, m) for m in range(1, last + 1))
 
 
 def month_label(year: int, month: int) -> str:

@@ -20,6 +20,7 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -102,6 +103,7 @@ def post_counts(
     return {(d, m): n for d, m, n in fetch_tuples(session, query)}
 
 
+@cache  # 24,000 department-months at province scale share a few hundred (posts, quota) pairs
 def month_credit(posts: int, quota: int, policy: str) -> Decimal:
     """The credit one month earns: proportional ``min(1, posts/quota)`` or all-or-nothing."""
     if quota <= 0:

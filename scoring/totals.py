@@ -101,13 +101,14 @@ def unit_total(
         computed_values[rules.portal.subitem] = portal.points if portal else None
         computed_values[rules.disclosure.subitem] = disclosure.points if disclosure else None
     subitems = []
-    for sub in rubric.subitems():
-        item_key = rubric.item_of(sub.key).key
+    for sub, item_key in rubric.subitems_with_items():
         if sub.marker in exempt:
             subitems.append(SubItemPoints(sub.key, item_key, sub.points, None, "exempt"))
             continue
-        score = entries.get((unit.id, sub.key, "score"))
-        adjustment = entries.get((unit.id, sub.key, "adjustment"))
+        score = adjustment = None
+        if entries:  # usually empty until analysts start entering: skip 36,000 look-ups
+            score = entries.get((unit.id, sub.key, "score"))
+            adjustment = entries.get((unit.id, sub.key, "adjustment"))
         automated = sub.key in computed_values
         computed = computed_values.get(sub.key)
         if score is not None:

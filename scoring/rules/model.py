@@ -64,6 +64,14 @@ class Rubric:
     def item_of(self, subitem_key: str) -> Item:
         return self._subitems_by_key()[subitem_key][1]
 
+    def subitems_with_items(self) -> tuple[tuple[SubItem, str], ...]:
+        """Every sub-item with its item's key, in rubric order."""
+        found = self.__dict__.get("_with_items")
+        if found is None:
+            found = tuple((sub, item.key) for item in self.items for sub in item.subitems)
+            object.__setattr__(self, "_with_items", found)
+        return found
+
     def _subitems_by_key(self) -> dict[str, tuple[SubItem, Item]]:
         """Sub-item key -> (sub-item, its item); built once (scoring 2,000 units asks often)."""
         found = self.__dict__.get("_by_key")
