@@ -20,11 +20,12 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from db.attribution import find_department
 from db.config import Settings, load_settings
 from db.engine import make_engine, session_scope
 from db.models import utcnow
 from scoring.assessment import Assessment, MissingEntry, assess
-from scoring.periods import Period, period_of_kind
+from scoring.periods import Period, parse_month, period_of_kind
 from scoring.reporting.model import Report
 from scoring.reporting.render import EXTENSIONS, REPORT_FORMATS, render
 from scoring.rules import Rules, rules_in_force
@@ -182,6 +183,29 @@ def publish(
                 path.write_text(content, encoding="utf-8")
             files.append(path)
     return replace(published, files=tuple(files))
+
+
+def explain(
+    department: str,
+    month: str | Period,
+    cutoff: dt.datetime | None = None,
+    settings: Settings | None = None,
+) -> Report:
+    """Expand one department's month to the evidence behind its numbers (not stored).
+
+    ``department`` is a short name, full name or alias; an unknown one raises
+    :class:`db.attribution.UnknownDepartmentError`.
+    """
+    from scoring.explanation import load_explain_evidence
+    from scoring.reporting.explain import explain_report
+
+    settings = settings or load_settings()
+    period = month if isinstance(month, Period) else parse_month(month)
+    rules = rules_in_force(settings)
+    with _session(settings) as session:
+        unit = find_department(session, department)
+        assessment = assess(session, rules, period, cutoff or utcnow(), departments=[unit.id])
+        return explain_report(assessment, load_explain_evidence(session, assessment, unit.id))
 
 
 def reprint(run_id: int, fmt: str, settings: Settings | None = None) -> str | bytes:

@@ -9,13 +9,12 @@ from typing import Any, TypeVar
 
 import click
 
-from db.attribution import UnknownDepartmentError, find_department
+from db.attribution import UnknownDepartmentError
 from db.models import utcnow
-from scoring.api import NotFinalError, publish
+from scoring.api import NotFinalError, explain, publish
 from scoring.cli.app import UserError, database_errors, open_session, user_errors
 from scoring.cli.output import emit, format_options, output_options
-from scoring.cli.rules_commands import load_current_rules
-from scoring.periods import SHANGHAI, PeriodError, parse_month
+from scoring.periods import SHANGHAI, PeriodError
 from scoring.reporting.model import Report
 from scoring.reporting.render import REPORT_FORMATS, render
 from scoring.rules import RulesError
@@ -192,17 +191,8 @@ def explain_command(
 
         scoring explain --department 市发改委 --month 2012-03
     """
-    from scoring.assessment import assess
-    from scoring.explanation import load_explain_evidence
-    from scoring.reporting.explain import explain_report
-
-    rules = load_current_rules()
-    period = parse_month(month)
-    moment = parse_cutoff(cutoff)
-    with open_session() as session:
-        unit = find_department(session, department)
-        assessment = assess(session, rules, period, moment, departments=[unit.id])
-        report = explain_report(assessment, load_explain_evidence(session, assessment, unit.id))
+    with database_errors():
+        report = explain(department, month, parse_cutoff(cutoff))
     write_report(report, fmt, output)
 
 
