@@ -135,19 +135,25 @@ def unit_total(
             )
         )
     items = {item.key: ZERO for item in rubric.items}
-    for sub in subitems:
-        items[sub.item_key] += sub.points or ZERO
+    exempt_points = pending_points = ZERO
+    missing = []
+    for sub in subitems:  # one pass: 2,000 units × 18 sub-items at province scale
+        if sub.points is not None:
+            items[sub.item_key] += sub.points
+        elif sub.source == "exempt":
+            exempt_points += sub.max_points
+        else:
+            missing.append(sub.key)
+            pending_points += sub.max_points
     if suggestion is not None and rules.suggestions.item in items:
         with_bonus = items[rules.suggestions.item] + suggestion.points
         if not rules.suggestions.exceeds_item_maximum:
             maximum = next(i.points for i in rubric.items if i.key == rules.suggestions.item)
             with_bonus = min(maximum, with_bonus)
         items[rules.suggestions.item] = with_bonus
-    exempt_points = sum((s.max_points for s in subitems if s.source == "exempt"), ZERO)
     raw = sum(items.values(), ZERO)
     out_of = rubric.total - exempt_points
     total = raw * rules.normalise_to / out_of if out_of else ZERO
-    missing = [s for s in subitems if s.points is None and s.source != "exempt"]
     return UnitTotal(
         department_id=unit.id,
         short_name=unit.short_name,
@@ -160,8 +166,8 @@ def unit_total(
         raw=raw,
         total=total,
         out_of=out_of,
-        missing=[s.key for s in missing],
-        pending_points=sum((s.max_points for s in missing), ZERO),
+        missing=missing,
+        pending_points=pending_points,
         portal=portal,
         disclosure=disclosure,
     )

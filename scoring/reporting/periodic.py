@@ -137,16 +137,18 @@ def _ranking(rules: Rules, kind: str, label: str, ranking: Ranking) -> Section:
 def _subitems(rules: Rules, kind: str, label: str, totals: list[UnitTotal]) -> Section:
     rubric = rules.rubric_for(kind)
     names = {s.key: s.name for s in rubric.subitems()}
+    maxima = {s.key: pts(s.points) for s in rubric.subitems()}
+    # one row per unit and sub-item: 36,000 rows for 2,000 units, so None skips the rounding
     rows = [
         {
             "unit": unit.short_name,
             "subitem": sub.key,
             "name": names[sub.key],
-            "points": pts(sub.points),
-            "max_points": pts(sub.max_points),
+            "points": None if sub.points is None else pts(sub.points),
+            "max_points": maxima[sub.key],
             "source": sub.source,
-            "computed": pts(sub.computed),
-            "adjustment": pts(sub.adjustment),
+            "computed": None if sub.computed is None else pts(sub.computed),
+            "adjustment": None if sub.adjustment is None else pts(sub.adjustment),
             "entries": ", ".join(map(str, sub.entry_ids)) if sub.entry_ids else "",
         }
         for unit in totals

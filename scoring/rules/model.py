@@ -160,11 +160,15 @@ class Rules:
 
     def exempt_markers(self, flags: dict[str, bool]) -> frozenset[str]:
         """Markers whose sub-items are not assessed for a unit with these flags."""
-        return frozenset(
-            exemption.marker
-            for exemption in self.exemptions
-            if any(flags.get(flag, False) for flag in exemption.flags)
-        )
+        known = self.__dict__.setdefault("_exempt_by_flags", {})  # few combinations, many units
+        key = tuple(sorted(flags.items()))
+        if key not in known:
+            known[key] = frozenset(
+                exemption.marker
+                for exemption in self.exemptions
+                if any(flags.get(flag, False) for flag in exemption.flags)
+            )
+        return known[key]
 
     def policy_defaults(self) -> list[tuple[str, str]]:
         """The choices the notice leaves open, as (setting, value) pairs for reports."""
