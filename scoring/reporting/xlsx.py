@@ -15,6 +15,7 @@ import zipfile
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
 
 from scoring.reporting.model import Report, Section
 
@@ -49,7 +50,8 @@ def render_xlsx(report: Report) -> bytes:
                 for cells in sheet.iter_rows(min_row=1, min_col=index, max_col=index):
                     cells[0].font = FLAGGED
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    # ExcelWriter, not workbook.save(): save() stamps the document's "modified" with the clock
+    ExcelWriter(workbook, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
     return _fixed_zip_times(buffer.getvalue())
 
 
