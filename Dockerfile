@@ -18,7 +18,9 @@ COPY pyproject.toml uv.lock README.md ./
 RUN uv sync --frozen --no-dev --no-install-project
 
 COPY . .
+# The project's own modules are compiled too: the egov user cannot write __pycache__ in /app.
 RUN uv sync --frozen --no-dev \
+    && /app/.venv/bin/python -m compileall -q crawler db scoring schedules samplesites \
     && useradd --system --create-home --home-dir /home/egov egov \
     && mkdir -p /app/var \
     && chown egov /app/var

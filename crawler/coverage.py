@@ -6,7 +6,9 @@ an anti-bot block, and whether the walk reached the end of the list or stopped o
 
 - ``blocked``  an anti-bot challenge answered instead of the site;
 - ``failed``   not one list page of the column could be read;
-- ``partial``  some list or detail pages failed, or the run ended before the walk did;
+- ``partial``  some list or detail pages failed, the run ended before the walk did, or a
+  whole walk collected fewer records than the list announced (jpage ``totalrecord``, JPaaS
+  ``count``);
 - ``complete`` every list page walked (or the incremental stop reached) without errors.
 """
 
@@ -14,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+
+from crawler.evidence import PageId
 
 COLUMN_STATUSES = ("complete", "partial", "failed", "blocked", "skipped")
 
@@ -34,6 +38,14 @@ class ColumnCoverage:
     oldest: dt.date | None = None
     newest: dt.date | None = None
     messages: list[str] = field(default_factory=list)
+    shortfall: tuple[int, int] | None = None  # (collected, announced) after a whole walk
+    list_page_ids: list[PageId] = field(default_factory=list)  # the list pages read, in order
+
+    def compare_with_announced(self, collected: int, announced: int | None) -> None:
+        """After a whole walk: fewer records than the list announced is an incomplete column."""
+        if announced is not None and collected < announced:
+            self.shortfall = (collected, announced)
+            self.note(f"collected {collected} of the {announced} records the list announced")
 
     def saw_dates(self, dates: list[dt.date | None]) -> None:
         known = [d for d in dates if d is not None]
@@ -54,7 +66,7 @@ class ColumnCoverage:
             return "blocked"
         if self.list_pages == 0:
             return "failed"
-        if self.errors or not self.finished_walk:
+        if self.errors or not self.finished_walk or self.shortfall:
             return "partial"
         return "complete"
 

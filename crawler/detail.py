@@ -4,20 +4,21 @@ In order: the standard government page metadata (``<meta name="ArticleTitle">``,
 ``ContentSource``, ``ColumnName``; names matched case-insensitively), then the profile's
 ``[detail]`` selectors, then the visible text (``发布时间：… 信息来源：…``, ``来源:``, full- or
 half-width colons), then ``<h1>``/``<title>`` for the title. ``method`` says which one gave the
-date, so evidence shows how each field was read.
+date, so evidence shows how each field was read. The visible text of a broken page is read
+leniently (:mod:`crawler.pagetext`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from parsel import Selector
 
 from crawler.dates import SHANGHAI, find_datetime
 from crawler.listing import select
+from crawler.pagetext import lenient_heading, looks_broken, visible_text
 
 META_FIELDS = {
     "title": ("articletitle", "title"),
@@ -55,15 +56,6 @@ def _meta(metas: dict[str, str], field: str) -> str | None:
     return None
 
 
-def visible_text(selector: Selector) -> str:
-    """Return the page's text without scripts and styles, NFKC-normalised."""
-    parts = selector.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
-    text = "\n".join(p.strip() for p in parts.getall() if p.strip())
-    if not text:
-        text = "\n".join(selector.xpath("//text()").getall())
-    return unicodedata.normalize("NFKC", text)
-
-
 def _selected(selector: Selector, expression: str | None) -> str | None:
     if not expression:
         return None
@@ -78,7 +70,7 @@ def parse_detail(
     selectors = selectors or {}
     page = Selector(text=text)
     metas = _metas(page)
-    body_text = visible_text(page)
+    body_text = visible_text(text, page)
     title = _meta(metas, "title") or _selected(page, selectors.get("title"))
     published, method = find_datetime(_meta(metas, "published"), zone), "meta"
     if published is None:
@@ -93,6 +85,8 @@ def parse_detail(
     if not source:
         match = _SOURCE.search(body_text)
         source = match.group(1).strip() if match else None
+    if not title and looks_broken(text):
+        title = lenient_heading(text)  # an unclosed <title> swallows the page in lxml
     if not title:
         title = _selected(page, "xpath://h1") or _TITLE_SUFFIX.sub(
             "", " ".join(page.xpath("//title//text()").getall()).strip()

@@ -82,6 +82,14 @@ def _columns_covered(facts: RunFacts) -> list[str]:
     ]
 
 
+def _announced_records(facts: RunFacts) -> list[str]:
+    return [
+        f"column {key} collected {c.shortfall[0]} of the {c.shortfall[1]} records announced"
+        for key, c in sorted(facts.columns.items())
+        if c.shortfall
+    ]
+
+
 CHECKS: tuple[Check, ...] = (
     Check("finished normally", _finished_normally),
     Check("not blocked by an anti-bot challenge", _not_blocked),
@@ -89,6 +97,7 @@ CHECKS: tuple[Check, ...] = (
     Check("detail parse failures under the threshold", _parse_failures),
     Check("columns that normally have items returned some", _columns_with_items),
     Check("no column failed outright", _columns_covered),
+    Check("lists gave every record they announced", _announced_records),
 )
 
 

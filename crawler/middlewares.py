@@ -8,7 +8,8 @@
   column redirected to a portal elsewhere is a fault to report, not a site to crawl).
 - :class:`RetryBackoffMiddleware` waits before a retried request, doubling each time.
 - :class:`EvidenceMiddleware` stores every response that reaches a spider (error pages
-  included) and puts its ``fetched_pages.id`` in ``response.meta["evidence_page_id"]``.
+  included) through the crawl's evidence writer (:class:`crawler.recording.CrawlRecording`) and
+  puts its :class:`~crawler.evidence.PageId` in ``response.meta["evidence_page_id"]``.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
+
+from crawler.recording import CrawlRecording
 
 logger = logging.getLogger(__name__)
 EVIDENCE_META = "evidence_page_id"
@@ -115,16 +118,18 @@ class RetryBackoffMiddleware:
 class EvidenceMiddleware:
     """Store each response reaching the spider; see ``crawler.evidence``."""
 
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
+    def __init__(self, recording: CrawlRecording) -> None:
+        self.recording = recording
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> EvidenceMiddleware:
-        return cls(crawler)
+        recording = crawler.get_extension(CrawlRecording)
+        if recording is None:
+            raise NotConfigured("no crawl recording: responses are not stored")
+        return cls(recording)
 
     def process_spider_input(self, response: Response) -> None:
-        recorder = getattr(self.crawler.spider, "recorder", None)
-        if recorder is None or EVIDENCE_META in response.meta:
+        writer = self.recording.writer
+        if writer is None or EVIDENCE_META in response.meta:
             return
-        response.meta[EVIDENCE_META] = recorder.store.record(response)
-        recorder.wrote()
+        response.meta[EVIDENCE_META] = writer.page(response)

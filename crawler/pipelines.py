@@ -1,7 +1,12 @@
 """Store portal posts: attribution, month, identity, first sighting and backdating.
 
-:class:`PortalPostPipeline` writes one ``portal_posts`` row per canonical URL of a site and a
-``post_listings`` row per column it was listed in. Rules (see also :mod:`crawler.urls`):
+:class:`EvidencePipeline` is the base of both pipelines (portal posts here, disclosure documents
+in :mod:`crawler.disclosure.pipeline`): built in ``from_crawler`` with the crawl's recording
+(:class:`crawler.recording.CrawlRecording`), switched off with it, one ``process_item(item)``.
+
+:class:`PortalPostPipeline` hands the evidence writer one ``portal_posts`` row per canonical URL
+of a site and a ``post_listings`` row per column it was listed in. Rules (see also
+:mod:`crawler.urls`):
 
 - attribution through :func:`db.attribution.load_resolver`: a department, an outside source
   (``external``, counted for nobody) or ``unresolved`` (stored, and listed in the review queue
@@ -11,6 +16,8 @@
   ``last_seen_at`` only, the first claim stays the evidence;
 - ``backdated``: only once the site has a finished crawl (``sites.first_crawled_at``), a new
   post whose claimed time is older than now by more than EGOV_BACKDATED_MARGIN_DAYS (7).
+
+:func:`post_row` is the one place a ``portal_posts`` row is built.
 """
 
 from __future__ import annotations
@@ -19,112 +26,122 @@ import datetime as dt
 from typing import Any
 
 from scrapy.crawler import Crawler
-from sqlalchemy import select
+from scrapy.exceptions import NotConfigured
+from scrapy.settings import BaseSettings
 
 from crawler.dates import month_of
 from crawler.items import ListingItem, PortalPostItem
+from crawler.recording import CrawlRecording
 from crawler.urls import identity_key
 from db.attribution import load_resolver
-from db.models import PortalPost, PostListing, utcnow
-from db.names import NameResolver
+from db.models import utcnow
+from db.names import Attribution, NameResolver
 
 
-class PortalPostPipeline:
-    """Turn :class:`PortalPostItem` and :class:`ListingItem` into rows; pass other items on."""
+class EvidencePipeline:
+    """Hand the items a pipeline knows to the crawl's evidence writer; pass every item on."""
 
-    def __init__(self, crawler: Crawler, margin: dt.timedelta) -> None:
-        self.crawler = crawler
-        self.margin = margin
-        self.resolver: NameResolver | None = None
-        self.pending_listings: list[ListingItem] = []
+    def __init__(self, recording: CrawlRecording, settings: BaseSettings) -> None:
+        self.recording = recording
+        self.settings = settings
+        self._resolver: NameResolver | None = None
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> PortalPostPipeline:
-        days = crawler.settings.getfloat("EGOV_BACKDATED_MARGIN_DAYS", 7)
-        return cls(crawler, dt.timedelta(days=days))
+    def from_crawler(cls, crawler: Crawler) -> EvidencePipeline:
+        recording = crawler.get_extension(CrawlRecording)
+        if recording is None:
+            raise NotConfigured("no crawl recording: items are not stored")
+        return cls(recording, crawler.settings)
 
     def process_item(self, item: Any) -> Any:
-        recorder = getattr(self.crawler.spider, "recorder", None)
-        if recorder is None:
-            return item
-        if isinstance(item, ListingItem):
-            self.pending_listings.append(item)
-        elif isinstance(item, PortalPostItem):
-            self.store_post(recorder, item)
+        if self.recording.writer is not None:
+            self.store(item)
         return item
 
-    def store_post(self, recorder: Any, item: PortalPostItem) -> PortalPost:
-        session = recorder.session
-        if self.resolver is None:
-            self.resolver = load_resolver(session)
-        now = utcnow()
-        site = recorder.site
-        post = session.scalar(
-            select(PortalPost).where(
-                PortalPost.site_id == site.id, PortalPost.canonical_url == item.canonical_url
-            )
-        )
-        if post is not None:
-            post.last_seen_at = now
-        else:
-            found = self.resolver.resolve(item.source_text)
-            backdated = site.first_crawled_at is not None and now - item.published_at > self.margin
-            post = PortalPost(
-                site_id=site.id,
-                canonical_url=item.canonical_url,
-                title=item.title[:512],
-                published_at=item.published_at,
-                published_month=month_of(item.published_at),
-                source_text=(item.source_text or None) and item.source_text[:256],
-                source_normalized=found.normalized[:256] or None,
-                department_id=found.department_id,
-                attribution=found.kind,
-                column_id=recorder.column_ids[item.column_key],
-                identity_key=identity_key(item.title, item.published_at, found.normalized),
-                first_seen_at=now,
-                last_seen_at=now,
-                backdated=backdated,
-                page_id=item.page_id,
-                crawl_run_id=recorder.run.id,
-            )
-            session.add(post)
-            session.flush()
-            recorder.crawler.stats.inc_value(f"egov/posts/{found.kind}")
-            if backdated:
-                recorder.crawler.stats.inc_value("egov/posts/backdated")
-        self._add_listing(recorder, post.id, item.column_key, item.listed_url)
-        recorder.wrote()
-        return post
+    def store(self, item: Any) -> None:
+        """Buffer the rows of ``item`` if it is one this pipeline stores."""
+        raise NotImplementedError
 
-    def _add_listing(self, recorder: Any, post_id: int, column_key: str, listed_url: str) -> None:
-        session = recorder.session
-        column_id = recorder.column_ids[column_key]
-        exists = session.scalar(
-            select(PostListing.id).where(
-                PostListing.post_id == post_id, PostListing.column_id == column_id
-            )
-        )
-        if exists is None:
-            session.add(
-                PostListing(post_id=post_id, column_id=column_id, listed_url=listed_url[:1024])
-            )
-            session.flush()
+    @property
+    def resolver(self) -> NameResolver:
+        """The alias table as it was when the first item came (one query per run)."""
+        if self._resolver is None:
+            assert self.recording.session is not None
+            self._resolver = load_resolver(self.recording.session)
+        return self._resolver
 
-    def close_spider(self) -> None:
-        """Record listings of posts whose detail page this run did not fetch for that column."""
-        recorder = getattr(self.crawler.spider, "recorder", None)
-        if recorder is None or recorder.session is None:
-            return
+
+def post_row(
+    item: PortalPostItem,
+    found: Attribution,
+    *,
+    site_id: int,
+    column_id: int,
+    crawl_run_id: int,
+    now: dt.datetime,
+    backdated: bool,
+) -> dict[str, Any]:
+    """Return the ``portal_posts`` row of a post read for the first time."""
+    return {
+        "site_id": site_id,
+        "canonical_url": item.canonical_url[:1024],
+        "title": item.title[:512],
+        "published_at": item.published_at,
+        "published_month": month_of(item.published_at),
+        "source_text": (item.source_text or None) and item.source_text[:256],
+        "source_normalized": found.normalized[:256] or None,
+        "department_id": found.department_id,
+        "attribution": found.kind,
+        "column_id": column_id,
+        "identity_key": identity_key(item.title, item.published_at, found.normalized),
+        "first_seen_at": now,
+        "last_seen_at": now,
+        "backdated": backdated,
+        "page_id": item.page_id,
+        "crawl_run_id": crawl_run_id,
+    }
+
+
+class PortalPostPipeline(EvidencePipeline):
+    """Turn :class:`PortalPostItem` and :class:`ListingItem` into rows; pass other items on."""
+
+    def __init__(self, recording: CrawlRecording, settings: BaseSettings) -> None:
+        super().__init__(recording, settings)
+        days = settings.getfloat("EGOV_BACKDATED_MARGIN_DAYS", 7)
+        self.margin = dt.timedelta(days=days)
+
+    def store(self, item: Any) -> None:
+        if isinstance(item, ListingItem):
+            self.store_listing(item)
+        elif isinstance(item, PortalPostItem):
+            self.store_post(item)
+
+    def store_listing(self, item: ListingItem) -> None:
+        """A post already stored (or requested by this run), listed in a column."""
+        writer, column_id = self.recording.writer, self.recording.column_ids[item.column_key]
+        assert writer is not None
+        if item.post_id is not None:
+            writer.post_seen(item.post_id)
+        if not item.listed_before:
+            writer.listing(item.post_id, item.canonical_url, column_id, item.listed_url)
+
+    def store_post(self, item: PortalPostItem) -> None:
+        """Buffer the row of a post read from its detail page, with its listing."""
+        recording, writer = self.recording, self.recording.writer
+        assert writer is not None
         now = utcnow()
-        for listing in self.pending_listings:
-            post = recorder.session.scalar(
-                select(PortalPost).where(
-                    PortalPost.site_id == recorder.site.id,
-                    PortalPost.canonical_url == listing.canonical_url,
-                )
-            )
-            if post is None:  # its detail page failed: coverage already says so
-                continue
-            post.last_seen_at = now
-            self._add_listing(recorder, post.id, listing.column_key, listing.listed_url)
-        recorder.commit()
+        found = self.resolver.resolve(item.source_text)
+        site = recording.site
+        backdated = site.first_crawled_at is not None and now - item.published_at > self.margin
+        column_id = recording.column_ids[item.column_key]
+        row = post_row(
+            item,
+            found,
+            site_id=site.id,
+            column_id=column_id,
+            crawl_run_id=recording.run.id,
+            now=now,
+            backdated=backdated,
+        )
+        stats = (f"egov/posts/{found.kind}", *(("egov/posts/backdated",) if backdated else ()))
+        writer.post(row, stats, column_id, item.listed_url)

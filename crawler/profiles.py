@@ -1,6 +1,7 @@
 """Load site profiles: where a site is, its columns (栏目) and how their pages are laid out.
 
-A profile is ``crawler/sites/<key>.toml``; adding a site or a column needs no code::
+A profile is a TOML file; adding a site or a column needs no code (``docs/sites.md`` describes
+every key and option, and ``sites discover`` writes profiles)::
 
     name = "中国绍兴"
     kind = "portal"                      # portal | disclosure
@@ -10,39 +11,69 @@ A profile is ``crawler/sites/<key>.toml``; adding a site or a column needs no co
     [politeness]                         # all optional; copied into Scrapy settings
     concurrency = 2                      # CONCURRENT_REQUESTS_PER_DOMAIN
     delay = 1.0                          # DOWNLOAD_DELAY, seconds
-    autothrottle = true                  # AUTOTHROTTLE_ENABLED
 
     [detail]                             # optional fallback selectors for detail pages
-    title = "css:h1.title"               # css:… or xpath:…
     published = "xpath://span[@id='pubdate']"
-    source = "css:.source"
+
+    [catalogue]                          # disclosure: catalogue column id in article links
+    "1229" = "市发改委"                  # (/art/…/art_1229_77.html) -> department
 
     [[column]]
     key = "bmdt"
     name = "部门动态"
-    list_kind = "jpage"                  # jpage | trs | generic | xxgk (disclosure module)
+    list_kind = "jpaas"                  # jpaas | jpage | trs | generic | xxgk
     url = "/col/col1229/index.html"      # relative to base_url
     expects_items = true                 # a healthy crawl finds at least one item here
-    department = "市发改委"              # optional: the column belongs to one unit
-    [column.options]                     # list-kind specific, see crawler/listing/*.py
+    department = "市发改委"              # optional: short name, full name or alias
+    category = "dynamic"                 # optional: 栏目类别 for the national inspection
+    [column.options]                     # list-kind specific: LIST_KIND_OPTIONS below
 
-A spider calls :func:`load_profile` with ``-a site`` and ``-a base_url`` (which replaces the
-declared base URL, e.g. for a sample site on an ephemeral port).
+    [inspection]                         # optional: probes and link checks, see
+                                         # crawler/inspection/site.py
+
+Profiles live in the directory ``EGOV_SITES_DIR`` names (default ``crawler/sites/``); a spider's
+``-a site=`` takes a profile key in that directory or a path to a ``.toml`` file (its key is
+the file name without ``.toml``). ``-a base_url=`` replaces the declared base URL (a sample
+site on an ephemeral port). Every mistake is a :class:`ProfileError` naming the file and the
+entry, raised before any request; department names are checked against the registry by
+:mod:`crawler.departments`.
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-SITES_DIR = Path(__file__).with_name("sites")
+from crawler.disclosure import xxgk
+from crawler.listing import jpaas, jpage
+from db.config import load_settings
+
+BUNDLED_SITES_DIR = Path(__file__).with_name("sites")
 SITE_KINDS = ("portal", "disclosure")
-LIST_KINDS = ("jpage", "trs", "generic", "xxgk")
-_SITE_KEYS = {"name", "kind", "base_url", "timezone", "politeness", "detail", "column"}
+# Options each list kind reads, with their types, and a check of their values.
+LIST_KIND_OPTIONS: dict[str, dict[str, type]] = {
+    "jpaas": jpaas.OPTIONS,
+    "jpage": jpage.OPTIONS,
+    "trs": {"item": str, "prefix": str, "suffix": str},
+    "generic": {"item": str, "link": str, "title": str, "date": str, "next": str},
+    "xxgk": xxgk.OPTIONS,
+}
+LIST_KINDS = tuple(LIST_KIND_OPTIONS)
+_OPTION_CHECKS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
+    "jpaas": jpaas.check_options,
+    "jpage": jpage.check_options,
+    "generic": lambda o: [] if o.get("item") else ["options.item (one list item) is required"],
+}
+_SITE_KEYS = {
+    "name", "kind", "base_url", "timezone", "politeness", "detail", "catalogue", "column",
+    "inspection",
+}  # fmt: skip
 _COLUMN_KEYS = {"key", "name", "list_kind", "url", "expects_items", "department", "options"}
+_COLUMN_KEYS |= {"category"}
 _POLITENESS = {
     "concurrency": ("CONCURRENT_REQUESTS_PER_DOMAIN", int),
     "delay": ("DOWNLOAD_DELAY", float),
@@ -70,6 +101,7 @@ class ColumnProfile:
     expects_items: bool = True
     department: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    category: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +118,8 @@ class SiteProfile:
     politeness: dict[str, Any] = field(default_factory=dict)
     detail_selectors: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
+    catalogue: dict[str, str] = field(default_factory=dict)
+    inspection: dict[str, Any] = field(default_factory=dict)
 
     @property
     def allowed_domains(self) -> list[str]:
@@ -101,22 +135,56 @@ class SiteProfile:
                 return column
         raise KeyError(key)
 
+    def department_names(self) -> set[str]:
+        """Every department name the profile writes (columns and catalogue)."""
+        names = {c.department for c in self.columns if c.department}
+        return names | set(self.catalogue.values())
+
+    def with_departments(self, short_names: dict[str, str]) -> SiteProfile:
+        """Return the profile with each department name replaced by its short name."""
+        columns = tuple(
+            replace(c, department=short_names.get(c.department, c.department))
+            if c.department
+            else c
+            for c in self.columns
+        )
+        catalogue = {k: short_names.get(v, v) for k, v in self.catalogue.items()}
+        return replace(self, columns=columns, catalogue=catalogue)
+
 
 def _host(url: str) -> str:
     return urlsplit(url).hostname or ""
 
 
-def load_profile(key: str, base_url: str | None = None, sites_dir: Path = SITES_DIR) -> SiteProfile:
-    """Read ``<sites_dir>/<key>.toml``; raise :class:`ProfileError` on the first problem."""
-    path = sites_dir / f"{key}.toml"
+def sites_dir() -> Path:
+    """Return the profile directory in force: ``EGOV_SITES_DIR``, else ``crawler/sites/``."""
+    return load_settings().sites_dir or BUNDLED_SITES_DIR
+
+
+def profile_path(site: str, directory: Path | None = None) -> Path:
+    """Return the file of ``site``: a path to a ``.toml`` file, or a key in the directory."""
+    if site.endswith(".toml") or "/" in site or "\\" in site:
+        return Path(site)
+    return (directory or sites_dir()) / f"{site}.toml"
+
+
+def load_profile(
+    site: str, base_url: str | None = None, sites_dir: Path | None = None
+) -> SiteProfile:
+    """Read a profile by key or path; raise :class:`ProfileError` on the first problem."""
+    path = profile_path(site, sites_dir)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
-        known = ", ".join(sorted(p.stem for p in sites_dir.glob("*.toml"))) or "none"
-        raise ProfileError(f"no site profile {key!r} ({path}); known: {known}") from error
+        if path.suffix == ".toml" and site.endswith(".toml"):
+            raise ProfileError(f"no site profile file {path}") from error
+        known = ", ".join(sorted(p.stem for p in path.parent.glob("*.toml"))) or "none"
+        raise ProfileError(f"no site profile {site!r} ({path}); known: {known}") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise ProfileError(f"{path}: cannot read: {error}") from error
     except tomllib.TOMLDecodeError as error:
         raise ProfileError(f"{path}: not valid TOML: {error}") from error
-    return parse_profile(key, data, base_url, path)
+    return parse_profile(path.stem, data, base_url, path)
 
 
 def parse_profile(
@@ -140,9 +208,15 @@ def parse_profile(
             raise ProfileError(f"{where}: unknown politeness setting {name!r}")
         if not isinstance(value, _POLITENESS[name][1] | int):
             raise ProfileError(f"{where}: politeness.{name} has the wrong type")
+    catalogue = data.get("catalogue", {})
+    if not isinstance(catalogue, dict) or not all(
+        isinstance(v, str) and v for v in catalogue.values()
+    ):
+        raise ProfileError(f"{where}: [catalogue] maps column ids to department names")
     columns = []
     for index, raw in enumerate(data.get("column", []), 1):
-        columns.append(_column(f"{where}: column #{index}", raw, declared, effective))
+        label = f"{where}: column #{index} ({raw.get('key', '?')})"
+        columns.append(_column(label, raw, declared, effective))
     if not columns:
         raise ProfileError(f"{where}: a profile needs at least one [[column]]")
     keys = [c.key for c in columns]
@@ -159,7 +233,29 @@ def parse_profile(
         politeness=dict(politeness),
         detail_selectors=dict(data.get("detail", {})),
         path=path,
+        catalogue={str(k): v for k, v in catalogue.items()},
+        inspection=dict(data.get("inspection", {})),
     )
+
+
+def _check_options(where: str, list_kind: str, options: Any) -> dict[str, Any]:
+    if not isinstance(options, dict):
+        raise ProfileError(f"{where}: options must be a table")
+    known = LIST_KIND_OPTIONS[list_kind]
+    unknown = sorted(set(options) - set(known))
+    if unknown:
+        raise ProfileError(
+            f"{where}: unknown option(s) {unknown} for list_kind {list_kind!r} "
+            f"(known: {', '.join(known) or 'none'})"
+        )
+    for name, value in options.items():
+        expected = known[name]
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise ProfileError(f"{where}: options.{name} must be {expected.__name__}")
+    problems = _OPTION_CHECKS.get(list_kind, lambda o: [])(options)
+    if problems:
+        raise ProfileError(f"{where}: {'; '.join(problems)}")
+    return dict(options)
 
 
 def _column(where: str, raw: dict[str, Any], declared: str, effective: str) -> ColumnProfile:
@@ -171,6 +267,9 @@ def _column(where: str, raw: dict[str, Any], declared: str, effective: str) -> C
             raise ProfileError(f"{where}: {name!r} must be a non-empty string")
     if raw["list_kind"] not in LIST_KINDS:
         raise ProfileError(f"{where}: list_kind must be one of {LIST_KINDS}")
+    department = raw.get("department")
+    if department is not None and (not isinstance(department, str) or not department.strip()):
+        raise ProfileError(f"{where}: 'department' must be a non-empty string")
     return ColumnProfile(
         key=raw["key"],
         name=raw["name"],
@@ -178,6 +277,14 @@ def _column(where: str, raw: dict[str, Any], declared: str, effective: str) -> C
         url=urljoin(effective, raw["url"]),
         declared_url=urljoin(declared, raw["url"]),
         expects_items=bool(raw.get("expects_items", True)),
-        department=raw.get("department"),
-        options=dict(raw.get("options", {})),
+        department=department,
+        options=_check_options(where, raw["list_kind"], raw.get("options", {})),
+        category=_category(where, raw.get("category")),
     )
+
+
+def _category(where: str, value: Any) -> str | None:
+    """The column's category key; which keys exist is the national rules file's business."""
+    if value is not None and (not isinstance(value, str) or not value):
+        raise ProfileError(f"{where}: 'category' must be a non-empty string")
+    return value

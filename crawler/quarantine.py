@@ -23,13 +23,19 @@ from typing import Any
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
-from scrapy.exceptions import CloseSpider, DownloadCancelledError, DropItem, IgnoreRequest
+from scrapy.exceptions import (
+    CloseSpider,
+    DownloadCancelledError,
+    DropItem,
+    IgnoreRequest,
+    NotConfigured,
+)
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler.evidence import sha256_of
-from db.models import QuarantinedItem, utcnow
+from crawler.recording import CrawlRecording
+from db.models import utcnow
 
 logger = logging.getLogger(__name__)
 EARLIEST_YEAR = 1995  # the city portal and the platform did not exist before
@@ -37,22 +43,13 @@ FUTURE_MARGIN_DAYS = 1.0  # a page's clock may run a little ahead, not days ahea
 PASS_THROUGH = (CloseSpider, HttpError, IgnoreRequest, DropItem)
 
 
-def quarantine(spider: Spider, url: str, reason: str, body: bytes | None = None) -> bool:
-    """Write a quarantined_items row for ``url`` in the run's session; False without a run."""
-    recorder = getattr(spider, "recorder", None)
-    if recorder is None or recorder.session is None:
+def quarantine(
+    recorder: CrawlRecording | None, url: str, reason: str, body: bytes | None = None
+) -> bool:
+    """Quarantine ``url`` in the run of ``recorder``; False when no run is recorded."""
+    if recorder is None or recorder.writer is None:
         return False
-    spider.crawler.stats.inc_value("egov/parse_failures")
-    recorder.session.add(
-        QuarantinedItem(
-            url=url[:1024],
-            reason=reason[:2000],
-            sha256=sha256_of(body) if body is not None else None,
-            crawl_run_id=recorder.run.id,
-        )
-    )
-    recorder.wrote()
-    logger.warning("quarantined %s: %s", url, reason)
+    recorder.quarantine(url, reason, body)
     return True
 
 
@@ -87,7 +84,7 @@ def spider_date_problem(spider: Spider, published: dt.datetime | dt.date) -> str
     )
 
 
-def quarantine_failure(spider: Spider, failure: Failure) -> bool:
+def quarantine_failure(recorder: CrawlRecording | None, failure: Failure) -> bool:
     """Quarantine a download dropped for being over the size cap; True if it was one."""
     if not failure.check(DownloadCancelledError):
         return False
@@ -95,32 +92,34 @@ def quarantine_failure(spider: Spider, failure: Failure) -> bool:
     if "max size" not in message:
         return False
     request = failure.request  # type: ignore[attr-defined]
-    spider.crawler.stats.inc_value("egov/body_over_cap")
-    return quarantine(spider, request.url, f"body over the size cap, dropped: {message[:300]}")
+    if recorder is not None:
+        recorder.crawler.stats.inc_value("egov/body_over_cap")
+    return quarantine(recorder, request.url, f"body over the size cap, dropped: {message[:300]}")
 
 
 class QuarantineMiddleware:
     """Turn an exception in a callback into a quarantined page and a column failure."""
 
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
+    def __init__(self, recording: CrawlRecording) -> None:
+        self.recording = recording
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> QuarantineMiddleware:
-        return cls(crawler)
+        recording = crawler.get_extension(CrawlRecording)
+        if recording is None:
+            raise NotConfigured("no crawl recording: nothing to quarantine into")
+        return cls(recording)
 
     def process_spider_exception(
         self, response: Response, exception: Exception
     ) -> Iterable[Any] | None:
         if isinstance(exception, PASS_THROUGH):
             return None  # errbacks, coverage and the engine handle these
-        spider = self.crawler.spider
         reason = f"parser error {type(exception).__name__}: {exception}"[:500]
-        if not quarantine(spider, response.url, reason, response.body):
+        if not quarantine(self.recording, response.url, reason, response.body):
             return None  # not a recorded site crawl: let Scrapy log it as usual
         key = response.meta.get("column")
-        recorder = spider.recorder  # type: ignore[attr-defined]
-        coverage = recorder.coverage.get(key) if key else None
+        coverage = self.recording.coverage.get(key) if key else None
         if coverage is not None:
             if response.meta.get("page_kind") == "list":
                 coverage.list_failures += 1

@@ -1,22 +1,27 @@
-"""Record each crawl: the site and its columns, one crawl_runs row, coverage and health.
+"""Record each crawl: the site and its columns, one crawl_runs row, coverage, health, evidence.
 
-:class:`CrawlRecording` is a Scrapy extension. When a :class:`~crawler.spiders.base.SiteSpider`
-opens it connects to the database of :func:`db.config.load_settings`, mirrors the profile into
-``sites``/``site_columns``, opens a ``crawl_runs`` row (status running) and sets
-``spider.recorder`` to itself. Spiders and pipelines then use:
+:class:`CrawlRecording` is the crawl's one evidence writer, a Scrapy extension built in
+``from_crawler``; it raises ``NotConfigured`` when there is nothing to record into (the spider
+has no site profile, or EGOV_EVIDENCE is off), and then the evidence middleware and the
+pipelines switch off too. They receive it explicitly: each asks
+``crawler.get_extension(CrawlRecording)`` in its own ``from_crawler``. When a
+:class:`~crawler.spiders.base.SiteSpider` opens, the recording connects to the database of
+:func:`db.config.load_settings`, mirrors the profile into ``sites``/``site_columns``, opens a
+``crawl_runs`` row (status running) and hands itself to the spider as ``spider.recorder``.
+Spiders, middlewares and pipelines then use:
 
+- ``recorder.writer``: the :class:`~crawler.writer.EvidenceWriter` (batched rows);
 - ``recorder.session``: the one session of the run (the reactor thread is its only user);
 - ``recorder.site``, ``recorder.run``, ``recorder.column_ids[key]``;
-- ``recorder.store``: the :class:`~crawler.evidence.EvidenceStore`;
 - ``recorder.coverage[key]``: the column's :class:`~crawler.coverage.ColumnCoverage`;
-- ``recorder.wrote(n)``: count written rows, committing every EGOV_COMMIT_EVERY.
+- ``recorder.quarantine(url, reason, body)``: keep what cannot become evidence.
 
-When the spider closes (after the item pipelines) it writes the run's stats, one
-crawl_column_results row per column, the health verdict (:mod:`crawler.health`) and the
+When the spider closes (after the item pipelines) it writes the last batch, the run's stats,
+one crawl_column_results row per column, the health verdict (:mod:`crawler.health`) and the
 status: ``blocked`` when an anti-bot challenge answered, ``failed`` when the run ended
-abnormally or no column could be read, else ``finished``. The first finished run of a site
-sets ``sites.first_crawled_at`` (backdating is judged only after it). It refreshes the review
-queue of unresolved names.
+abnormally (a failed evidence write included) or no column could be read, else ``finished``.
+The first finished run of a site sets ``sites.first_crawled_at`` (backdating is judged only
+after it). It refreshes the review queue entries of the unresolved names this run stored.
 """
 
 from __future__ import annotations
@@ -27,13 +32,17 @@ from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from crawler.coverage import ColumnCoverage
-from crawler.evidence import EvidenceStore
+from crawler.evidence import sha256_of
 from crawler.health import RunFacts, evaluate
 from crawler.profiles import SiteProfile
+from crawler.writer import EvidenceWriter
 from db.attribution import find_department, refresh_review_queue
 from db.config import load_settings
 from db.engine import make_engine, session_factory
@@ -58,6 +67,7 @@ def sync_site(session: Session, profile: SiteProfile) -> tuple[Site, dict[str, i
         row = existing.get(column.key) or SiteColumn(site_id=site.id, key=column.key)
         row.name, row.list_kind, row.url = column.name, column.list_kind, column.declared_url
         row.expects_items = column.expects_items
+        row.category = column.category
         if column.department:
             row.department_id = find_department(session, column.department).id
         session.add(row)
@@ -80,17 +90,22 @@ def json_safe(stats: dict[str, Any]) -> dict[str, Any]:
 
 
 class CrawlRecording:
-    """Scrapy extension writing crawl_runs and crawl_column_results (see module docstring)."""
+    """Scrapy extension recording a site crawl and writing its evidence (see module docstring)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.settings = crawler.settings
         self.session: Session | None = None
+        self.writer: EvidenceWriter | None = None
         self.coverage: dict[str, ColumnCoverage] = {}
-        self._pending = 0
+        self.write_failure: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlRecording:
+        if not crawler.settings.getbool("EGOV_EVIDENCE", True):
+            raise NotConfigured("EGOV_EVIDENCE is off: nothing is stored")
+        if crawler.spider is not None and getattr(crawler.spider, "profile", None) is None:
+            raise NotConfigured(f"spider {crawler.spider.name} crawls no site profile")
         extension = cls(crawler)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
@@ -106,31 +121,57 @@ class CrawlRecording:
         self.run = CrawlRun(site_id=self.site.id, spider=spider.name, status="running")
         self.session.add(self.run)
         self.session.commit()
-        self.store = EvidenceStore(self.session, self.run.id)
+        self.writer = EvidenceWriter(
+            self.session,
+            self.site.id,
+            self.run.id,
+            self.crawler.stats,
+            batch_rows=self.settings.getint("EGOV_COMMIT_EVERY", 200),
+            batch_seconds=self.settings.getfloat("EGOV_COMMIT_SECONDS", 30.0),
+            on_failure=self._write_failed,
+        )
         self.coverage = {
             c.key: ColumnCoverage(c.key, expects_items=c.expects_items) for c in profile.columns
         }
         spider.recorder = self  # type: ignore[attr-defined]
         logger.info("crawl run %s of site %s opened", self.run.id, profile.key)
 
-    def wrote(self, rows: int = 1) -> None:
-        """Count rows written; commit once EGOV_COMMIT_EVERY have accumulated."""
-        self._pending += rows
-        if self._pending >= self.settings.getint("EGOV_COMMIT_EVERY", 200):
-            self.commit()
+    def quarantine(self, url: str, reason: str, body: bytes | None = None) -> None:
+        """Keep ``url`` out of the evidence counts with the reason (a quarantined_items row)."""
+        assert self.writer is not None, "the crawl run is not open"
+        self.crawler.stats.inc_value("egov/parse_failures")
+        self.writer.quarantined(
+            {
+                "url": url[:1024],
+                "reason": reason[:2000],
+                "sha256": sha256_of(body) if body is not None else None,
+                "crawl_run_id": self.run.id,
+                "created_at": utcnow(),
+            }
+        )
+        logger.warning("quarantined %s: %s", url, reason)
 
     def commit(self) -> None:
-        if self.session is not None:
-            self.session.commit()
-        self._pending = 0
+        """Write and commit every buffered row now."""
+        if self.writer is not None:
+            self.writer.flush()
+
+    def _write_failed(self, error: SQLAlchemyError) -> None:
+        """End the run: evidence that cannot be written must not pass for a complete crawl."""
+        self.write_failure = f"evidence write failed: {type(error).__name__}"
+        try:
+            engine = self.crawler.engine
+        except RuntimeError:  # no engine: the recording is driven by hand, not crawling
+            return
+        deferred_from_coro(engine.close_spider_async(reason=self.write_failure))
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        if self.session is None:
+        if self.session is None or self.writer is None:
             return
         session = self.session
         try:
-            session.commit()
-            self._finish(reason)
+            self.writer.close()
+            self._finish(self.write_failure or reason)
             session.commit()
         except Exception:
             session.rollback()
@@ -147,7 +188,7 @@ class CrawlRecording:
             for name in ("list_pages", "list_failures", "entries", "new_entries", "details"):
                 stats.set_value(f"egov/column/{key}/{name}", getattr(c, name))
             stats.set_value(f"egov/column/{key}/detail_failures", c.detail_failures)
-        stats.set_value("egov/pages_stored", self.store.pages_written)
+        stats.set_value("egov/pages_stored", self.writer.pages_written)  # type: ignore[union-attr]
         facts = RunFacts(
             finish_reason=reason,
             stats=stats.get_stats(),
@@ -185,7 +226,7 @@ class CrawlRecording:
             )
         if status == "finished" and self.site.first_crawled_at is None:
             self.site.first_crawled_at = now
-        refresh_review_queue(self.session)  # type: ignore[arg-type]
+        refresh_review_queue(self.session, self.writer.unresolved_names)  # type: ignore[arg-type,union-attr]
         logger.info(
             "crawl run %s %s (%s), healthy=%s %s", run.id, status, reason, run.healthy, problems
         )

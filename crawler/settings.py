@@ -9,6 +9,7 @@ from __future__ import annotations
 BOT_NAME = "egov-watch"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"  # `scrapy crawl` checks the site profile before starting
 
 # Say who we are: site operators can see the crawl is the city's own monitoring.
 USER_AGENT = (
@@ -46,6 +47,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.OffsiteRedirectMiddleware": 650,
 }
 SPIDER_MIDDLEWARES = {
+    # Walks are bounded by list pagination, not link depth: no depth to track on every output.
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
     # Before HttpErrorMiddleware (50): error pages are evidence too.
     "crawler.middlewares.EvidenceMiddleware": 40,
     # Closest to the spider: a callback's exception quarantines its page; the crawl goes on.
@@ -62,12 +65,30 @@ ITEM_PIPELINES = {
 EGOV_RETRY_BACKOFF_BASE = 0.5  # seconds before the first retry; doubles each retry
 EGOV_RETRY_BACKOFF_MAX = 30.0  # upper bound of one backoff wait, seconds
 EGOV_BACKDATED_MARGIN_DAYS = 7  # claimed date older than first sighting by more = backdated
-EGOV_INCREMENTAL_OVERLAP_PAGES = 1  # list pages with nothing new walked before stopping
-EGOV_COMMIT_EVERY = 200  # evidence rows written per database commit
+EGOV_INCREMENTAL_OVERLAP_PAGES = 0  # list pages walked past the one proving nothing new below
+EGOV_COMMIT_EVERY = 200  # evidence rows written per batch (one commit; a crash loses one batch)
+EGOV_COMMIT_SECONDS = 30.0  # a batch is written at the latest this long after its first row
+EGOV_EVIDENCE = True  # False: crawl without recording the run or storing evidence
 EGOV_HEALTH_MAX_ERROR_RATE = 0.05  # failed requests / requests above this = unhealthy
 EGOV_HEALTH_MAX_PARSE_FAILURE_RATE = 0.02  # quarantined / detail pages above this = unhealthy
 EGOV_DATE_EARLIEST_YEAR = 1995  # a post dated before this year is quarantined, not counted
 EGOV_DATE_FUTURE_MARGIN_DAYS = 1.0  # a post dated more than this ahead of now is quarantined
+# The national inspection's probe and link-check spiders (crawler/spiders/probe.py, linkcheck.py).
+EGOV_CLOCK = ""  # ISO instant (with zone) to stamp probes/link checks from instead of now; tests
+EGOV_PROBE_TIMEOUT = 30.0  # seconds one probe may take; above the 15 s "slow" line, on purpose
+EGOV_LINKCHECK_TIMEOUT = 20.0  # seconds one link check request may take before it counts failed
+EGOV_LINKCHECK_CONCURRENCY_PER_HOST = 1  # link checks in flight per host, the site's or not
+EGOV_LINKCHECK_DELAY = 1.0  # seconds between two requests to one host
+EGOV_LINKCHECK_MAX_LINKS = 2000  # links checked per run; the rest are recorded as skipped
+EGOV_LINKCHECK_MAX_LINKS_PER_HOST = 300  # links checked per host and run; the rest skipped
+
+# The pipelines only buffer rows for the evidence writer (no I/O to overlap): processing a
+# callback's output one at a time spares Scrapy 100 asyncio tasks per response (its default).
+CONCURRENT_ITEMS = 1
+
+# Scrapy checks a generator callback for a `return value` by parsing its source, again for every
+# response (its cache is keyed on the bound method, new each time): a tenth of a crawl's CPU.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"

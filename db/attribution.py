@@ -7,9 +7,11 @@ alias, :func:`reattribute` credits the earlier evidence with that name.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -131,16 +133,24 @@ class _Observed:
     urls: list[str] = field(default_factory=list)
 
 
-def refresh_review_queue(session: Session) -> int:
-    """Rebuild counts and examples of unresolved names from the evidence; return open entries."""
+def refresh_review_queue(session: Session, names: Iterable[str | None] | None = None) -> int:
+    """Rebuild counts and examples of unresolved names from the evidence; return open entries.
+
+    ``names`` (normalised; None for evidence without a name) limits the refresh to those
+    names, each counted through its index: what a crawl run does with the names it stored, so
+    its cost follows the run, not the archive. Without ``names`` every name is rebuilt (after
+    an alias is added, evidence may have left the queue).
+    """
+    wanted = None if names is None else set(names)
+    if wanted is not None and not wanted:
+        return _open_entries(session)
     observed: dict[str, _Observed] = {}
     for model, text_column, name_column, url_column in _EVIDENCE_NAMES:
         unresolved = model.attribution == "unresolved"
-        rows = session.execute(
-            select(name_column, func.count(), func.min(text_column))
-            .where(unresolved)
-            .group_by(name_column)
-        )
+        query = select(name_column, func.count(), func.min(text_column)).where(unresolved)
+        if wanted is not None:
+            query = query.where(_named(name_column, wanted))
+        rows = session.execute(query.group_by(name_column))
         for name, count, text in rows.all():
             entry = observed.setdefault(name or "", _Observed(text=text or ""))
             entry.count += count
@@ -150,7 +160,10 @@ def refresh_review_queue(session: Session) -> int:
                     select(url_column).where(unresolved, same_name).limit(MAX_EXAMPLES)
                 )
                 entry.urls = [*entry.urls, *urls][:MAX_EXAMPLES]
-    queue = {e.normalized: e for e in session.scalars(select(UnresolvedName))}
+    queued = select(UnresolvedName)
+    if wanted is not None:
+        queued = queued.where(UnresolvedName.normalized.in_({n or "" for n in wanted}))
+    queue = {e.normalized: e for e in session.scalars(queued)}
     now = utcnow()
     for name, entry in observed.items():
         row = queue.get(name)
@@ -167,5 +180,18 @@ def refresh_review_queue(session: Session) -> int:
             row.status = "resolved"
             row.occurrences = 0
     session.flush()
+    return _open_entries(session)
+
+
+def _named(name_column: Any, names: set[str | None]) -> ColumnElement[bool]:
+    """``name_column`` is one of ``names`` (None and "" both meaning no name)."""
+    given = sorted(n for n in names if n)
+    condition = name_column.in_(given)
+    if None in names or "" in names:
+        condition = or_(condition, name_column.is_(None))
+    return condition
+
+
+def _open_entries(session: Session) -> int:
     open_entries = select(func.count()).where(UnresolvedName.status == "open")
     return session.scalar(open_entries) or 0

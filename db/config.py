@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_VAR_DIR = Path("var")
@@ -23,6 +23,11 @@ class Settings:
     var_dir: Path
     rules_file: Path | None
     reports_dir: Path
+    sites_dir: Path | None = None
+    national_rules_file: Path | None = None
+    notify_file: Path | None = None
+    notify_secrets: dict[str, str] = field(default_factory=dict, repr=False)
+    session_key: str | None = None
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -32,15 +37,36 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     ``EGOV_VAR_DIR``       working files (SQLite file, page archives, locks); default ``var``.
     ``EGOV_RULES_FILE``    the assessment rules file; default the bundled current year.
     ``EGOV_REPORTS_DIR``   where scheduled reports are written; default ``var/reports``.
+    ``EGOV_SITES_DIR``     the site profiles (*.toml) crawled and scheduled; default the
+                           bundled ``crawler/sites/``.
+    ``EGOV_NATIONAL_RULES_FILE``  the national inspection rules; default the bundled 2019 file.
+    ``EGOV_NOTIFY_FILE``   the early-warning targets file; default ``db/data/notify.toml``.
+    ``EGOV_SECRET_*``      secrets the targets file names as ``${EGOV_SECRET_…}`` (SMTP
+                           passwords, DingTalk and WeCom tokens); only these are substituted.
+    ``EGOV_SESSION_KEY``   signs the console's session cookies; default: a key generated once
+                           and kept in ``EGOV_VAR_DIR/console-secret.key`` (see docs/console.md).
     """
     env = os.environ if environ is None else environ
     var_dir = Path(env.get("EGOV_VAR_DIR") or DEFAULT_VAR_DIR)
     url = env.get("EGOV_DATABASE_URL") or f"sqlite:///{var_dir / DEFAULT_SQLITE_NAME}"
     rules = env.get("EGOV_RULES_FILE")
     reports = env.get("EGOV_REPORTS_DIR")
+    sites = env.get("EGOV_SITES_DIR")
     return Settings(
         database_url=url,
         var_dir=var_dir,
         rules_file=Path(rules) if rules else None,
         reports_dir=Path(reports) if reports else var_dir / "reports",
+        sites_dir=Path(sites) if sites else None,
+        national_rules_file=_path(env.get("EGOV_NATIONAL_RULES_FILE")),
+        notify_file=_path(env.get("EGOV_NOTIFY_FILE")),
+        notify_secrets={k: v for k, v in env.items() if k.startswith(SECRET_PREFIX)},
+        session_key=env.get("EGOV_SESSION_KEY") or None,
     )
+
+
+SECRET_PREFIX = "EGOV_SECRET_"
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None

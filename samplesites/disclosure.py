@@ -3,11 +3,12 @@
 Generated deterministically from the department registry and a seed: each city department has a
 document list, most as TRS static pages (``/col/<code>/index.html``, ``index_1.html``… with
 ``createPageHTML``), every fourth as a Hanweb 信息公开 list (``POST /module/xxgk/search.jsp`` with
-``currpage``). Detail pages carry a metadata table whose labels, date styles and 文号 brackets
-vary by department and document; some departments' pages are GBK. Most documents are published
-on time, some late (also across the 2012 Spring Festival and National Day holidays), a few
-numbers of each series are never published: they are in ``register_csv()`` only, some with a
-``explanations_csv()`` entry, some classified. ``.truth`` says what a correct crawl finds.
+``currpage``; its catalogue page ``/col/<code>/index.html`` holds the form). Detail pages carry
+a metadata table whose labels, date styles and 文号 brackets vary by department and document;
+some departments' pages are GBK. Most documents are published on time, some late (also across
+the 2012 Spring Festival and National Day holidays), a few numbers of each series are never
+published: they are in ``register_csv()`` only, some with a ``explanations_csv()`` entry, some
+classified. ``.truth`` says what a correct crawl finds.
 
     with serving(SampleDisclosure()) as server:
         ...  # scrapy crawl disclosure -a site=sample-disclosure -a base_url=<server.url>
@@ -266,6 +267,8 @@ class SampleDisclosure:
                 dept = self._department(parts[2])
                 if page is not None and dept.list_kind == "trs":
                     return self._trs(dept, page)
+                if page == 0:
+                    return self._html(self._catalogue(dept))
         if path in self._pages:
             text, encoding = self._pages[path]
             return Response(
@@ -285,6 +288,16 @@ class SampleDisclosure:
             for d in self.departments
         )
         return f"<html><body><h1>绍兴市政府信息公开</h1><ul>{links}</ul></body></html>"
+
+    def _catalogue(self, dept: SampleDepartment) -> str:
+        """An xxgk department's catalogue page: the list loads by posting the hidden form."""
+        fields = {"area": dept.code, "divid": f"div{dept.code}", "infotypeId": ""}
+        inputs = "".join(f"<input type='hidden' name='{k}' value='{v}'>" for k, v in fields.items())
+        return (
+            f"<html><body><h2>{html.escape(dept.full_name)}</h2>"
+            f"<form action='/module/xxgk/search.jsp' method='post'>{inputs}</form>"
+            f"<div id='div{dept.code}'></div></body></html>"
+        )
 
     def page_count(self, code: str) -> int:
         return max(1, -(-len(self._lists[code]) // self.page_size))

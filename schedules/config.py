@@ -2,7 +2,8 @@
 
 The schedules file (``schedules/schedules.toml``) is data: which sites are crawled nightly, when
 the monthly report (月报) and the quarterly bulletin (通报) are produced, and the demo's settings.
-Adding a site profile in ``crawler/sites/`` adds its nightly crawl without a code change.
+Adding a site profile to the profile directory (``EGOV_SITES_DIR``, default ``crawler/sites/``,
+the directory the crawler reads too) adds its nightly crawl without a code change.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
 
+from crawler.profiles import sites_dir
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SCHEDULES_FILE = Path(__file__).with_name("schedules.toml")
-PROFILES_DIR = REPO_ROOT / "crawler" / "sites"
 
 CRAWL_JOB = "schedules.jobs:crawl_site"
 REPORT_JOBS = {
@@ -98,10 +100,11 @@ def cron_trigger(expression: str, timezone: str) -> CronTrigger:
         raise ScheduleError(f"bad cron expression {expression!r}: {error}") from error
 
 
-def load_profiles(directory: Path = PROFILES_DIR) -> dict[str, SiteProfile]:
-    """Read every ``<key>.toml`` site profile in ``directory``, keyed by profile key."""
+def load_profiles(directory: Path | None = None) -> dict[str, SiteProfile]:
+    """Read every ``<key>.toml`` site profile in ``directory`` (default: the profile directory
+    in force, :func:`crawler.profiles.sites_dir`), keyed by profile key."""
     profiles: dict[str, SiteProfile] = {}
-    for path in sorted(directory.glob("*.toml")):
+    for path in sorted((directory or sites_dir()).glob("*.toml")):
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as error:
@@ -123,7 +126,7 @@ def load_profiles(directory: Path = PROFILES_DIR) -> dict[str, SiteProfile]:
 def load_schedules(
     path: Path = DEFAULT_SCHEDULES_FILE, profiles: dict[str, SiteProfile] | None = None
 ) -> Schedules:
-    """Parse the schedules file; ``profiles`` defaults to those in ``crawler/sites``."""
+    """Parse the schedules file; ``profiles`` defaults to those of the profile directory."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as error:
@@ -132,6 +135,9 @@ def load_schedules(
     timezone = str(data.get("timezone", "Asia/Shanghai"))
     jobs = [*_crawl_jobs(data.get("crawls", {}), profiles, timezone)]
     jobs += _report_jobs(data.get("reports", {}), timezone)
+    from schedules.inspection_config import inspection_jobs  # imports this module's JobSpec
+
+    jobs += inspection_jobs(data.get("inspection", {}), profiles, timezone)
     for spec in jobs:
         spec.trigger()  # fail now, not at 02:00
     demo = data.get("demo", {})

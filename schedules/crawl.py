@@ -316,3 +316,54 @@ def _site_id(session, profile: SiteProfile) -> int:  # type: ignore[no-untyped-d
         session.add(site)
         session.flush()
     return site.id
+
+
+@dataclass(frozen=True)
+class ProcessOutcome:
+    """How a spider process that records its own tables (no crawl run) ended."""
+
+    exit_code: int | None
+    stopped_by_us: str | None  # why the supervisor stopped it, if it did
+    seconds: float
+
+
+def run_spider_process(
+    command: Sequence[str],
+    *,
+    time_limit: float,
+    stop_grace: float = 30.0,
+    log_file: Path | None = None,
+    env: Mapping[str, str] | None = None,
+) -> ProcessOutcome:
+    """Run a spider in its own process under a time limit, stopping it on shutdown.
+
+    For the probe and link-check spiders, which write their own tables: their caller records
+    how the process ended. Crawls of the nightly walk use :func:`run_crawl`.
+    """
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    stopped_by_us: str | None = None
+    with open(log_file or os.devnull, "ab") as output:
+        process = subprocess.Popen(
+            list(command), cwd=REPO_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+        try:
+            while True:
+                try:
+                    process.wait(timeout=1.0)
+                    break
+                except subprocess.TimeoutExpired:
+                    pass
+                if stopped_by_us is None and time.monotonic() - started > time_limit:
+                    stopped_by_us = f"time limit of {time_limit:g}s exceeded"
+                elif stopped_by_us is None and SHUTTING_DOWN.is_set():
+                    stopped_by_us = "the scheduler is shutting down"
+                else:
+                    continue
+                log.warning("%s: %s, stopping it", " ".join(command[2:5]), stopped_by_us)
+                _stop(process, stop_grace)
+        except BaseException:
+            _stop(process, stop_grace)
+            raise
+    return ProcessOutcome(process.returncode, stopped_by_us, time.monotonic() - started)

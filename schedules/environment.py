@@ -35,4 +35,6 @@ def child_environment(settings: Settings) -> dict[str, str]:
     }
     if settings.rules_file is not None:
         pinned["EGOV_RULES_FILE"] = str(settings.rules_file.resolve())
+    if settings.sites_dir is not None:
+        pinned["EGOV_SITES_DIR"] = str(settings.sites_dir.resolve())
     return {**os.environ, **pinned}

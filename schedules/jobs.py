@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from crawler.profiles import sites_dir
 from db.config import load_settings
 from db.engine import make_engine
 from db.models import utcnow
@@ -45,7 +46,7 @@ def crawl_site(
     full = full_walk_weekday is not None and is_weekday(utcnow(), full_walk_weekday, timezone)
     profiles = load_profiles()
     if site_key not in profiles:
-        raise ScheduleError(f"no site profile {site_key!r} in crawler/sites")
+        raise ScheduleError(f"no site profile {site_key!r} in {sites_dir()}")
     settings = load_settings()
     engine = make_engine(settings.database_url)
     try:

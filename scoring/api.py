@@ -1,7 +1,7 @@
 """The library entry points: publish a report, re-print a stored one, explain a month.
 
-The command line and the scheduler both come here (the scheduler in-process: no subprocess, no
-reading of printed text). One step each way:
+The command line, the scheduler and the web console all come here (in-process: no subprocess,
+no reading of printed text). One step each way:
 
     evidence --assess()--> Assessment --report--> Report --store--> ScoreRun --render--> files
 
@@ -23,8 +23,9 @@ from sqlalchemy.orm import Session
 from db.attribution import find_department
 from db.config import Settings, load_settings
 from db.engine import make_engine, session_scope
-from db.models import utcnow
+from db.models import ScoreRun, utcnow
 from scoring.assessment import Assessment, MissingEntry, assess
+from scoring.explanation import ExplainEvidence, load_explain_evidence
 from scoring.periods import Period, parse_month, period_of_kind
 from scoring.reporting.model import Report
 from scoring.reporting.render import EXTENSIONS, REPORT_FORMATS, render
@@ -63,6 +64,19 @@ class PublishedRun:
 
     def render(self, fmt: str) -> str | bytes:
         return render(self.report, fmt)
+
+    @classmethod
+    def of(cls, run: ScoreRun, report: Report) -> PublishedRun:
+        return cls(
+            run.id,
+            run.kind,
+            run.period,
+            run.rules_version,
+            run.evidence_cutoff,
+            run.provisional,
+            run.final,
+            report,
+        )
 
 
 @contextmanager
@@ -124,16 +138,7 @@ def publish_with(
         report = build_report(assessment)
         del assessment
         run, report = store_run(session, rules, report, cutoff, by, final=final)
-    return PublishedRun(
-        run.id,
-        run.kind,
-        run.period,
-        run.rules_version,
-        cutoff,
-        run.provisional,
-        run.final,
-        report,
-    )
+    return PublishedRun.of(run, report)
 
 
 def publish(
@@ -196,7 +201,6 @@ def explain(
     ``department`` is a short name, full name or alias; an unknown one raises
     :class:`db.attribution.UnknownDepartmentError`.
     """
-    from scoring.explanation import load_explain_evidence
     from scoring.reporting.explain import explain_report
 
     settings = settings or load_settings()
@@ -204,12 +208,26 @@ def explain(
     rules = rules_in_force(settings)
     with _session(settings) as session:
         unit = find_department(session, department)
-        assessment = assess(session, rules, period, cutoff or utcnow(), departments=[unit.id])
-        return explain_report(assessment, load_explain_evidence(session, assessment, unit.id))
+        assessment, evidence = explain_with(session, rules, unit.id, period, cutoff or utcnow())
+        return explain_report(assessment, evidence)
+
+
+def explain_with(
+    session: Session, rules: Rules, unit_id: int, month: Period, cutoff: dt.datetime
+) -> tuple[Assessment, ExplainEvidence]:
+    """The assessment of one unit's month and the evidence behind its numbers, in ``session``."""
+    assessment = assess(session, rules, month, cutoff, departments=[unit_id])
+    return assessment, load_explain_evidence(session, assessment, unit_id)
+
+
+def stored_run(session: Session, run_id: int) -> PublishedRun:
+    """A stored score run as it was published (:class:`scoring.runs.UnknownRunError` if none)."""
+    run, report = load_run(session, run_id)
+    return PublishedRun.of(run, report)
 
 
 def reprint(run_id: int, fmt: str, settings: Settings | None = None) -> str | bytes:
     """Render a stored score run again, exactly as it was published."""
     with _session(settings or load_settings()) as session:
-        _, report = load_run(session, run_id)
-    return render(report, fmt)
+        published = stored_run(session, run_id)
+    return published.render(fmt)

@@ -45,18 +45,37 @@ MONTHLY_LISTED = ("late", "missing", "undated", "no_calendar")
 
 @dataclass(frozen=True)
 class MonthPosts:
-    """One department's posts in the period's last month, against its quota."""
+    """One department's posts in a month (the period's last, or each), against its quota."""
 
     month: str
     posts: int
     backdated: int
     quota: int
     complete: bool  # the month has ended and the portal crawl covered it whole
+    ended: bool = True  # the month had ended by the cut-off
 
     @property
     def shortfall(self) -> int | None:
         """Posts missing to the quota; None (not a number) while the month is incomplete."""
         return max(0, self.quota - self.posts) if self.complete else None
+
+    @property
+    def state(self) -> str:
+        """``not_over``, ``incomplete`` (not provable either way), ``met`` or ``short``."""
+        if not self.ended:
+            return "not_over"
+        if not self.complete:
+            return "incomplete"
+        return "met" if self.posts >= self.quota else "short"
+
+
+@dataclass(frozen=True)
+class UnitMonth:
+    """One unit in one month of the year to date (``assess(..., by_month=True)``)."""
+
+    month: str
+    posts: MonthPosts | None  # departments with a tier
+    documents: DisclosureCounts  # signed that month, by verdict
 
 
 @dataclass(frozen=True)
@@ -69,6 +88,7 @@ class UnitAssessment:
     disclosure: DisclosureScore | None  # year to date; None when the unit has no documents
     month_documents: DisclosureCounts  # documents signed in the period's last month
     total: UnitTotal | None = None  # quarterly and annual assessments
+    months: tuple[UnitMonth, ...] = ()  # each month of the year to date, when asked by_month
 
 
 @dataclass(frozen=True)
@@ -153,6 +173,7 @@ def assess(
     *,
     departments: Collection[int] | None = None,
     calendar: WorkdayCalendar | None = None,
+    by_month: bool = False,
 ) -> Assessment:
     """Assess every unit (or only ``departments``) for ``period`` as known by ``cutoff``.
 
@@ -160,6 +181,7 @@ def assess(
     Quarterly and annual assessments add totals over the whole rubric and rankings. Listed
     documents (with their evidence) are those of the period's last month: for a monthly
     assessment the ones not disclosed on time, for a narrowed one (``departments``) all.
+    ``by_month`` adds each unit's posts and documents month by month (the console's board).
     """
     narrowed = departments is not None
     periodic = period.kind != "monthly" and not narrowed
@@ -180,6 +202,7 @@ def assess(
         month_start=month_start(period.last_month),
         list_statuses=STATUSES if narrowed else () if periodic else MONTHLY_LISTED,
         gaps_year=period.year if periodic or narrowed else None,
+        by_month=by_month,
     )
     ytd_documents, month_documents = judgement.ytd, judgement.month
     entries = latest_entries(session, period.label, departments) if periodic else {}
@@ -208,6 +231,7 @@ def assess(
                 backdated.get(key, 0),
                 rules.portal.monthly_quota[unit.tier],
                 month_covered,
+                period.last_month in assessed_months,
             )
         documents = ytd_documents.get(unit.id)
         if documents is None and unit.kind == "department":
@@ -216,6 +240,11 @@ def assess(
         total = None
         if periodic:
             total = unit_total(rules, unit, entries, portal, disclosure, suggestions.get(unit.id))
+        months: tuple[UnitMonth, ...] = ()
+        if by_month:
+            months = _unit_months(
+                rules, unit, ytd, assessed_months, portal_coverage, counts, backdated, judgement
+            )
         assessed.append(
             UnitAssessment(
                 unit,
@@ -224,6 +253,7 @@ def assess(
                 disclosure,
                 month_documents.get(unit.id, DisclosureCounts()),
                 total,
+                months,
             )
         )
     rankings = {}
@@ -244,6 +274,35 @@ def assess(
         rankings=rankings,
         narrowed=narrowed,
     )
+
+
+def _unit_months(
+    rules: Rules,
+    unit: Unit,
+    ytd: tuple[str, ...],
+    ended: tuple[str, ...],
+    coverage: Mapping[str, MonthCoverage],
+    counts: Mapping[tuple[int, str], int],
+    backdated: Mapping[tuple[int, str], int],
+    judgement: DisclosureJudgement,
+) -> tuple[UnitMonth, ...]:
+    """The unit's months of the year to date, from the counts the assessment already has."""
+    months = []
+    for month in ytd:
+        posts = None
+        if unit.kind == "department" and unit.tier is not None:
+            key = (unit.id, month)
+            posts = MonthPosts(
+                month,
+                counts.get(key, 0),
+                backdated.get(key, 0),
+                rules.portal.monthly_quota[unit.tier],
+                coverage[month].complete,
+                month in ended,
+            )
+        documents = judgement.by_month.get((unit.id, month), DisclosureCounts())
+        months.append(UnitMonth(month, posts, documents))
+    return tuple(months)
 
 
 def _units(session: Session, departments: Collection[int] | None) -> list[Unit]:

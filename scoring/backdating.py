@@ -2,8 +2,9 @@
 
 Today the flag is the crawler's, stored on each post (``portal_posts.backdated``: the claimed
 date was older than the first sighting by more than the margin). Everything that shows a
-backdated count or a backdated post reads it through these two functions, so the way the
-flag is proved can change here alone.
+backdated count or a backdated post (the reports, explanations and the console's review
+queue) reads it through the functions here, so the way the flag is proved can change here
+alone.
 """
 
 from __future__ import annotations
@@ -40,6 +41,37 @@ def backdated_counts(
     if department_ids is not None:
         query = query.where(post.department_id.in_(list(department_ids)))
     return {(department, month): n for department, month, n in fetch_tuples(session, query)}
+
+
+def backdated_posts(
+    session: Session, months: Collection[str], cutoff: dt.datetime, limit: int
+) -> list[PortalPost]:
+    """Posts of ``months`` that count as backdated, as known by ``cutoff``, oldest claim first.
+
+    Whoever the post is credited to: a backdated post with an unresolved source is still one
+    to review.
+    """
+    post = PortalPost
+    return list(
+        session.scalars(
+            select(post)
+            .where(
+                post.backdated,
+                post.published_month.in_(list(months)),
+                post.first_seen_at <= cutoff,
+            )
+            .order_by(post.published_at, post.id)
+            .limit(limit)
+        )
+    )
+
+
+def backdated_post(session: Session, post_id: int, cutoff: dt.datetime) -> PortalPost | None:
+    """The post if it counts as backdated as known by ``cutoff``, else None."""
+    post = session.get(PortalPost, post_id)
+    if post is None or not post.backdated or post.first_seen_at > cutoff:
+        return None
+    return post
 
 
 def backdated_post_ids(

@@ -19,12 +19,13 @@ explanations imported, after it are ignored, so a past report can be computed ag
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Collection
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select, text, true
+from sqlalchemy import ColumnElement, and_, case, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -94,10 +95,47 @@ class DisclosureJudgement:
     gaps: tuple[NumberGap, ...]
     limit_days: int
     deadlines: DeadlineTable
+    # (department, YYYY-MM) -> documents signed that month; only when asked ``by_month``
+    by_month: dict[tuple[int, str], DisclosureCounts] = field(default_factory=dict)
 
 
 RANK = {"on_time": 0, "late": 1, "no_calendar": 2, "undated": 3}
-_Tally = dict[tuple[int, bool, str], int]  # (department, in the last month, status) -> documents
+_Tally = dict[tuple[int, int, str], int]  # (department, bucket, status) -> documents
+_Key = TypeVar("_Key")
+
+
+class _Buckets:
+    """Where in the period a document's day falls: before the last stretch, or in it.
+
+    Bucket ``i`` (from 1) begins at ``starts[i - 1]``; with ``by_month`` every month of the
+    period begins one, so the same counts give each month too.
+    """
+
+    def __init__(self, start: dt.date, end: dt.date, last: dt.date, by_month: bool) -> None:
+        starts = {start, last}
+        if by_month:
+            day = start.replace(day=1)
+            while day <= end:
+                starts.add(max(day, start))
+                day = (day + dt.timedelta(days=32)).replace(day=1)
+        self.starts = sorted(starts)
+        self.last = self.starts.index(last) + 1
+
+    def sql(self, day: Any) -> ColumnElement[int]:
+        whens = [(day >= start, i) for i, start in enumerate(self.starts, start=1)]
+        if len(whens) == 1:
+            return literal_column("1")
+        return case(*reversed(whens), else_=0)
+
+    def of(self, day: Day) -> int:
+        return bisect_right(self.starts, to_date(day))
+
+    def in_last(self, bucket: int) -> bool:
+        return bucket >= self.last
+
+    def month(self, bucket: int) -> str:
+        start = self.starts[max(0, bucket - 1)]
+        return f"{start.year:04d}-{start.month:02d}"
 
 
 def judge_disclosure(
@@ -112,12 +150,14 @@ def judge_disclosure(
     month_start: dt.date | None = None,
     list_statuses: Collection[str] = (),
     gaps_year: int | None = None,
+    by_month: bool = False,
 ) -> DisclosureJudgement:
     """Judge every document signed in [start, end] as known by ``cutoff``.
 
-    Counts are kept for the whole period and for [``month_start``, end]; documents of that
-    last stretch (of the whole period without ``month_start``) whose verdict is in
-    ``list_statuses`` are listed with their evidence. With ``gaps_year``, 文号 gaps too.
+    Counts are kept for the whole period and for [``month_start``, end] (and, ``by_month``,
+    for each month); documents of that last stretch (of the whole period without
+    ``month_start``) whose verdict is in ``list_statuses`` are listed with their evidence.
+    With ``gaps_year``, 文号 gaps too.
     """
     index = WorkingDayIndex(calendar or calendar_in_force(), start.year)
     deadlines = DeadlineTable(index, start, end, limit_days)
@@ -125,20 +165,20 @@ def judge_disclosure(
     table = deadlines.load(session)
     judged = doc.__table__.outerjoin(table, table.c.day == doc.signed_on)
     status = status_sql(doc.signed_on, doc.published_on, table)
+    buckets = _Buckets(start, end, month_start or start, by_month)
     period_day = func.coalesce(doc.signed_on, doc.published_on)
-    recent = period_day >= month_start if month_start is not None else true()
     evidence = [doc.attribution == "department", known_by(doc.first_seen_at, cutoff)]
     if departments is not None:
         evidence.append(doc.department_id.in_(list(departments)))
     where = [*evidence, doc.department_id.is_not(None), _signed_in(start, end)]
     tally: _Tally = defaultdict(int)
-    counted = select(doc.department_id, case((recent, 1), else_=0), status, func.count())
-    for department_id, in_month, verdict, n in fetch_tuples(
+    counted = select(doc.department_id, buckets.sql(period_day), status, func.count())
+    for department_id, bucket, verdict, n in fetch_tuples(
         session,
         counted.select_from(judged).where(*where).group_by(text("1"), text("2"), text("3")),
     ):
-        tally[(department_id, bool(in_month), verdict)] += n
-    superseded = _count_each_document_once(session, where, deadlines, month_start, tally)
+        tally[(department_id, bucket, verdict)] += n
+    superseded = _count_each_document_once(session, where, deadlines, buckets, tally)
     listed = []
     if list_statuses:
         # the last month only, found through the (signed_on, published_on) index
@@ -148,32 +188,35 @@ def judge_disclosure(
         session, start=start, end=end, cutoff=cutoff, departments=departments
     )
     for entry in register:
-        in_month = month_start is None or to_date(entry.signed_on) >= month_start  # type: ignore[operator]
-        tally[(entry.department_id, in_month, entry.status)] += 1
-        if in_month and entry.status in list_statuses:
+        bucket = buckets.of(entry.signed_on)
+        tally[(entry.department_id, bucket, entry.status)] += 1
+        if buckets.in_last(bucket) and entry.status in list_statuses:
             listed.append(_register_verdict(entry))
     listed.sort(
         key=lambda v: (v.department_id, STATUSES.index(v.status), v.signed_on or dt.date.min)
     )
     gaps = number_gaps(session, year=gaps_year, departments=departments, cutoff=cutoff)
     return DisclosureJudgement(
-        ytd=_counts(tally, None),
-        month=_counts(tally, True),
+        ytd=_counts(tally, lambda department_id, _: department_id),
+        month=_counts(tally, lambda d, bucket: d if buckets.in_last(bucket) else None),
         listed=tuple(listed),
         gaps=tuple(gaps) if gaps_year is not None else (),
         limit_days=limit_days,
         deadlines=deadlines,
+        by_month=_counts(tally, lambda d, bucket: (d, buckets.month(bucket))) if by_month else {},
     )
 
 
-def _counts(tally: _Tally, in_month: bool | None) -> dict[int, DisclosureCounts]:
-    values: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATUSES, 0))
-    for (department_id, recent, verdict), n in tally.items():
-        if in_month is None or recent == in_month:
-            values[department_id][verdict] += n
+def _counts(tally: _Tally, key: Callable[[int, int], _Key | None]) -> dict[_Key, DisclosureCounts]:
+    """Sum the tally under ``key(department, bucket)``, leaving out buckets keyed None."""
+    values: dict[_Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATUSES, 0))
+    for (department_id, bucket, verdict), n in tally.items():
+        found = key(department_id, bucket)
+        if found is not None:
+            values[found][verdict] += n
     return {
-        department_id: DisclosureCounts(published=sum(v[s] for s in PUBLISHED_STATUSES), **v)
-        for department_id, v in values.items()
+        found: DisclosureCounts(published=sum(v[s] for s in PUBLISHED_STATUSES), **v)
+        for found, v in values.items()
     }
 
 
@@ -181,7 +224,7 @@ def _count_each_document_once(
     session: Session,
     where: list[ColumnElement[bool]],
     deadlines: DeadlineTable,
-    month_start: dt.date | None,
+    buckets: _Buckets,
     tally: _Tally,
 ) -> set[int]:
     """Correct the counts for documents reached at several URLs; return the readings dropped.
@@ -215,21 +258,17 @@ def _count_each_document_once(
     readings: dict[tuple[int, str], list[tuple]] = defaultdict(list)  # type: ignore[type-arg]
     for document_id, department_id, key, signed, published in sorted(rows):
         verdict = deadlines.status(signed, published)
-        in_month = _in_month(signed if signed is not None else published, month_start)
-        tally[(department_id, in_month, verdict)] -= 1
+        bucket = buckets.of(signed if signed is not None else published)
+        tally[(department_id, bucket, verdict)] -= 1
         lag = deadlines.index.lag(signed, published) if verdict in ("on_time", "late") else None
         rank = (RANK[verdict], lag if lag is not None else 0)
-        readings[(department_id, key)].append((rank, document_id, in_month, verdict))
+        readings[(department_id, key)].append((rank, document_id, bucket, verdict))
     superseded = set()
     for (department_id, _), found in readings.items():
         best, *others = sorted(found)
         tally[(department_id, best[2], best[3])] += 1
         superseded |= {other[1] for other in others}
     return superseded
-
-
-def _in_month(day: Day, month_start: dt.date | None) -> bool:
-    return month_start is None or to_date(day) >= month_start  # type: ignore[operator]
 
 
 def _signed_in(start: dt.date, end: dt.date) -> ColumnElement[bool]:

@@ -43,3 +43,20 @@ def test_outside_source_is_stored_but_never_queued(session: Session) -> None:
     row = make.post(session, site, load_resolver(session), "新华社", "http://x/art/xh.html")
     assert (row.attribution, row.department_id) == ("external", None)
     assert refresh_review_queue(session) == 0
+
+
+def test_refresh_for_the_names_a_run_stored_touches_only_those_names(session: Session) -> None:
+    import_registry(session, load_registry())
+    site = make.site(session)
+    resolver = load_resolver(session)
+    make.post(session, site, resolver, "绍兴市发改局", "http://x/art/1.html")
+    make.post(session, site, resolver, "市某某协会", "http://x/art/2.html")
+    assert refresh_review_queue(session, {"发改局"}) == 1
+    assert session.scalars(select(UnresolvedName.normalized)).all() == ["发改局"]
+
+    make.post(session, site, resolver, "绍兴市发改局", "http://x/art/3.html")
+    assert refresh_review_queue(session, set()) == 1  # a run that stored no unresolved name
+    assert refresh_review_queue(session, {"发改局"}) == 1
+    entry = session.scalars(select(UnresolvedName)).one()
+    assert (entry.occurrences, len(entry.example_urls)) == (2, 2)
+    assert refresh_review_queue(session) == 2  # the full rebuild finds the other name too

@@ -1,16 +1,19 @@
 """List-page parsers, one module per CMS layout; each returns :class:`ListEntry` objects.
 
 - :mod:`crawler.listing.jpage`: Hanweb JCMS column pages and ``dataproxy.jsp`` replies;
+- :mod:`crawler.listing.jpaas`: Hanweb JPaaS column pages and ``build/unit`` JSON pages;
 - :mod:`crawler.listing.trs`: TRS WCM static lists (``index.html``, ``index_1.html``…);
 - :mod:`crawler.listing.generic`: CSS/XPath selectors from the profile.
 
-The disclosure spider adds its own ``xxgk`` parser in ``crawler/disclosure/``.
+The disclosure spider adds its own ``xxgk`` parser in ``crawler/disclosure/``. Parsers take
+``now``, the moment the page was fetched, so that a list's ``今天`` or ``3小时前`` is read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from parsel import Selector
 
@@ -26,10 +29,23 @@ class ListEntry:
     listed_on: dt.date | None
 
 
-def entry_from_fragment(item: Selector, base_url: str) -> ListEntry | None:
-    """Read one list item (``<li><a href title>…</a><span>date</span></li>`` and the like)."""
-    from urllib.parse import urljoin
+def fetched_now() -> dt.datetime:
+    """The moment a list page is parsed, moments after it was fetched: the base of 今天, 3小时前."""
+    return dt.datetime.now(dt.UTC)
 
+
+def item_date(item: Selector, now: dt.datetime | None = None) -> dt.date | None:
+    """Return the date an item shows: outside its link first (a title may hold a date)."""
+    outside = " ".join(item.xpath(".//text()[not(ancestor::a)]").getall())
+    return find_date(outside, now=now) or find_date(
+        " ".join(item.xpath(".//text()").getall()), now=now
+    )
+
+
+def entry_from_fragment(
+    item: Selector, base_url: str, now: dt.datetime | None = None
+) -> ListEntry | None:
+    """Read one list item (``<li><a href title>…</a><span>date</span></li>`` and the like)."""
     link = item.xpath(".//a[@href][1]")
     if not link:
         return None
@@ -39,9 +55,8 @@ def entry_from_fragment(item: Selector, base_url: str) -> ListEntry | None:
     if not href or href.startswith(("javascript:", "#", "mailto:")):
         return None
     title = (link.xpath("@title").get() or " ".join(link.xpath(".//text()").getall())).strip()
-    text = " ".join(item.xpath(".//text()").getall())
     return ListEntry(
-        url=urljoin(base_url, href), title=" ".join(title.split()), listed_on=find_date(text)
+        url=urljoin(base_url, href), title=" ".join(title.split()), listed_on=item_date(item, now)
     )
 
 

@@ -7,6 +7,7 @@ Column options: ``item`` (required: one list item), ``link`` (default the first 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from urllib.parse import urljoin
 
@@ -20,13 +21,15 @@ def _text(nodes: list[Selector]) -> str:
     return " ".join(" ".join(n.xpath("string()").getall()) for n in nodes).strip()
 
 
-def parse_list(text: str, url: str, options: dict[str, Any]) -> list[ListEntry]:
-    """Return the entries of one list page."""
+def parse_list(
+    text: str, url: str, options: dict[str, Any], now: dt.datetime | None = None
+) -> list[ListEntry]:
+    """Return the entries of one list page; ``now`` (fetch time) reads 今天, 3小时前."""
     selector = Selector(text=text)
     entries = []
     for item in select(selector, options["item"]):
         if "link" not in options:
-            entry = entry_from_fragment(item, url)
+            entry = entry_from_fragment(item, url, now)
         else:
             hrefs = select(item, options["link"])
             href = hrefs[0].attrib.get("href") or hrefs[0].get() if hrefs else None
@@ -34,7 +37,9 @@ def parse_list(text: str, url: str, options: dict[str, Any]) -> list[ListEntry]:
         if entry is None:
             continue
         title = _text(select(item, options["title"])) if "title" in options else entry.title
-        date = find_date(_text(select(item, options["date"]))) if "date" in options else None
+        date = None
+        if "date" in options:
+            date = find_date(_text(select(item, options["date"])), now=now)
         entries.append(ListEntry(entry.url, " ".join(title.split()), date or entry.listed_on))
     return entries
 

@@ -7,6 +7,7 @@ the page), ``prefix``/``suffix`` of page files (default ``index`` and ``html``).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 from urllib.parse import urljoin
@@ -33,10 +34,12 @@ def page_url(first_page_url: str, index: int, options: dict[str, Any] | None = N
     return urljoin(first_page_url, name)
 
 
-def parse_list(text: str, url: str, options: dict[str, Any] | None = None) -> list[ListEntry]:
-    """Return the entries of one TRS list page."""
+def parse_list(
+    text: str, url: str, options: dict[str, Any] | None = None, now: dt.datetime | None = None
+) -> list[ListEntry]:
+    """Return the entries of one TRS list page; ``now`` (fetch time) reads 今天, 3小时前."""
     options = options or {}
     selector = Selector(text=text)
     items = select(selector, options["item"]) if options.get("item") else selector.xpath("//li")
-    entries = [entry_from_fragment(item, url) for item in items]
+    entries = [entry_from_fragment(item, url, now) for item in items]
     return [e for e in entries if e is not None]

@@ -2,17 +2,19 @@
 
 A spider subclasses :class:`SiteSpider`, sets ``name`` and ``site_kind``, and builds requests
 with :meth:`SiteSpider.column_request`; callbacks read ``self.page_id(response)`` (the stored
-evidence) and ``self.coverage(column_key)``. Arguments (``-a``): ``site`` (profile key,
-required), ``base_url`` (crawl this base instead of the profile's), ``full`` (``1``: walk
-every list page even when an incremental stop would end the walk).
+evidence) and ``self.coverage(column_key)``. Arguments (``-a``): ``site`` (profile key in
+``EGOV_SITES_DIR``, or a path to a ``.toml`` file; required), ``base_url`` (crawl this base
+instead of the profile's), ``full`` (``1``: walk every list page even when an incremental stop
+would end the walk).
 
 A request failure lands in its column's coverage; an anti-bot challenge marks the column
 blocked and closes the spider with the reason "blocked by anti-bot challenge".
 
 The walk itself is shared: :meth:`SiteSpider.start` opens every column's list (incremental,
-or whole after a run that did not read the column whole), :meth:`SiteSpider.list_entries` turns
-list entries into detail requests for URLs not stored yet, and the TRS and generic list kinds
-page on here. A spider supplies ``stored_urls`` (the column holding the URLs it has stored),
+or whole after a run that did not read the column whole), :meth:`SiteSpider.list_entries` asks
+the database which of a list page's URLs are stored (one query a page) and turns the others into
+detail requests, and the TRS and generic list kinds page on here. A spider supplies
+``stored_lookup`` (which listed URLs it has stored, :mod:`crawler.incremental`),
 ``list_callbacks`` (its callback per list kind), :meth:`seen_item` (what to emit for a URL it
 already has) and ``parse_detail``.
 """
@@ -30,8 +32,10 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.coverage import ColumnCoverage
-from crawler.incremental import ListWalk, known_urls
-from crawler.listing import ListEntry, generic, trs
+from crawler.departments import resolve_departments
+from crawler.evidence import PageId
+from crawler.incremental import Listed, ListWalk, Stored, StoredLookup
+from crawler.listing import ListEntry, fetched_now, generic, trs
 from crawler.middlewares import EVIDENCE_META, AntiBotBlocked
 from crawler.profiles import ColumnProfile, ProfileError, load_profile
 from crawler.quarantine import quarantine, quarantine_failure
@@ -47,9 +51,9 @@ class SiteSpider(scrapy.Spider):
 
     site_kind = "portal"
     recorder: CrawlRecording | None = None
-    # (URL column, site column) of the table holding what this spider stores.
-    stored_urls: ClassVar[tuple[Any, Any]]
-    # Callback method name per list kind (jpage, trs, xxgk, generic) this spider walks.
+    # Which of a list page's URLs this spider has stored (crawler.incremental).
+    stored_lookup: ClassVar[StoredLookup]
+    # Callback method name per list kind (jpaas, jpage, trs, xxgk, generic) this spider walks.
     list_callbacks: ClassVar[dict[str, str]] = {
         "trs": "parse_trs_list",
         "generic": "parse_generic_list",
@@ -73,13 +77,14 @@ class SiteSpider(scrapy.Spider):
         self.full = str(full).lower() in TRUE_WORDS
         super().__init__(**kw)
         self.allowed_domains = self.profile.allowed_domains
-        self.known: set[str] = set()  # canonical URLs stored by earlier runs
         self.requested: set[str] = set()  # canonical URLs requested by this run
         self.walks: dict[str, ListWalk] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        # Departments written as full names or aliases become short names, or fail here.
+        spider.profile = resolve_departments(spider.profile)
         for key, value in spider.profile.scrapy_settings().items():
             crawler.settings.set(key, value, priority="spider")
         return spider
@@ -88,8 +93,7 @@ class SiteSpider(scrapy.Spider):
         """Open each column's list: incrementally, or whole after a run that did not read it."""
         assert self.recorder is not None, "the CrawlRecording extension is not enabled"
         recorder = self.recorder
-        self.known = known_urls(recorder.session, *self.stored_urls, recorder.site.id)
-        overlap = self.settings.getint("EGOV_INCREMENTAL_OVERLAP_PAGES", 1)
+        overlap = self.settings.getint("EGOV_INCREMENTAL_OVERLAP_PAGES", 0)
         whole = columns_to_walk_whole(
             recorder.session, recorder.site.id, recorder.run.id, recorder.column_ids
         )
@@ -112,21 +116,32 @@ class SiteSpider(scrapy.Spider):
         callback = getattr(self, self.list_callbacks[column.list_kind])
         return self.column_request(column, column.url, callback, meta={"list_index": 0})
 
-    def seen_item(self, canonical: str, column: ColumnProfile, entry: ListEntry) -> Any:
-        """What to emit for a listed URL already stored or requested (no new request)."""
+    def seen_item(
+        self, canonical: str, column: ColumnProfile, entry: ListEntry, stored: Stored | None
+    ) -> Any:
+        """What to emit for a listed URL already stored (``stored``) or requested (None)."""
         raise NotImplementedError
 
+    def stored(self, column: ColumnProfile, urls: list[str]) -> dict[str, Stored]:
+        """Return which of ``urls`` (canonical) the database holds: one indexed query."""
+        assert self.recorder is not None and self.recorder.session is not None
+        recorder = self.recorder
+        return type(self).stored_lookup(
+            recorder.session.connection(), recorder.site.id, recorder.column_ids[column.key], urls
+        )
+
     def list_entries(
-        self, column: ColumnProfile, entries: list[ListEntry]
+        self, column: ColumnProfile, entries: list[ListEntry], response: Response | None = None
     ) -> tuple[list[Any], bool]:
         """Turn list entries into detail requests for new URLs; return them and "walk on?"."""
         coverage = self.coverage(column.key)
         coverage.list_pages += 1
+        if response is not None and EVIDENCE_META in response.meta:
+            coverage.list_page_ids.append(response.meta[EVIDENCE_META])
         coverage.entries += len(entries)
         coverage.saw_dates([e.listed_on for e in entries])
-        out: list[Any] = []
-        new = 0
         crawl_host = urlsplit(self.profile.base_url).netloc
+        on_site: list[tuple[ListEntry, str]] = []
         for entry in entries:
             if urlsplit(entry.url).netloc != crawl_host:
                 self.crawler.stats.inc_value("egov/offsite_links")
@@ -136,19 +151,25 @@ class SiteSpider(scrapy.Spider):
                 crawl_base=self.profile.base_url,
                 site_base=self.profile.declared_base_url,
             )
-            if canon in self.known or canon in self.requested:
-                out.append(self.seen_item(canon, column, entry))
+            on_site.append((entry, canon))
+        stored = self.stored(column, [c for _, c in on_site if c not in self.requested])
+        out: list[Any] = []
+        page: list[Listed] = []
+        for entry, canon in on_site:
+            if canon in stored or canon in self.requested:
+                page.append(Listed("stored" if canon in stored else "requested", entry.listed_on))
+                out.append(self.seen_item(canon, column, entry, stored.get(canon)))
                 continue
             self.requested.add(canon)
-            new += 1
+            page.append(Listed("new", entry.listed_on))
             meta = {"canonical_url": canon, "listed_url": entry.url, "entry": entry}
             out.append(
                 self.column_request(
                     column, entry.url, self.parse_detail, page_kind="detail", meta=meta
                 )
             )
-        coverage.new_entries += new
-        go_on = self.walks[column.key].next_page_wanted(new)
+        coverage.new_entries += sum(1 for e in page if e.state == "new")
+        go_on = self.walks[column.key].next_page_wanted(page)
         if not go_on:
             coverage.stopped_early = coverage.finished_walk = True
         return out, go_on
@@ -161,8 +182,8 @@ class SiteSpider(scrapy.Spider):
         column = self.profile.column(response.meta["column"])
         index = response.meta["list_index"]
         count = response.meta.get("page_count") or trs.page_count(response.text)
-        entries = trs.parse_list(response.text, response.url, column.options)
-        out, go_on = self.list_entries(column, entries)
+        entries = trs.parse_list(response.text, response.url, column.options, fetched_now())
+        out, go_on = self.list_entries(column, entries, response)
         yield from out
         if not go_on:
             return
@@ -176,8 +197,8 @@ class SiteSpider(scrapy.Spider):
     def parse_generic_list(self, response: Response) -> Iterator[Any]:
         """A list read with the profile's selectors, paged by its "next" link."""
         column = self.profile.column(response.meta["column"])
-        entries = generic.parse_list(response.text, response.url, column.options)
-        out, go_on = self.list_entries(column, entries)
+        entries = generic.parse_list(response.text, response.url, column.options, fetched_now())
+        out, go_on = self.list_entries(column, entries, response)
         yield from out
         if not go_on:
             return
@@ -190,7 +211,7 @@ class SiteSpider(scrapy.Spider):
 
     def quarantine_page(self, response: Response, reason: str) -> Iterator[Any]:
         """Keep the page out of the evidence counts, with the reason; emit nothing."""
-        quarantine(self, response.url, reason, response.body)
+        quarantine(self.recorder, response.url, reason, response.body)
         return iter(())
 
     def column_request(
@@ -218,9 +239,10 @@ class SiteSpider(scrapy.Spider):
         return self.recorder.coverage[key]
 
     @staticmethod
-    def page_id(response: Response) -> int:
-        """Return the ``fetched_pages.id`` the evidence middleware stored for ``response``."""
-        return int(response.meta[EVIDENCE_META])
+    def page_id(response: Response) -> PageId:
+        """Return the ``fetched_pages`` id the evidence middleware gave ``response``."""
+        page: PageId = response.meta[EVIDENCE_META]
+        return page
 
     def on_error(self, failure: Failure) -> None:
         """Record a failed request in its column; close the spider on an anti-bot challenge."""
@@ -232,7 +254,7 @@ class SiteSpider(scrapy.Spider):
                 coverage.blocked = True
                 coverage.note(BLOCKED_REASON)
             raise CloseSpider(BLOCKED_REASON)
-        if quarantine_failure(self, failure):  # over the size cap: dropped, URL kept
+        if quarantine_failure(self.recorder, failure):  # over the size cap: dropped, URL kept
             self.logger.warning("dropped a body over the size cap: %s", request.url)
         if coverage is not None:
             if request.meta.get("page_kind") == "list":

@@ -2,14 +2,19 @@
 
 ``uv run scrapy crawl disclosure -a site=sx-xxgk [-a base_url=http://127.0.0.1:PORT] [-a full=1]``
 
-Lists (newest first) come in three layouts, chosen per column in the site profile: TRS static
+Lists (newest first) come in the layouts chosen per column in the site profile: TRS static
 pages (``index.html``, ``index_N.html``, page count from ``createPageHTML``), Hanweb 信息公开
-(``POST /module/xxgk/search.jsp`` with ``currpage``) and generic selectors. Only documents not
-stored yet are fetched; a walk stops once EGOV_INCREMENTAL_OVERLAP_PAGES list pages brought
-nothing new (unless ``full=1``). Each detail page is stored as evidence and its metadata table
-read (:mod:`crawler.disclosure.metadata`); a page without a metadata table or a title is
-quarantined. A page without 发布日期 takes the list's date (counted in the stats); one without
-成文日期 is stored undated. :mod:`crawler.disclosure.pipeline` stores the documents.
+(``POST /module/xxgk/search.jsp`` with ``currpage``, either row layout), JPaaS and jpage
+(:mod:`crawler.paged_walks`) and generic selectors. Only documents not stored yet are fetched;
+a walk stops after the list page proving that nothing new lies below (:mod:`crawler.incremental`;
+unless ``full=1``). Each detail page is stored as evidence and its metadata table read
+(:mod:`crawler.disclosure.metadata`); a page without a metadata table or a title is
+quarantined. A page without 发布日期 takes the list's date (counted in the stats); the signing
+date comes from the table's 成文日期, else the body's 落款 (where it came from is stored), else
+the document is stored undated. A list says nothing about who issued a document (an xxgk search
+may return a whole area's): the pipeline attributes it by the page's 发布机构, else by the
+catalogue column in its link (the profile's ``[catalogue]``), else by the column's department.
+:mod:`crawler.disclosure.pipeline` stores the documents.
 """
 
 from __future__ import annotations
@@ -22,32 +27,35 @@ from scrapy.http import Response, TextResponse
 from crawler.disclosure import xxgk
 from crawler.disclosure.items import DisclosureDocumentItem, SeenDocumentItem
 from crawler.disclosure.metadata import parse_metadata
-from crawler.listing import ListEntry
+from crawler.incremental import Stored, stored_documents
+from crawler.listing import ListEntry, fetched_now
+from crawler.paged_walks import PagedListWalks
 from crawler.profiles import ColumnProfile
 from crawler.quarantine import spider_date_problem
 from crawler.spiders.base import SiteSpider
-from db.models import DisclosureDocument
 
 
-class DisclosureSpider(SiteSpider):
+class DisclosureSpider(PagedListWalks, SiteSpider):
     name = "disclosure"
     site_kind = "disclosure"
     custom_settings = {  # noqa: RUF012 (Scrapy reads this class attribute as is)
         "ITEM_PIPELINES": {"crawler.disclosure.pipeline.DisclosureDocumentPipeline": 310},
     }
 
-    stored_urls = (DisclosureDocument.url, DisclosureDocument.site_id)
+    stored_lookup = stored_documents
     list_callbacks: ClassVar[dict[str, str]] = {
         "trs": "parse_trs_list",
         "xxgk": "parse_xxgk_list",
+        "jpaas": "parse_jpaas_column",
+        "jpage": "parse_jpage_column",
         "generic": "parse_generic_list",
     }
 
     def seen_item(
-        self, canonical: str, column: ColumnProfile, entry: ListEntry
+        self, canonical: str, column: ColumnProfile, entry: ListEntry, stored: Stored | None
     ) -> SeenDocumentItem:
         """A document already stored: only its last sighting is updated."""
-        return SeenDocumentItem(canonical, column.key)
+        return SeenDocumentItem(canonical, column.key, stored.id if stored else None)
 
     def first_list_request(self, column: ColumnProfile) -> Any:
         if column.list_kind == "xxgk":
@@ -61,6 +69,7 @@ class DisclosureSpider(SiteSpider):
             column.url,
             self.parse_xxgk_list,
             formdata=xxgk.form_for(column.options, page),
+            headers=xxgk.headers_for(column.options),
             meta={"list_index": page, "page_count": count},
             dont_filter=True,  # the same URL with another form body is another page
         )
@@ -69,8 +78,8 @@ class DisclosureSpider(SiteSpider):
         column = self.profile.column(response.meta["column"])
         page = response.meta["list_index"]
         count = response.meta.get("page_count") or xxgk.page_count(response.text)
-        entries = xxgk.parse_list(response.text, response.url, column.options)
-        out, go_on = self.list_entries(column, entries)
+        entries = xxgk.parse_list(response.text, response.url, column.options, fetched_now())
+        out, go_on = self.list_entries(column, entries, response)
         yield from out
         if not go_on:
             return
@@ -122,4 +131,6 @@ class DisclosureSpider(SiteSpider):
             validity=meta.validity,
             page_id=self.page_id(response),
             published_from_list=from_list,
+            signed_on_source=meta.signed_source,
+            department_hint=self.profile.catalogue.get(xxgk.link_column(entry.url) or ""),
         )

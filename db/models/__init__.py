@@ -1,23 +1,35 @@
 """All tables of the evidence database, importable from one place."""
 
 from db.models.base import Base, UTCDateTime, utcnow
+from db.models.console import AuditEvent, ConsoleUser, LoginAttempt, ReviewItem
 from db.models.crawling import (
+    ColumnWalkPage,
     CrawlColumnResult,
     CrawlLock,
     CrawlRun,
     FetchedPage,
     PageBody,
     QuarantinedItem,
+    RequestFailure,
     Site,
     SiteColumn,
 )
 from db.models.evidence import DisclosureDocument, PortalPost, PostListing
+from db.models.inspection import (
+    LinkCheck,
+    LinkCheckRun,
+    ProbeResult,
+    WarningDelivery,
+)
 from db.models.register import NondisclosureExplanation, SignedDocument
 from db.models.registry import Department, DepartmentAlias, ExternalSource, UnresolvedName
 from db.models.scores import ManualScore, ScoreRun
 
 __all__ = [
+    "AuditEvent",
     "Base",
+    "ColumnWalkPage",
+    "ConsoleUser",
     "CrawlColumnResult",
     "CrawlLock",
     "CrawlRun",
@@ -26,17 +38,24 @@ __all__ = [
     "DisclosureDocument",
     "ExternalSource",
     "FetchedPage",
+    "LinkCheck",
+    "LinkCheckRun",
+    "LoginAttempt",
     "ManualScore",
     "NondisclosureExplanation",
     "PageBody",
     "PortalPost",
     "PostListing",
+    "ProbeResult",
     "QuarantinedItem",
+    "RequestFailure",
+    "ReviewItem",
     "ScoreRun",
     "SignedDocument",
     "Site",
     "SiteColumn",
     "UTCDateTime",
     "UnresolvedName",
+    "WarningDelivery",
     "utcnow",
 ]

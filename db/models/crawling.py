@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -65,6 +66,9 @@ class SiteColumn(Base):
     expects_items: Mapped[bool] = mapped_column(
         default=True, comment="a healthy crawl of this column finds at least one item"
     )
+    category: Mapped[str | None] = mapped_column(
+        String(32), comment="栏目类别 for the national inspection: dynamic, notice, policy, …"
+    )
 
     site: Mapped[Site] = relationship(back_populates="columns")
 
@@ -93,6 +97,11 @@ class CrawlRun(Base):
     healthy: Mapped[bool | None] = mapped_column(comment="NULL while running")
     health_problems: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
     stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    host: Mapped[str | None] = mapped_column(String(128), comment="machine the crawl ran on")
+    pid: Mapped[int | None] = mapped_column(comment="process id of the crawl on that machine")
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(
+        comment="last sign of life of a running crawl; a stale one is closed as killed"
+    )
 
     column_results: Mapped[list[CrawlColumnResult]] = relationship(back_populates="crawl_run")
 
@@ -122,11 +131,72 @@ class CrawlColumnResult(Base):
     oldest_seen: Mapped[dt.date | None] = mapped_column(comment="oldest list date reached")
     newest_seen: Mapped[dt.date | None]
     message: Mapped[str | None] = mapped_column(Text)
+    reached_end: Mapped[bool] = mapped_column(
+        default=False,
+        server_default=false(),
+        comment="the walk read the list down to its last page (a full walk)",
+    )
 
     crawl_run: Mapped[CrawlRun] = relationship(back_populates="column_results")
+    list_pages: Mapped[list[ColumnWalkPage]] = relationship(
+        back_populates="column_result", order_by="ColumnWalkPage.list_index"
+    )
 
     def __repr__(self) -> str:
         return f"<CrawlColumnResult run={self.crawl_run_id} col={self.column_id} {self.status}>"
+
+
+class ColumnWalkPage(Base):
+    """A list page one column walk fetched: the evidence of what the walk could see."""
+
+    __tablename__ = "column_walk_pages"
+    __table_args__ = (
+        UniqueConstraint(
+            "column_result_id",
+            "page_id",
+            name="uq_column_walk_pages_column_result_id_page_id",
+        ),
+        Index("ix_column_walk_pages_page_id", "page_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    column_result_id: Mapped[int] = mapped_column(
+        ForeignKey("crawl_column_results.id", ondelete="CASCADE")
+    )
+    page_id: Mapped[int] = mapped_column(ForeignKey("fetched_pages.id", ondelete="CASCADE"))
+    list_index: Mapped[int] = mapped_column(comment="0 for the column's first list page")
+
+    column_result: Mapped[CrawlColumnResult] = relationship(back_populates="list_pages")
+
+    def __repr__(self) -> str:
+        return f"<ColumnWalkPage result={self.column_result_id} #{self.list_index}>"
+
+
+class RequestFailure(Base):
+    """A request the crawl lost (timeout, redirect loop, body over the cap…), with the reason.
+
+    Every lost request is a row: a column with one is not complete, so a lost list page is never
+    read as "no posts".
+    """
+
+    __tablename__ = "request_failures"
+    __table_args__ = (
+        Index("ix_request_failures_crawl_run_id", "crawl_run_id"),
+        CheckConstraint("page_kind IN ('list', 'detail', 'other')", name="page_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crawl_run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"))
+    column_id: Mapped[int | None] = mapped_column(
+        ForeignKey("site_columns.id", ondelete="SET NULL")
+    )
+    url: Mapped[str] = mapped_column(String(1024))
+    page_kind: Mapped[str] = mapped_column(String(8), default="other")
+    reason: Mapped[str] = mapped_column(Text, comment="readable: the message, not a class name")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<RequestFailure run={self.crawl_run_id} {self.url} {self.reason[:40]!r}>"
 
 
 class PageBody(Base):

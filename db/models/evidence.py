@@ -123,6 +123,8 @@ class DisclosureDocument(Base):
             "attribution",
             "first_seen_at",
         ),
+        CheckConstraint("signed_on_source IN ('table', 'body', 'none')", name="signed_on_source"),
+        Index("ix_disclosure_documents_issuer_normalized", "issuer_normalized"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -144,6 +146,12 @@ class DisclosureDocument(Base):
     )
     attribution: Mapped[str] = mapped_column(String(16), default="unresolved")
     signed_on: Mapped[dt.date | None] = mapped_column(comment="成文日期")
+    signed_on_source: Mapped[str] = mapped_column(
+        String(8),
+        default="none",
+        server_default="none",
+        comment="where signed_on was read: table (成文日期), body (落款) or none (undated)",
+    )
     published_on: Mapped[dt.date | None] = mapped_column(comment="发布日期")
     validity: Mapped[str | None] = mapped_column(String(64), comment="有效性")
     column_id: Mapped[int | None] = mapped_column(

@@ -29,21 +29,29 @@ def _records(items: list[str]) -> str:
 
 
 def jpage_column(column_id: int, name: str, items: list[str], total: int, proxy: str) -> str:
-    """Return a column page with its first records embedded in a ``<datastore>``."""
+    """Return a column page with its first records embedded in a ``<datastore>``.
+
+    The script declares the jpage unit as Hanweb JCMS pages do: the ``param_NNN`` object (the
+    dataproxy's form fields) and ``proxyUrl``, next to the ``<nextgroup>`` link.
+    """
+    unit = 4001
     nextgroup = (
-        f'<a href="{proxy}?page=1&appid=1&webid=1&path=/&columnid={column_id}&unitid=4001'
+        f'<a href="{proxy}?page=1&appid=1&webid=1&path=/&columnid={column_id}&unitid={unit}'
         f'&webname={SITE_NAME}&permissiontype=0"></a>'
     )
     return f"""<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>{escape(name)}_{SITE_NAME}</title>
 <meta name="ColumnName" content="{escape(name)}"></head>
 <body><div class="nav">首页 &gt; {escape(name)}</div>
-<div id="4001"><script type="text/xml"><datastore>
+<div id="{unit}"><script type="text/xml"><datastore>
 <nextgroup><![CDATA[{nextgroup}]]></nextgroup>
 <recordset>
 {_records(items)}</recordset></datastore></script>
 <script language="javascript" src="/module/jpage/jpage.js"></script>
-<script>var totalRecord = {total};</script></div>
+<script>var param_{unit} = {{col:1,appid:1,webid:1,path:'/',columnid:{column_id},
+sourceContentType:1,unitid:'{unit}',webname:'{SITE_NAME}',permissiontype:0}};
+$(function(){{ $('#{unit}').jpage({{ dataStore: null, proxyUrl: '{proxy}', perPage: 15,
+totalRecord: {total}, groupSize: 3, ajaxParam: param_{unit} }}); }});</script></div>
 </body></html>"""
 
 

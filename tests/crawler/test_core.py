@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from scrapy import Request
 from scrapy.http import Response
@@ -9,7 +11,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler.coverage import ColumnCoverage
 from crawler.health import RunFacts, evaluate
-from crawler.incremental import ListWalk
+from crawler.incremental import Listed, ListWalk
 from crawler.middlewares import OffsiteRedirectMiddleware, OffsiteRedirectRefused
 from crawler.profiles import ProfileError, load_profile, parse_profile
 from crawler.spiders.portal import PortalSpider
@@ -63,12 +65,36 @@ def test_error_rate_and_abnormal_finish_are_reported_by_name() -> None:
     assert ColumnCoverage("x", blocked=True).status() == "blocked"
 
 
-def test_list_walk_stops_after_overlap_pages_with_nothing_new_unless_full() -> None:
-    walk = ListWalk(overlap=1)
-    assert walk.next_page_wanted(5) and walk.next_page_wanted(0)
-    assert not walk.next_page_wanted(0)
-    full = ListWalk(overlap=1, full=True)
-    assert all(full.next_page_wanted(0) for _ in range(5))
+def _page(*entries: str) -> list[Listed]:
+    """List entries as "state:YYYY-MM-DD" (or "state" for an undated entry), in list order."""
+    out = []
+    for text in entries:
+        state, _, day = text.partition(":")
+        out.append(Listed(state, dt.date.fromisoformat(day) if day else None))  # type: ignore[arg-type]
+    return out
+
+
+def test_list_walk_stops_after_the_page_showing_a_stored_item_unless_full() -> None:
+    walk = ListWalk()
+    assert walk.next_page_wanted(_page("new:2012-03-05", "new:2012-03-04"))
+    assert not walk.next_page_wanted(_page("new:2012-03-03", "stored:2012-03-02", "stored"))
+    assert ListWalk(overlap=1).next_page_wanted(_page("stored:2012-03-02"))
+    full = ListWalk(full=True)
+    assert all(full.next_page_wanted(_page("stored:2012-03-02")) for _ in range(5))
+
+
+def test_pinned_stored_item_above_new_ones_does_not_stop_the_walk() -> None:
+    pinned = _page("stored:2012-01-09", "new:2012-03-05", "new:2012-03-04", "new:2012-03-03")
+    assert ListWalk().next_page_wanted(pinned)
+    pinned_then_stored = [*pinned, *_page("stored:2012-03-01", "stored:2012-02-28")]
+    assert not ListWalk().next_page_wanted(pinned_then_stored)
+
+
+def test_new_item_listed_below_every_stored_one_keeps_the_walk_going() -> None:
+    assert ListWalk().next_page_wanted(_page("stored:2012-03-05", "new:2012-03-04"))
+    assert ListWalk().next_page_wanted(_page("stored", "new"))  # undated: nothing proven
+    assert not ListWalk().next_page_wanted(_page("stored", "requested"))  # nothing new at all
+    assert ListWalk().next_page_wanted(_page("requested", "requested"))  # no stored item
 
 
 def test_redirect_leaving_the_site_is_refused_and_one_inside_is_kept() -> None:

@@ -47,10 +47,14 @@ def test_jpage_column_page_gives_embedded_records_total_and_dataproxy_form() -> 
     assert listing.proxy_url == f"{BASE}/module/web/jpage/dataproxy.jsp"
     assert listing.form["columnid"] == "1229" and listing.form["unitid"] == "4001"
     assert "page" not in listing.form
-    assert jpage.proxy_url(listing.proxy_url, 46, {}).endswith(
+    assert not listing.proxy_from_page or listing.proxy_url.endswith("/web/jpage/dataproxy.jsp")
+    assert jpage.records_url(listing.proxy_url, 46, {}, 15).endswith(
         "?startrecord=46&endrecord=90&perpage=15"
     )
-    assert jpage.proxy_url(listing.proxy_url, 46, {"paging": "page"}).endswith("?page=4&perpage=15")
+    assert jpage.records_url(listing.proxy_url, 1, {"group": 5000}, 15).endswith(
+        "?startrecord=1&endrecord=300&perpage=15"
+    )
+    assert jpage.page_url(listing.proxy_url, 4, 15).endswith("?page=4&perpage=15")
 
 
 def test_dataproxy_xml_reply_gives_records_and_totals() -> None:

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
+from dataclasses import astuple
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import NondisclosureExplanation
+from db.models import DisclosureDocument, NondisclosureExplanation
 from scoring.disclosure_checks import (
     DisclosureCounts,
     disclosure_counts,
     document_verdicts,
+    judge_disclosure,
 )
 from scoring.number_gaps import number_gaps
+from scoring.periods import month_end, month_start
 from tests.disclosure.conftest import DocumentFactory, RegisterFactory, dept_id
 
 D = dt.date.fromisoformat
@@ -158,3 +163,52 @@ def test_evidence_recorded_after_the_cutoff_does_not_change_the_counts(
     assert now == DisclosureCounts(published=1, late=1, missing=1, explained=1)
     statuses = [v.status for v in document_verdicts(session, **YEAR, cutoff=cutoff)]
     assert statuses == ["missing", "missing"]
+
+
+def test_counts_month_by_month_equal_each_month_judged_alone(
+    registry_session: Session, add_document: DocumentFactory, add_register: RegisterFactory
+) -> None:
+    """The board's months come from one judgement of the year, bucketed by signing month."""
+    session = registry_session
+    rng = random.Random(12)
+    for n in range(1, 121):
+        department = ("市发改委", "市财政局")[n % 2]
+        signed = D("2012-01-01") + dt.timedelta(days=rng.randint(0, 360))
+        published = signed + dt.timedelta(days=rng.choice((0, 3, 6, 9, 30)))
+        add_document(department, f"绍市发改〔2012〕{n}号", signed, published)
+    # 2号 reached again at another URL, later: its better reading counts, once
+    again = session.scalars(
+        select(DisclosureDocument).where(DisclosureDocument.doc_number_seq == 2)
+    )
+    first = next(iter(again))
+    add_document(
+        "市发改委", "绍市发改〔2012〕2号", first.signed_on, first.signed_on + dt.timedelta(days=40)
+    )
+    add_document("市发改委", None, None, D("2012-05-03"))  # undated: its publication month
+    add_register("市发改委", "绍市发改〔2012〕900号", D("2012-06-04"))  # missing
+    add_register("市财政局", "绍市发改〔2012〕901号", D("2012-07-09"))  # explained
+    _explain(session, "市财政局", "绍市发改〔2012〕901号")
+    session.commit()
+
+    year = judge_disclosure(session, **YEAR, month_start=D("2012-12-01"), by_month=True)
+
+    units = [dept_id(session, name) for name in ("市发改委", "市财政局")]
+    total = {unit: [0] * 7 for unit in units}
+    for month in range(1, 13):
+        label = f"2012-{month:02d}"
+        alone = judge_disclosure(
+            session, start=month_start(label), end=month_end(label), limit_days=5
+        ).ytd
+        for unit in units:
+            counts = year.by_month.get((unit, label), DisclosureCounts())
+            assert counts == alone.get(unit, DisclosureCounts()), (unit, label)
+            total[unit] = [a + b for a, b in zip(total[unit], astuple(counts), strict=True)]
+    assert {unit: DisclosureCounts(*values) for unit, values in total.items()} == year.ytd
+    assert year.month == {
+        unit: year.by_month[(unit, "2012-12")]
+        for unit in units
+        if (unit, "2012-12") in year.by_month
+    }
+    assert sum(c.published for c in year.ytd.values()) == 121  # 2号 once, the undated one too
+    assert sum(c.late for c in year.ytd.values()) > 0
+    assert sum(c.missing for c in year.ytd.values()) == 1

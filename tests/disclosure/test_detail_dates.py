@@ -68,11 +68,11 @@ def test_document_dated_in_the_future_or_before_the_platform_is_quarantined(
     response = HtmlResponse(
         url=url, body=html.encode(encoding), encoding=encoding, request=Request(url, meta=meta)
     )
-    EvidenceMiddleware(spider.crawler).process_spider_input(response)
+    EvidenceMiddleware(spider.recorder).process_spider_input(response)
 
     assert list(spider.parse_detail(response)) == []
 
-    spider.recorder.session.commit()
+    spider.recorder.commit()
     engine = make_engine(sqlite_url)
     with session_scope(engine) as session:
         reasons = session.scalars(select(QuarantinedItem.reason)).all()

@@ -24,6 +24,7 @@ from crawler.incremental import ListWalk
 from crawler.items import PortalPostItem
 from crawler.listing import ListEntry
 from crawler.middlewares import EvidenceMiddleware
+from crawler.paged_walks import JpageWalk
 from crawler.pipelines import PortalPostPipeline
 from crawler.quarantine import EARLIEST_YEAR, QuarantineMiddleware
 from crawler.recording import CrawlRecording
@@ -74,6 +75,8 @@ def spider(evidence_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Porta
     recorder = CrawlRecording(crawler)
     recorder.spider_opened(spider)
     spider.walks = {c.key: ListWalk(full=True) for c in spider.profile.columns}  # as start() does
+    spider.evidence = EvidenceMiddleware(recorder)  # type: ignore[attr-defined]
+    spider.quarantining = QuarantineMiddleware(recorder)  # type: ignore[attr-defined]
     yield spider
     if recorder.session is not None:
         recorder.session.close()
@@ -87,7 +90,10 @@ def _response(kind: str, index: int, body: bytes, encoding: str | None) -> HtmlR
     if kind == "detail":
         meta.update(page_kind="detail", entry=entry, canonical_url=url, listed_url=url)
     elif kind == "proxy":
-        meta.update(start=46, proxy_url=BASE + PROXY_PATH, form={}, total_records=None)
+        meta["jpage"] = JpageWalk(
+            proxy_url=BASE + PROXY_PATH, form={}, perpage=15, total=None, collected=45,
+            last_url=None, start=46, page=4, skip=0, proxy_guessed=False,
+        )  # fmt: skip
     request = Request(url, meta=meta)
     if encoding is None:
         return HtmlResponse(url=url, body=body, request=request)
@@ -96,7 +102,7 @@ def _response(kind: str, index: int, body: bytes, encoding: str | None) -> HtmlR
 
 def _drive(spider: PortalSpider, response: Response) -> list[Any]:
     """Run one callback as Scrapy chains it: evidence in, quarantine on an exception."""
-    EvidenceMiddleware(spider.crawler).process_spider_input(response)
+    spider.evidence.process_spider_input(response)  # type: ignore[attr-defined]
     callback = {
         "detail": spider.parse_detail,
         "jpage": spider.parse_jpage_column,
@@ -106,7 +112,7 @@ def _drive(spider: PortalSpider, response: Response) -> list[Any]:
     try:
         return list(callback(response))
     except Exception as error:  # what Scrapy hands to the spider middlewares
-        handled = QuarantineMiddleware(spider.crawler).process_spider_exception(response, error)
+        handled = spider.quarantining.process_spider_exception(response, error)  # type: ignore[attr-defined]
         assert handled is not None, f"{response.url}: {error!r} was not quarantined"
         return list(handled)
 
@@ -116,9 +122,9 @@ def test_a_thousand_mutated_pages_never_crash_and_every_rejection_is_quarantined
 ) -> None:
     pages = _sample_pages(SamplePortal(months=2, departments=6, seed=SEED))
     rng = random.Random(SEED)
-    pipeline = PortalPostPipeline(spider.crawler, dt.timedelta(days=7))
     recorder = spider.recorder
     assert recorder is not None
+    pipeline = PortalPostPipeline(recorder, spider.crawler.settings)
     kinds, outcomes = Counter(), Counter()
     rejected: set[str] = set()
     latest = utcnow() + dt.timedelta(days=1)
@@ -139,7 +145,7 @@ def test_a_thousand_mutated_pages_never_crash_and_every_rejection_is_quarantined
             post = posts[0]
             assert post.title and post.published_at.year >= EARLIEST_YEAR
             assert post.published_at <= latest, f"{mutant.kind}: {post.published_at} accepted"
-            pipeline.store_post(recorder, post)
+            pipeline.process_item(post)
             outcomes["stored"] += 1
         else:
             outcomes["list read"] += 1

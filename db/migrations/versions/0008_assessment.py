@@ -7,18 +7,21 @@
   文号 are matched by department, signing date and title.
 - ``score_runs.summary`` (the report as JSONB) becomes ``report`` (compact JSON, zlib) with
   ``provisional`` and ``final``; ``score_results`` (one JSON row per unit and sub-item) goes.
-- A partial index over backdated posts answers the backdated count without a table scan; an
-  index on department + 文号 lets register rows find their published document directly, and
-  one over the 文号 series answers the gap search from the index alone, and one over the two
-  dates (with unit and evidence time) judges a period's documents from the index alone; department + signing day lets a register
-  row without a 文号 find its document.
+- Five indexes: a partial one over backdated posts answers the backdated count without a table
+  scan; department + 文号 lets register rows find their published document directly; one over
+  the 文号 series answers the gap search from the index alone; one over the two dates (with
+  unit and evidence time) judges a period's documents from the index alone; department +
+  signing day lets a register row without a 文号 find its document.
 
 Existing score runs are converted, so they still re-print. Downgrading recomputes the stored
 lags on the bundled calendar, drops register rows without a 文号, and converts runs back (their
-per-item result rows are not rebuilt).
+per-item result rows are not rebuilt; a run's flags and provisional state are kept in the old
+form, so upgrading again re-prints it byte for byte). The lag column is dropped and added in
+place, never by a batch copy of ``disclosure_documents``: on SQLite a copy would turn the column
+CHECK of ``signed_on_source`` (0006) into a table CHECK that 0006's downgrade cannot drop.
 
-Revision ID: 0004
-Revises: 0002
+Revision ID: 0008
+Revises: 0007
 """
 
 from __future__ import annotations
@@ -33,8 +36,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0004"
-down_revision: str | None = "0002"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -98,8 +101,9 @@ def _create_views(lateness: str) -> None:
 
 def upgrade() -> None:
     _drop_views()
-    with op.batch_alter_table("disclosure_documents", schema=None) as batch_op:
-        batch_op.drop_column("lag_working_days")
+    # In place, not a batch copy: a copy would move the column CHECK of signed_on_source (0006)
+    # to the table, where SQLite's DROP COLUMN (0006's downgrade) can no longer drop it.
+    op.drop_column("disclosure_documents", "lag_working_days")
     with op.batch_alter_table("signed_documents", schema=None) as batch_op:
         batch_op.alter_column(
             "doc_number",
@@ -158,8 +162,7 @@ def downgrade() -> None:
             comment=None,
             existing_comment="NULL: no 文号",
         )
-    with op.batch_alter_table("disclosure_documents", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("lag_working_days", sa.Integer(), nullable=True))
+    op.add_column("disclosure_documents", sa.Column("lag_working_days", sa.Integer()))
     _recompute_lags()
     _create_views(_views().DOCUMENT_LATENESS)
 
@@ -206,12 +209,14 @@ def _runs_to_compact() -> None:
     for run_id, summary in bind.execute(sa.select(runs.c.id, runs.c.summary)).all():
         data = summary if isinstance(summary, dict) else json.loads(summary)
         report = data.get("report", {})
-        provisional = any(
-            row.get("missing")
-            for section in report.get("sections", [])
-            if section["key"].startswith("ranking_")
-            for row in section["rows"]
-        )
+        provisional = report.get("provisional")  # kept by a downgrade of this revision
+        if provisional is None:
+            provisional = any(
+                row.get("missing")
+                for section in report.get("sections", [])
+                if section["key"].startswith("ranking_")
+                for row in section["rows"]
+            )
         bind.execute(
             runs.update()
             .where(runs.c.id == run_id)
@@ -256,7 +261,7 @@ def _encode(report: dict[str, Any], provisional: bool) -> bytes:
                 "key": section["key"],
                 "title": section["title"],
                 "columns": section["columns"],
-                "flags": section.get("flags", {}),
+                "flags": dict(section.get("flags") or {}),
                 "rows": [[row.get(key) for key in keys] for row in section["rows"]],
             }
         )
@@ -284,6 +289,8 @@ def _decode(blob: bytes) -> dict[str, Any]:
                 "title": section["title"],
                 "columns": section["columns"],
                 "rows": [dict(zip(keys, values, strict=True)) for values in section["rows"]],
+                # not read before this revision; kept so that upgrading again loses nothing
+                "flags": list(section["flags"].items()),  # pairs: JSONB would sort keys
             }
         )
     return {
@@ -293,6 +300,7 @@ def _decode(blob: bytes) -> dict[str, Any]:
         "meta": data["meta"],
         "sections": sections,
         "chart": [dict(zip(CHART_KEYS, point, strict=True)) for point in data["chart"]],
+        "provisional": data["provisional"],
     }
 
 

@@ -1,0 +1,102 @@
+"""The ``[inspection]`` section of the schedules file: probes, link checks, early warnings.
+
+::
+
+    [inspection]
+    include = ["*"]                  # site profiles inspected (shell patterns), as for [crawls]
+    exclude = ["sample-*"]
+    [inspection.probes]              # job probe-<site>: several times a day
+    cron = "10 */3 * * *"
+    [inspection.link-check]          # job linkcheck-<site>: daily (two failures a day apart)
+    cron = "30 4 * * *"
+    [inspection.warnings]            # job early-warnings: the mid-month day
+    cron = "0 9 20 * *"
+
+Each of the three tables is optional; without it, its jobs are not scheduled.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from typing import Any
+
+from schedules.config import JobSpec, ScheduleError, SiteProfile
+
+PROBE_JOB = "schedules.inspection_jobs:probe_site"
+LINK_CHECK_JOB = "schedules.inspection_jobs:check_links"
+WARNINGS_JOB = "schedules.inspection_jobs:send_warnings"
+_TABLES = {"include", "exclude", "probes", "link-check", "warnings"}
+
+
+def inspection_jobs(
+    section: dict[str, Any], profiles: dict[str, SiteProfile], timezone: str
+) -> list[JobSpec]:
+    """Job specifications of the ``[inspection]`` section (none when it is absent)."""
+    unknown = sorted(set(section) - _TABLES)
+    if unknown:
+        raise ScheduleError(
+            f"[inspection]: unknown key '{unknown[0]}' (expected: {', '.join(sorted(_TABLES))})"
+        )
+    include, exclude = section.get("include", ["*"]), section.get("exclude", [])
+    sites = [
+        key
+        for key in profiles
+        if any(fnmatch.fnmatch(key, p) for p in include)
+        and not any(fnmatch.fnmatch(key, p) for p in exclude)
+    ]
+    specs = []
+    if "probes" in section:
+        options = _options(section["probes"], "probes")
+        specs += [
+            JobSpec(
+                id=f"probe-{key}",
+                func=PROBE_JOB,
+                cron=str(options["cron"]),
+                timezone=timezone,
+                misfire_grace_seconds=int(options.get("misfire_grace_seconds", 3600)),
+                kwargs={
+                    "site_key": key,
+                    "time_limit_seconds": int(options.get("time_limit_seconds", 300)),
+                },
+                description=f"reachability probes of {key} (home page and chosen columns)",
+            )
+            for key in sites
+        ]
+    if "link-check" in section:
+        options = _options(section["link-check"], "link-check")
+        specs += [
+            JobSpec(
+                id=f"linkcheck-{key}",
+                func=LINK_CHECK_JOB,
+                cron=str(options["cron"]),
+                timezone=timezone,
+                misfire_grace_seconds=int(options.get("misfire_grace_seconds", 43200)),
+                kwargs={
+                    "site_key": key,
+                    "time_limit_seconds": int(options.get("time_limit_seconds", 7200)),
+                    "stop_grace_seconds": int(options.get("stop_grace_seconds", 30)),
+                },
+                description=f"link check of {key} (home page and column pages)",
+            )
+            for key in sites
+        ]
+    if "warnings" in section:
+        options = _options(section["warnings"], "warnings")
+        specs.append(
+            JobSpec(
+                id="early-warnings",
+                func=WARNINGS_JOB,
+                cron=str(options["cron"]),
+                timezone=timezone,
+                misfire_grace_seconds=int(options.get("misfire_grace_seconds", 172800)),
+                kwargs={},
+                description="mid-month early warnings (月中预警), each finding sent once",
+            )
+        )
+    return specs
+
+
+def _options(raw: Any, name: str) -> dict[str, Any]:
+    if not isinstance(raw, dict) or "cron" not in raw:
+        raise ScheduleError(f"[inspection.{name}]: expected a table with a cron expression")
+    return raw

@@ -1,0 +1,94 @@
+"""Build the console application: routes, templates, sessions, security headers, one engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from db.config import Settings
+from db.engine import make_engine
+from scoring.console import (
+    auth,
+    board,
+    departments,
+    entries,
+    evidence,
+    reports,
+    reviews,
+    users,
+)
+from scoring.console.csrf import csrf_token
+from scoring.console.headers import SecurityHeaders
+from scoring.console.secret import console_secret
+from scoring.periods import SHANGHAI
+from scoring.rules import rules_in_force
+
+HERE = Path(__file__).parent
+SESSION_COOKIE = "egov_console"
+SESSION_SECONDS = 8 * 60 * 60  # one working day
+
+
+def _templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=HERE / "templates")
+    env = templates.env
+    env.globals["csrf_token"] = lambda request: csrf_token(request.session)
+    env.filters["local"] = _local_time
+    env.filters["points"] = lambda value: "" if value is None else f"{value:.2f}"
+    return templates
+
+
+def _local_time(moment: dt.datetime | None) -> str:
+    if moment is None:
+        return ""
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
+def create_app(settings: Settings, *, secure_cookies: bool = False) -> Starlette:
+    """The console for the database and rules of ``settings``.
+
+    ``secure_cookies`` marks the session cookie ``Secure``: set it when the console is served
+    over HTTPS (behind a reverse proxy), as it should be anywhere but on 127.0.0.1.
+    """
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    routes: list[Route | Mount] = [
+        *auth.ROUTES,
+        *board.ROUTES,
+        *departments.ROUTES,
+        *evidence.ROUTES,
+        *reviews.ROUTES,
+        *entries.ROUTES,
+        *reports.ROUTES,
+        *users.ROUTES,
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    middleware = [
+        Middleware(SecurityHeaders),
+        Middleware(
+            SessionMiddleware,
+            secret_key=console_secret(settings),
+            session_cookie=SESSION_COOKIE,
+            max_age=SESSION_SECONDS,
+            same_site="lax",
+            https_only=secure_cookies,
+        ),
+    ]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.engine = engine
+    app.state.rules = rules_in_force(settings)
+    app.state.templates = _templates()
+    return app

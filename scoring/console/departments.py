@@ -1,0 +1,72 @@
+"""A department's page: its months, and one month's posts and documents down to the evidence."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from starlette.responses import Response
+
+from db.models import Department
+from scoring.console import data
+from scoring.console.board import chosen_year
+from scoring.console.routing import Ctx, HTTPError, not_found, page
+from scoring.periods import PeriodError, parse_month
+
+
+def department_list(ctx: Ctx) -> Response:
+    query = select(Department).order_by(Department.kind.desc(), Department.tier, Department.id)
+    if ctx.user.scope is not None:
+        query = query.where(Department.id.in_(ctx.user.scope))
+    return ctx.render("departments.html", units=list(ctx.db.scalars(query)))
+
+
+def department_page(ctx: Ctx) -> Response:
+    department_id = ctx.request.path_params["department_id"]
+    ctx.see(department_id)
+    unit = ctx.db.get(Department, department_id)
+    if unit is None:
+        raise not_found()
+    asked = _asked_month(ctx)
+    year = int(asked[:4]) if asked and "year" not in ctx.query else chosen_year(ctx)
+    row = None
+    if unit.kind == "department" and unit.tier is not None:
+        assessment = data.assess_year(ctx.db, ctx.rules, year, ctx.now, {unit.id}, by_month=True)
+        rows = data.board(assessment, {unit.id}).rows
+        row = rows[0] if rows else None
+    month = asked or _default_month(year, row)
+    return ctx.render(
+        "department.html",
+        unit=unit,
+        year=year,
+        row=row,
+        month=month,
+        shown=data.department_month(ctx.db, ctx.rules, unit.id, month, ctx.now),
+        entries=data.entries(ctx.db, ctx.user.scope, unit.id)[:50],
+    )
+
+
+def _asked_month(ctx: Ctx) -> str | None:
+    text = ctx.query.get("month", "")
+    if not text:
+        return None
+    try:
+        return parse_month(text).label
+    except PeriodError as error:
+        raise HTTPError(400, str(error)) from None
+
+
+def _default_month(year: int, row: data.BoardRow | None) -> str:
+    """The latest month with posts, else the latest month assessed, else January."""
+    if row is not None:
+        with_posts = [c.month for c in row.cells if c.posts.posts]
+        assessed = [c.month for c in row.cells if c.posts.ended]
+        if with_posts:
+            return with_posts[-1]
+        if assessed:
+            return assessed[-1]
+    return f"{year}-01"
+
+
+ROUTES = [
+    page("/departments", department_list),
+    page("/departments/{department_id:int}", department_page),
+]

@@ -1,0 +1,194 @@
+"""What each review queue finds in the evidence: candidates of one kind, listed or looked up.
+
+Every kind has a ``list`` (the candidates of a year, at most ``LISTED``) and a ``lookup`` (one
+candidate by its subject key, or ``None`` when the evidence no longer shows it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from db.models import DisclosureDocument, PortalPost
+from scoring.console import data
+from scoring.periods import SHANGHAI, parse_year
+
+LISTED = 500
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One finding waiting for review, as the evidence shows it now."""
+
+    kind: str
+    subject_key: str
+    department_id: int | None
+    title: str
+    detail: str
+    page_id: int | None = None
+    url: str | None = None
+
+
+# --- unresolved names (未识别来源) -------------------------------------------------------------
+
+
+def _unresolved_rows(session: Session, normalized: str | None = None):  # type: ignore[no-untyped-def]
+    for model, text, name, url in (
+        (
+            PortalPost,
+            PortalPost.source_text,
+            PortalPost.source_normalized,
+            PortalPost.canonical_url,
+        ),
+        (
+            DisclosureDocument,
+            DisclosureDocument.issuer_text,
+            DisclosureDocument.issuer_normalized,
+            DisclosureDocument.url,
+        ),
+    ):
+        query = (
+            select(name, func.count(), func.min(text), func.min(url), func.min(model.page_id))
+            .where(model.attribution == "unresolved")
+            .group_by(name)
+        )
+        if normalized is not None:
+            query = query.where(name == normalized)
+        yield from session.execute(query)
+
+
+def _unresolved(session: Session, normalized: str | None = None) -> list[Candidate]:
+    merged: dict[str, list] = {}  # type: ignore[type-arg]
+    for name, count, text, url, page_id in _unresolved_rows(session, normalized):
+        if not name:
+            continue  # no source name at all: an alias cannot resolve it
+        entry = merged.setdefault(name, [0, text, url, page_id])
+        entry[0] += count
+    return [
+        Candidate(
+            "unresolved_name",
+            name,
+            None,
+            text or name,
+            f"{count} posts or documents name it; normalised {name!r}",
+            page_id,
+            url,
+        )
+        for name, (count, text, url, page_id) in sorted(merged.items(), key=lambda i: -i[1][0])
+    ]
+
+
+def unresolved_list(session: Session, year: int, cutoff: dt.datetime) -> list[Candidate]:
+    return _unresolved(session)[:LISTED]
+
+
+def unresolved_lookup(session: Session, key: str, cutoff: dt.datetime) -> Candidate | None:
+    found = _unresolved(session, key)
+    return found[0] if found else None
+
+
+# --- backdated posts (倒填日期) -----------------------------------------------------------------
+
+
+def _backdated_candidate(post: PortalPost) -> Candidate:
+    claimed = post.published_at.astimezone(SHANGHAI).strftime("%Y-%m-%d")
+    seen = post.first_seen_at.astimezone(SHANGHAI).strftime("%Y-%m-%d")
+    return Candidate(
+        "backdated_post",
+        f"post:{post.id}",
+        post.department_id,
+        post.title,
+        f"dated {claimed} on the page, first seen {seen}",
+        post.page_id,
+        post.canonical_url,
+    )
+
+
+def backdated_list(session: Session, year: int, cutoff: dt.datetime) -> list[Candidate]:
+    months = parse_year(str(year)).months
+    return [_backdated_candidate(p) for p in data.backdated_posts(session, months, cutoff, LISTED)]
+
+
+def backdated_lookup(session: Session, key: str, cutoff: dt.datetime) -> Candidate | None:
+    match = re.fullmatch(r"post:(\d+)", key)
+    post = data.backdated_post(session, int(match[1]), cutoff) if match else None
+    return _backdated_candidate(post) if post is not None else None
+
+
+# --- 文号 gaps ---------------------------------------------------------------------------------
+
+
+def _gap_candidate(gap: data.NumberGap) -> Candidate:
+    return Candidate(
+        "number_gap",
+        f"{gap.department_id}:{gap.doc_number_key}",
+        gap.department_id,
+        gap.doc_number_key,
+        f"missing between {gap.previous_seq}号 and {gap.next_seq}号 of the published series",
+    )
+
+
+def gap_list(session: Session, year: int, cutoff: dt.datetime) -> list[Candidate]:
+    return [_gap_candidate(g) for g in data.gap_candidates(session, year, cutoff)][:LISTED]
+
+
+def gap_lookup(session: Session, key: str, cutoff: dt.datetime) -> Candidate | None:
+    match = re.fullmatch(r"(\d+):(.*〔(\d{4})〕\d+号)", key)
+    if not match:
+        return None
+    gaps = data.gap_candidates(session, int(match[3]), cutoff, int(match[1]))
+    return next((_gap_candidate(g) for g in gaps if g.doc_number_key == match[2]), None)
+
+
+# --- undated documents (无成文日期) -------------------------------------------------------------
+
+
+def _undated(doc: type[DisclosureDocument]) -> tuple[ColumnElement[bool], ...]:
+    """A date missing: what :func:`scoring.deadlines.status_sql` judges ``undated``."""
+    return doc.signed_on.is_(None), doc.published_on.is_(None)
+
+
+def _undated_candidate(doc: DisclosureDocument) -> Candidate:
+    missing = "no signing date (成文日期)" if doc.signed_on is None else "no publication date"
+    return Candidate(
+        "undated_document",
+        f"document:{doc.id}",
+        doc.department_id,
+        f"{doc.doc_number or ''} {doc.title}".strip(),
+        f"{missing}: cannot be judged on time or late",
+        doc.page_id,
+        doc.url,
+    )
+
+
+def undated_list(session: Session, year: int, cutoff: dt.datetime) -> list[Candidate]:
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    doc = DisclosureDocument
+    documents = session.scalars(
+        select(doc)
+        .where(doc.attribution == "department", or_(*_undated(doc)))
+        .where(
+            or_(
+                doc.signed_on.between(start, end),
+                doc.published_on.between(start, end),
+                and_(doc.signed_on.is_(None), doc.published_on.is_(None)),
+            )
+        )
+        .order_by(doc.id)
+        .limit(LISTED)
+    )
+    return [_undated_candidate(d) for d in documents]
+
+
+def undated_lookup(session: Session, key: str, cutoff: dt.datetime) -> Candidate | None:
+    match = re.fullmatch(r"document:(\d+)", key)
+    doc = session.get(DisclosureDocument, int(match[1])) if match else None
+    if doc is None or doc.attribution != "department":
+        return None
+    if doc.signed_on is not None and doc.published_on is not None:
+        return None
+    return _undated_candidate(doc)

@@ -1,0 +1,244 @@
+"""Review queues (复核队列): what a reviewer must look at, and the steps an item goes through.
+
+Each queue is a :class:`Queue` with a ``kind`` and two functions over the evidence: ``list``
+(the candidates of a year) and ``lookup`` (one candidate by its subject key). Candidates are
+computed, never copied: a ``review_items`` row exists only once someone acted, and holds the
+state (open → confirmed / dismissed with a reason → fixed). Every step goes to the audit log.
+A new kind of finding (e.g. inspection findings, 检查发现) is one more :class:`Queue` passed to
+:func:`register_queue`; the tables stay as they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.attribution import ReattributionSummary, add_alias, reattribute, refresh_review_queue
+from db.models import Department, ReviewItem, UnresolvedName, utcnow
+from scoring.console.audit import record
+from scoring.console.findings import (
+    Candidate,
+    backdated_list,
+    backdated_lookup,
+    gap_list,
+    gap_lookup,
+    undated_list,
+    undated_lookup,
+    unresolved_list,
+    unresolved_lookup,
+)
+
+DISMISS_REASONS = ("不属实 not true", "重复 duplicate", "不在范围 out of scope")
+
+
+@dataclass(frozen=True)
+class Queue:
+    kind: str
+    title: str
+    explanation: str
+    list: Callable[[Session, int, dt.datetime], list[Candidate]]
+    lookup: Callable[[Session, str, dt.datetime], Candidate | None]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A candidate (or a past item whose finding is gone) with its review state."""
+
+    candidate: Candidate
+    item: ReviewItem | None
+
+    @property
+    def state(self) -> str:
+        return self.item.state if self.item else "open"
+
+
+# (from-states, to-state) of each step
+TRANSITIONS = {
+    "confirm": (frozenset({"open"}), "confirmed"),
+    "dismiss": (frozenset({"open", "confirmed"}), "dismissed"),
+    "fix": (frozenset({"confirmed"}), "fixed"),
+    "reopen": (frozenset({"confirmed", "dismissed", "fixed"}), "open"),
+}
+
+
+class ReviewError(ValueError):
+    """A step that cannot be taken from the item's state, or without its reason."""
+
+
+QUEUES: dict[str, Queue] = {}
+
+
+def register_queue(queue: Queue) -> None:
+    QUEUES[queue.kind] = queue
+
+
+for _queue in (
+    Queue(
+        "unresolved_name",
+        "未识别来源 Unresolved names",
+        "Source or issuer names that match no unit. Resolve one by adding it as an alias: "
+        "every earlier post and document with that name is credited at once.",
+        unresolved_list,
+        unresolved_lookup,
+    ),
+    Queue(
+        "backdated_post",
+        "倒填日期 Backdated posts",
+        "Posts whose date on the page is older than when the crawler first saw them by more "
+        "than the margin, after the site's first full crawl.",
+        backdated_list,
+        backdated_lookup,
+    ),
+    Queue(
+        "number_gap",
+        "文号缺号 Document-number gaps",
+        "Numbers missing from a department's published 文号 series: a document may have been "
+        "signed and never disclosed. Candidates only: never scored by themselves.",
+        gap_list,
+        gap_lookup,
+    ),
+    Queue(
+        "undated_document",
+        "无成文日期 Undated documents",
+        "Published documents without a signing or publication date: not provable either way, "
+        "left out of the on-time share.",
+        undated_list,
+        undated_lookup,
+    ),
+):
+    register_queue(_queue)
+
+
+def entries(
+    session: Session, queue: Queue, year: int, cutoff: dt.datetime, scope: set[int] | None
+) -> list[Entry]:
+    """The queue's candidates with their states, then past items whose finding is gone."""
+    candidates = queue.list(session, year, cutoff)
+    items = {
+        i.subject_key: i
+        for i in session.scalars(select(ReviewItem).where(ReviewItem.kind == queue.kind))
+    }
+    result = [Entry(c, items.pop(c.subject_key, None)) for c in candidates]
+    for item in items.values():
+        gone = Candidate(
+            item.kind, item.subject_key, item.department_id, item.title, "no longer in the evidence"
+        )
+        result.append(Entry(gone, item))
+    if scope is not None:
+        result = [e for e in result if e.candidate.department_id in scope]
+    return result
+
+
+def find(session: Session, kind: str, key: str, cutoff: dt.datetime) -> Entry | None:
+    queue = QUEUES.get(kind)
+    if queue is None:
+        return None
+    item = session.scalar(
+        select(ReviewItem).where(ReviewItem.kind == kind, ReviewItem.subject_key == key)
+    )
+    candidate = queue.lookup(session, key, cutoff)
+    if candidate is None and item is not None:
+        candidate = Candidate(
+            kind, key, item.department_id, item.title, "no longer in the evidence"
+        )
+    return Entry(candidate, item) if candidate is not None else None
+
+
+def _item_for(session: Session, entry: Entry, actor: str) -> ReviewItem:
+    if entry.item is not None:
+        return entry.item
+    c = entry.candidate
+    item = ReviewItem(
+        kind=c.kind,
+        subject_key=c.subject_key,
+        department_id=c.department_id,
+        title=c.title[:512],
+        state="open",
+        updated_by=actor,
+    )
+    session.add(item)
+    session.flush()
+    return item
+
+
+def step(
+    session: Session, entry: Entry, action: str, actor: str, reason: str = "", note: str = ""
+) -> ReviewItem:
+    """Take one step (confirm, dismiss, fix, reopen) and log it."""
+    if action not in TRANSITIONS:
+        raise ReviewError(f"no such step: {action!r}")
+    allowed, target = TRANSITIONS[action]
+    if entry.state not in allowed:
+        raise ReviewError(f"cannot {action} an item that is {entry.state}")
+    reason = reason.strip()
+    if action == "dismiss" and not reason:
+        raise ReviewError("a dismissal needs a reason (不属实 / 重复 / 不在范围 or your own words)")
+    item = _item_for(session, entry, actor)
+    before = item.state
+    item.state = target
+    item.reason = reason if target == "dismissed" else None
+    item.updated_at = utcnow()
+    item.updated_by = actor
+    if item.kind == "unresolved_name":
+        _mirror_name_status(session, item.subject_key, target)
+    session.flush()
+    record(
+        session,
+        actor,
+        action,
+        f"{item.kind}:{item.subject_key}",
+        review_item_id=item.id,
+        department_id=item.department_id,
+        from_state=before,
+        to_state=target,
+        reason=reason or None,
+        details={"note": note} if note else None,
+    )
+    return item
+
+
+def _mirror_name_status(session: Session, normalized: str, state: str) -> None:
+    """Keep ``scoring aliases review`` in step: a dismissed name is ignored there too."""
+    row = session.scalar(select(UnresolvedName).where(UnresolvedName.normalized == normalized))
+    if row is not None and row.status != "resolved":
+        row.status = "ignored" if state == "dismissed" else "open"
+
+
+def resolve_name(
+    session: Session, entry: Entry, short_name: str, alias: str, actor: str
+) -> tuple[ReviewItem, ReattributionSummary]:
+    """Add ``alias`` for a unit, credit every earlier post and document, close the item."""
+    if entry.state not in ("open", "confirmed"):
+        raise ReviewError(f"the name is already {entry.state}")
+    unit = session.scalar(select(Department).where(Department.short_name == short_name))
+    if unit is None:
+        raise ReviewError(f"no department or county named {short_name!r}")
+    row = add_alias(session, short_name, alias, actor)
+    moved = reattribute(session)
+    refresh_review_queue(session)
+    item = _item_for(session, entry, actor)
+    before = item.state
+    item.state, item.updated_at, item.updated_by = "fixed", utcnow(), actor
+    item.department_id = unit.id
+    session.flush()
+    record(
+        session,
+        actor,
+        "alias_added",
+        f"unresolved_name:{item.subject_key}",
+        review_item_id=item.id,
+        department_id=unit.id,
+        from_state=before,
+        to_state="fixed",
+        details={
+            "alias": row.alias,
+            "department": short_name,
+            "posts_reattributed": moved.posts,
+            "documents_reattributed": moved.documents,
+        },
+    )
+    return item, moved

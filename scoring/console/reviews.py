@@ -1,0 +1,148 @@
+"""Review pages: the queues, one item with its history, the steps, and the audit log."""
+
+from __future__ import annotations
+
+from collections import Counter
+from urllib.parse import quote
+
+from sqlalchemy import select
+from starlette.responses import Response
+
+from db.attribution import AliasConflictError, UnknownDepartmentError
+from db.models import Department
+from scoring.console import queues
+from scoring.console.accounts import ALL_DEPARTMENTS
+from scoring.console.audit import recent_events
+from scoring.console.board import chosen_year
+from scoring.console.routing import Ctx, HTTPError, action, not_found, page
+
+STATES = ("open", "confirmed", "dismissed", "fixed")
+
+
+def _queue(ctx: Ctx) -> queues.Queue:
+    queue = queues.QUEUES.get(ctx.request.path_params["kind"])
+    if queue is None:
+        raise not_found("no such review queue")
+    if queue.kind == "unresolved_name" and ctx.user.scope is not None:
+        raise not_found("no such review queue")  # names of nobody's department
+    return queue
+
+
+def _visible_queues(ctx: Ctx) -> list[queues.Queue]:
+    return [
+        q
+        for q in queues.QUEUES.values()
+        if not (q.kind == "unresolved_name" and ctx.user.scope is not None)
+    ]
+
+
+def overview(ctx: Ctx) -> Response:
+    year = chosen_year(ctx)
+    summary = []
+    for queue in _visible_queues(ctx):
+        states = Counter(
+            e.state for e in queues.entries(ctx.db, queue, year, ctx.now, ctx.user.scope)
+        )
+        summary.append((queue, states))
+    return ctx.render("reviews.html", summary=summary, year=year, states=STATES)
+
+
+def queue_page(ctx: Ctx) -> Response:
+    queue = _queue(ctx)
+    year = chosen_year(ctx)
+    state = ctx.query.get("state", "open")
+    listed = queues.entries(ctx.db, queue, year, ctx.now, ctx.user.scope)
+    if state in STATES:
+        listed = [e for e in listed if e.state == state]
+    return ctx.render(
+        "queue.html",
+        queue=queue,
+        entries=listed,
+        state=state,
+        states=STATES,
+        year=year,
+        names=_department_names(ctx),
+        reasons=queues.DISMISS_REASONS,
+    )
+
+
+def item_page(ctx: Ctx) -> Response:
+    queue = _queue(ctx)
+    entry = queues.find(ctx.db, queue.kind, ctx.query.get("key", ""), ctx.now)
+    if entry is None:
+        raise not_found("no such review item")
+    ctx.see(entry.candidate.department_id)
+    history = recent_events(ctx.db, review_item_id=entry.item.id) if entry.item else []
+    return ctx.render(
+        "review_item.html",
+        queue=queue,
+        entry=entry,
+        history=history,
+        names=_department_names(ctx),
+        reasons=queues.DISMISS_REASONS,
+        units=list(ctx.db.scalars(select(Department).order_by(Department.short_name))),
+    )
+
+
+def _department_names(ctx: Ctx) -> dict[int, str]:
+    return dict(ctx.db.execute(select(Department.id, Department.short_name)).all())
+
+
+def _item_url(kind: str, key: str) -> str:
+    return f"/reviews/{kind}/item?key={quote(key, safe='')}"
+
+
+def _entry_from_form(ctx: Ctx, queue: queues.Queue) -> queues.Entry:
+    entry = queues.find(ctx.db, queue.kind, ctx.field("subject_key"), ctx.now)
+    if entry is None:
+        raise not_found("no such review item")
+    return entry
+
+
+def take_step(ctx: Ctx) -> Response:
+    queue = _queue(ctx)
+    entry = _entry_from_form(ctx, queue)
+    reason = ctx.field("reason_other") or ctx.field("reason")
+    try:
+        queues.step(
+            ctx.db, entry, ctx.field("action"), ctx.user.username, reason, ctx.field("note")
+        )
+    except queues.ReviewError as error:
+        raise HTTPError(400, str(error)) from None
+    back = ctx.field("back") or _item_url(queue.kind, entry.candidate.subject_key)
+    return ctx.redirect(
+        back if back.startswith("/reviews") else "/reviews", f"{ctx.field('action')}: done"
+    )
+
+
+def resolve_alias(ctx: Ctx) -> Response:
+    queue = _queue(ctx)
+    if queue.kind != "unresolved_name":
+        raise not_found()
+    entry = _entry_from_form(ctx, queue)
+    alias = ctx.field("alias") or entry.candidate.title
+    try:
+        _, moved = queues.resolve_name(
+            ctx.db, entry, ctx.field("department"), alias, ctx.user.username
+        )
+    except (queues.ReviewError, AliasConflictError, UnknownDepartmentError) as error:
+        raise HTTPError(400, str(error)) from None
+    return ctx.redirect(
+        f"/reviews/{queue.kind}?state=open",
+        f"{alias!r} now names {ctx.field('department')}: {moved.posts} posts and "
+        f"{moved.documents} documents re-attributed",
+    )
+
+
+def audit_page(ctx: Ctx) -> Response:
+    return ctx.render("audit.html", events=recent_events(ctx.db, subject=ctx.query.get("q")))
+
+
+ROUTES = [
+    page("/reviews", overview),
+    page("/reviews/{kind}", queue_page),
+    page("/reviews/{kind}/item", item_page),
+    action("/reviews/{kind}/step", take_step),
+    action("/reviews/{kind}/alias", resolve_alias),
+    page("/audit", audit_page, ALL_DEPARTMENTS),
+]

@@ -1,0 +1,300 @@
+"""Mid-month early warnings (月中预警): what is about to go wrong, found before it does.
+
+As of a day (the schedule's, e.g. the 20th), three kinds of findings:
+
+- ``quota``: a tiered department whose posts so far this month are below its pro-rata quota
+  (monthly quota × day / days in the month). Only when the portal's latest crawl by the end
+  of the day finished healthy with every column read: a crawler fault is never read as "no
+  posts", and then no quota finding is made at all (a note says why);
+- ``column``: a column of an inspected site about to go stale (its category's warning age
+  reached) or stale already (:mod:`scoring.inspection.columns`);
+- ``register``: a signed document (发文登记) neither published nor explained whose limit
+  (the city rules' working days, on the statutory calendar) is at most
+  ``early_warnings.register_working_days_left`` working days away and not yet passed. What is
+  published, and the last on-time day, are the assessment's own (:mod:`scoring.register_matching`,
+  :mod:`scoring.deadlines`), so a warning never disagrees with the next report.
+
+Each finding has a key naming what it is about; :mod:`scoring.deliveries` sends each key to
+each of its targets once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from db.models import (
+    CrawlColumnResult,
+    CrawlRun,
+    Department,
+    SignedDocument,
+    Site,
+    SiteColumn,
+)
+from db.workdays import WorkdayCalendar
+from scoring.deadlines import DeadlineTable
+from scoring.inspection.columns import ColumnState, InspectionError, column_states
+from scoring.inspection.verdict import InspectionDay, local_time
+from scoring.lags import WorkingDayIndex, calendar_in_force
+from scoring.periods import month_end, month_label
+from scoring.portal_score import post_counts
+from scoring.register_matching import unpublished_entries
+from scoring.rules import Rules
+from scoring.rules.national_model import NationalRules
+
+BAD_COLUMN_STATUSES = ("partial", "failed", "blocked")
+REGISTER_LOOKBACK_DAYS = 45  # a 5-working-day limit never spans more, Golden Week included
+
+
+@dataclass(frozen=True)
+class Finding:
+    key: str  # what it is about: sent once per key and target
+    kind: str  # quota, column or register
+    subject: str
+    body: str
+    department_id: int | None = None
+    department: str | None = None  # short name (简称), for routing
+    site: str | None = None  # site key, for routing
+
+
+@dataclass
+class WarningScan:
+    day: dt.date
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what could not be judged, and why
+
+
+def scan(
+    session: Session,
+    rules: Rules,
+    national: NationalRules,
+    day: dt.date,
+    calendar: WorkdayCalendar | None = None,
+) -> WarningScan:
+    """Every finding as of the end of ``day`` (Asia/Shanghai)."""
+    result = WarningScan(day)
+    when = InspectionDay(day, national.evidence_max_age_days)
+    _quota_findings(session, rules, when, result)
+    _column_findings(session, national, when, result)
+    _register_findings(session, rules, national, when, calendar or calendar_in_force(), result)
+    return result
+
+
+# ---------------------------------------------------------------------- quota
+def posts_so_far(session: Session, month: str, cutoff: dt.datetime) -> dict[int, int]:
+    """Unique posts per department in ``month`` first seen by ``cutoff``.
+
+    The one place the warnings read post counts, so that it can follow the assessment's own.
+    """
+    counts = post_counts(session, [month], cutoff)
+    return {department_id: n for (department_id, _), n in counts.items()}
+
+
+def _quota_findings(
+    session: Session, rules: Rules, day: InspectionDay, result: WarningScan
+) -> None:
+    problem = _portal_not_read_whole(session, day)
+    if problem:
+        result.notes.append(f"no quota warnings: {problem}")
+        return
+    month = month_label(day.day.year, day.day.month)
+    days_in_month = month_end(month).day
+    posts = posts_so_far(session, month, day.end)
+    departments = session.execute(
+        select(Department.id, Department.short_name, Department.tier)
+        .where(Department.kind == "department", Department.tier.is_not(None))
+        .order_by(Department.id)
+    ).all()
+    for department_id, name, tier in departments:
+        quota = rules.portal.monthly_quota[tier]
+        count = posts.get(department_id, 0)
+        if count * days_in_month >= quota * day.day.day:
+            continue
+        expected = (Decimal(quota * day.day.day) / days_in_month).quantize(
+            Decimal("0.1"), ROUND_HALF_UP
+        )
+        result.findings.append(
+            Finding(
+                key=f"quota:{month}:{department_id}",
+                kind="quota",
+                department_id=department_id,
+                department=name,
+                subject=(
+                    f"{name}: {count} posts in {month} by day {day.day.day}, below the "
+                    f"pro-rata quota {expected} ({quota} a month, tier {tier}) "
+                    f"本月信息发布低于进度"
+                ),
+                body=(
+                    f"{name} (档 tier {tier}) has {count} unique posts published in {month} and "
+                    f"stored by {day.day}; {quota} a month means {expected} by day "
+                    f"{day.day.day} of {days_in_month}. Shortfall for the month so far: "
+                    f"{max(0, quota - count)} posts before {month_end(month)}."
+                ),
+            )
+        )
+
+
+def _portal_not_read_whole(session: Session, day: InspectionDay) -> str | None:
+    """Why the portal's posts so far cannot be trusted as complete, or None if they can."""
+    sites = session.execute(select(Site.id, Site.key).where(Site.kind == "portal")).all()
+    if not sites:
+        return "no portal site is registered"
+    for site_id, key in sites:
+        # The latest crawl that has ended: one still running says nothing yet.
+        run = session.scalars(
+            select(CrawlRun)
+            .where(CrawlRun.site_id == site_id, CrawlRun.started_at < day.end)
+            .where(CrawlRun.status != "running")
+            .order_by(CrawlRun.started_at.desc())
+            .limit(1)
+        ).first()
+        if run is None:
+            return f"{key} has no ended crawl by {day.day}"
+        if run.status != "finished" or not run.healthy:
+            started = local_time(run.started_at)
+            return f"the latest crawl of {key} ({started}) was {run.status}, healthy={run.healthy}"
+        bad = session.scalar(
+            select(CrawlColumnResult.id).where(
+                CrawlColumnResult.crawl_run_id == run.id,
+                CrawlColumnResult.status.in_(BAD_COLUMN_STATUSES),
+            )
+        )
+        if bad is not None:
+            return f"the latest crawl of {key} did not read every column whole"
+        if not day.fresh(run.started_at):
+            return f"the latest crawl of {key} is older than {day.max_age_days} days"
+    return None
+
+
+# ---------------------------------------------------------------------- columns
+def _column_findings(
+    session: Session, national: NationalRules, day: InspectionDay, result: WarningScan
+) -> None:
+    sites = session.execute(
+        select(Site.id, Site.key, Site.name)
+        .where(exists().where(SiteColumn.site_id == Site.id, SiteColumn.category.is_not(None)))
+        .order_by(Site.key)
+    ).all()
+    departments = {
+        i: name for i, name in session.execute(select(Department.id, Department.short_name))
+    }
+    for site_id, key, name in sites:
+        owned = select(SiteColumn.id, SiteColumn.department_id).where(SiteColumn.site_id == site_id)
+        owners = {column_id: department_id for column_id, department_id in session.execute(owned)}
+        try:
+            states = column_states(session, national, site_id, day)
+        except InspectionError as error:
+            result.notes.append(f"no column warnings for {key}: {error}")
+            continue
+        for state in states:
+            if state.status not in national.early_warnings.column_statuses:
+                continue
+            department_id = owners.get(state.column_id)
+            result.findings.append(_column_finding(key, name, state, department_id, departments))
+
+
+def _column_finding(
+    site_key: str,
+    site_name: str,
+    state: ColumnState,
+    department_id: int | None,
+    departments: dict[int, str],
+) -> Finding:
+    what = "about to go stale 即将超期未更新" if state.status == "warning" else "stale 已超期未更新"
+    return Finding(
+        key=f"column:{site_key}:{state.key}:{state.newest_on}:{state.status}",
+        kind="column",
+        department_id=department_id,
+        department=departments.get(department_id) if department_id else None,
+        site=site_key,
+        subject=(
+            f"{site_name} 栏目「{state.name}」: {what}, newest item {state.newest_on} "
+            f"({state.age_days} days)"
+        ),
+        body=(
+            f"Column {state.name} ({state.key}, category {state.category}) of {site_name} "
+            f"({site_key}) {what}: {state.reason}. Evidence: {state.evidence or state.url}."
+        ),
+    )
+
+
+# ---------------------------------------------------------------------- register
+def _register_findings(
+    session: Session,
+    rules: Rules,
+    national: NationalRules,
+    day: InspectionDay,
+    calendar: WorkdayCalendar,
+    result: WarningScan,
+) -> None:
+    limit = rules.disclosure.limit_working_days
+    margin = national.early_warnings.register_working_days_left
+    start = day.day - dt.timedelta(days=REGISTER_LOOKBACK_DAYS)
+    # known by the end of the day: strictly before the next day begins
+    known = day.end - dt.timedelta(microseconds=1)
+    waiting = [
+        e
+        for e in unpublished_entries(session, start=start, end=day.day, cutoff=known)
+        if not e.explained
+    ]
+    if not waiting:
+        return
+    rows = {
+        entry.id: (entry, name)
+        for entry, name in session.execute(
+            select(SignedDocument, Department.short_name)
+            .join(Department, Department.id == SignedDocument.department_id)
+            .where(SignedDocument.id.in_([e.register_id for e in waiting]))
+        )
+    }
+    index = WorkingDayIndex(calendar, start.year)
+    deadlines = DeadlineTable(index, start, day.day, limit)
+    uncovered: set[int] = set()
+    for waiting_entry in sorted(waiting, key=lambda e: (str(e.signed_on), e.register_id)):
+        entry, name = rows[waiting_entry.register_id]
+        deadline = deadlines.deadline(entry.signed_on)
+        if deadline is None:
+            uncovered.add(_first_uncovered_year(calendar, entry.signed_on.year))
+            continue
+        if deadline < day.day:
+            continue  # already late: the monthly report's business, not a warning
+        left = index.lag(day.day, deadline)
+        if left is None:
+            uncovered.add(_first_uncovered_year(calendar, day.day.year))
+            continue
+        if left > margin:
+            continue
+        number = entry.doc_number or "(no 文号)"
+        result.findings.append(
+            Finding(
+                key=f"register:{entry.department_id}:{entry.doc_number_key or f'row-{entry.id}'}",
+                kind="register",
+                department_id=entry.department_id,
+                department=name,
+                subject=(
+                    f"{name}: {number} not yet published, {left} working days left "
+                    f"(due {deadline}) 文件即将超过公开时限"
+                ),
+                body=(
+                    f"{number} 《{entry.title}》, signed {entry.signed_on} "
+                    f"(register {entry.source_file}, line {entry.source_line}), is not on the "
+                    f"disclosure platform by {day.day} and has no stated reason for not being "
+                    f"disclosed. Its {limit}-working-day limit ends on {deadline}: "
+                    f"{left} working days left."
+                ),
+            )
+        )
+    for year in sorted(uncovered):
+        result.notes.append(
+            f"register entries of {year} not judged: the working-day calendar does not cover it"
+        )
+
+
+def _first_uncovered_year(calendar: WorkdayCalendar, year: int) -> int:
+    while calendar.covers(year):
+        year += 1
+    return year

@@ -1,0 +1,152 @@
+"""Profiles where the operator keeps them, departments by any name, mistakes in one line."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from crawler import profiles
+from crawler.departments import DepartmentNames
+from crawler.onboarding.cli import cli
+from crawler.profiles import ProfileError, load_profile
+from samplesites.server import Request, Response, serving
+from schedules.config import load_profiles
+
+REPO = Path(__file__).resolve().parents[2]
+
+PROFILE = """name = "某平台"
+kind = "disclosure"
+base_url = "{base}"
+
+[catalogue]
+"1300" = "绍兴市发展和改革委员会"
+
+[[column]]
+key = "fgw"
+name = "发改委"
+list_kind = "xxgk"
+url = "/module/xxgk/search.jsp"
+department = "{department}"
+[column.options]
+form = {{ area = "002500001" }}
+{extra}
+"""
+
+
+def write(directory: Path, key: str, department: str = "市发改委", extra: str = "",
+          base: str = "http://127.0.0.1:9") -> Path:  # fmt: skip
+    path = directory / f"{key}.toml"
+    path.write_text(PROFILE.format(base=base, department=department, extra=extra), "utf-8")
+    return path
+
+
+def test_profiles_are_read_from_egov_sites_dir_and_from_a_path(
+    sites_dir: Path, tmp_path: Path
+) -> None:
+    write(sites_dir, "mine")
+    assert profiles.sites_dir() == sites_dir
+    assert load_profile("mine").key == "mine"
+    elsewhere = write(tmp_path, "elsewhere")
+    assert load_profile(str(elsewhere)).path == elsewhere
+    assert set(load_profiles()) == {"mine"}  # the scheduler reads the same directory
+    with pytest.raises(ProfileError, match=r"no site profile 'sample-portal'.*known: mine"):
+        load_profile("sample-portal")
+    with pytest.raises(ProfileError, match="no site profile file"):
+        load_profile(str(tmp_path / "missing.toml"))
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("item_selector = 'li'", "unknown option(s) ['item_selector'] for list_kind 'xxgk'"),
+        ("ajax = 'yes'", "options.ajax must be bool"),
+    ],
+)
+def test_unknown_or_mistyped_option_is_refused_per_list_kind(
+    sites_dir: Path, extra: str, message: str
+) -> None:
+    write(sites_dir, "bad", extra=extra)
+    with pytest.raises(ProfileError, match=re.escape(message)):
+        load_profile("bad")
+
+
+def test_generic_list_without_item_and_jpage_group_over_300_are_refused(sites_dir: Path) -> None:
+    base = 'name = "x"\nkind = "portal"\nbase_url = "http://a/"\n[[column]]\nkey = "c"\n'
+    base += 'name = "c"\nurl = "/"\n'
+    (sites_dir / "g.toml").write_text(base + 'list_kind = "generic"\n', "utf-8")
+    with pytest.raises(ProfileError, match=r"options.item \(one list item\) is required"):
+        load_profile("g")
+    jpage = base + 'list_kind = "jpage"\n[column.options]\ngroup = 5000\n'
+    (sites_dir / "j.toml").write_text(jpage, "utf-8")
+    with pytest.raises(ProfileError, match="group must be between 1 and 300"):
+        load_profile("j")
+
+
+def test_department_by_full_name_or_alias_becomes_the_short_name(
+    registry_url: str, sites_dir: Path
+) -> None:
+    names = DepartmentNames.from_database(registry_url)
+    for written in ("市发改委", "绍兴市发展和改革委员会", "市物价局"):
+        write(sites_dir, "p", department=written)
+        profile = names.resolve_profile(load_profile("p"))
+        assert profile.column("fgw").department == "市发改委"
+        assert profile.catalogue == {"1300": "市发改委"}
+
+
+def test_unknown_departments_are_one_error_naming_them_all(
+    registry_url: str, sites_dir: Path
+) -> None:
+    write(sites_dir, "p", department="市不存在局")
+    names = DepartmentNames.from_database(registry_url)
+    with pytest.raises(ProfileError) as caught:
+        names.resolve_profile(load_profile("p"))
+    assert "unknown department(s) 市不存在局" in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def _recording_server():
+    seen: Counter[str] = Counter()
+
+    def handler(request: Request) -> Response:
+        seen[request.path] += 1
+        return Response(200, b"<html></html>")
+
+    return seen, handler
+
+
+@pytest.mark.parametrize(
+    ("department", "extra", "expected"),
+    [
+        ("市不存在局", "", "Error: "),
+        ("市发改委", "item_selector = 'li'", "Error: "),
+    ],
+)
+def test_scrapy_crawl_with_a_profile_mistake_says_one_line_and_makes_no_request(
+    sqlite_registry_url: str, tmp_path: Path, department: str, extra: str, expected: str
+) -> None:
+    seen, handler = _recording_server()
+    with serving(handler) as server:
+        path = write(tmp_path, "wrong", department=department, extra=extra, base=server.url)
+        env = {**os.environ, "EGOV_DATABASE_URL": sqlite_registry_url}
+        done = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "disclosure", "-a", f"site={path}"],
+            cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.startswith(expected) and done.stderr.count("\n") == 1, done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+    assert sum(seen.values()) == 0
+
+
+def test_sites_check_with_a_missing_profile_is_one_line(sites_dir: Path) -> None:
+    result = CliRunner().invoke(cli, ["check", "nowhere"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: no site profile 'nowhere'")
+    assert result.output.count("\n") == 1
