@@ -32,7 +32,7 @@ from scoring.disclosure_checks import DisclosureCounts, DocumentVerdict
 from scoring.manual import SuggestionCredit, add_entry
 from scoring.number_gaps import NumberGap, number_gaps
 from scoring.periods import Period, months_ended_by, parse_month, parse_period, parse_year
-from scoring.ranking import Ranking
+from scoring.ranking import RankedUnit, Ranking
 from scoring.reporting.render import REPORT_FORMATS
 from scoring.rules import Rules
 from scoring.runs import list_runs
@@ -240,7 +240,7 @@ class Readiness:
     def provisional(self) -> bool:
         return any(r.provisional for r in self.rankings.values())
 
-    def ranked(self, kind: str) -> list[Any]:
+    def ranked(self, kind: str) -> list[RankedUnit]:
         """The ranking of ``kind`` as far as the user may see it."""
         ranking = self.rankings.get(kind)
         if ranking is None:
