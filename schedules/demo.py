@@ -10,6 +10,7 @@ Progress goes to standard error; the report goes to standard output.
 from __future__ import annotations
 
 import errno
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -20,14 +21,24 @@ from typing import TextIO
 from db.config import Settings
 from db.engine import make_engine
 from samplesites.server import Handler, LocalServer
-from schedules.config import DemoSettings, load_profiles
+from schedules.config import REPO_ROOT, DemoSettings, load_profiles
 from schedules.crawl import CrawlOutcome, run_crawl
 from schedules.environment import absolute_database_url, child_environment
-from schedules.reports import MONTHLY, run_scoring, scoring_command
 
 
 class DemoError(RuntimeError):
     """A demo step failed; the message says which and why."""
+
+
+def run_scoring(command: list[str], env: dict[str, str] | None = None) -> str:
+    """Run a scoring command as an operator would; return its output or raise DemoError."""
+    result = subprocess.run(
+        command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        tail = "\n".join((result.stderr or result.stdout).strip().splitlines()[-5:])
+        raise DemoError(f"{' '.join(command[2:])} failed ({result.returncode}): {tail}")
+    return result.stdout + result.stderr
 
 
 class Progress:
@@ -148,7 +159,7 @@ def run_demo(settings: Settings, demo: DemoSettings, out: TextIO | None = None) 
                 problems.append(outcome.summary() + f" (log: {outcome.log_file})")
 
     with progress.step(f"monthly report for {demo.report_month} (scoring monthly-report)"):
-        report = run_scoring(scoring_command(MONTHLY, demo.report_month, "table", None), env)
+        report = scoring("monthly-report", "--month", demo.report_month)
     out.write(report)
     out.flush()
     return problems

@@ -90,26 +90,24 @@ def is_weekday(moment: dt.datetime, weekday: int, timezone: str) -> bool:
 
 def monthly_report(formats: Sequence[str] = ("html",), month: str | None = None) -> list[str]:
     """Write the monthly report (月报) for ``month``, by default the month just ended."""
-    return _report(reports.MONTHLY, month or reports.previous_month(utcnow()), formats)
+    return _report(reports.MONTHLY, month, formats)
 
 
 def quarterly_bulletin(formats: Sequence[str] = ("html",), quarter: str | None = None) -> list[str]:
     """Write the quarterly bulletin (季度通报) for ``quarter``, by default the one just ended."""
-    return _report(reports.QUARTERLY, quarter or reports.previous_quarter(utcnow()), formats)
+    return _report(reports.QUARTERLY, quarter, formats)
 
 
-def _report(spec: reports.ReportSpec, period: str, formats: Sequence[str]) -> list[str]:
+def _report(spec: reports.ReportSpec, period: str | None, formats: Sequence[str]) -> list[str]:
+    """Publish the report in this process (the scoring library, no subprocess)."""
     started = time.monotonic()
-    settings = load_settings()
-    paths = reports.write_report(
-        spec, period, formats, settings.reports_dir, child_environment(settings)
-    )
+    run = reports.write_report(spec, period, formats, load_settings())
     log.info(
-        "%s %s: %d files in %.1fs (%s)",
+        "%s %s: score run %d, %d files in %.1fs",
         spec.command,
-        period,
-        len(paths),
+        run.period,
+        run.run_id,
+        len(run.files),
         time.monotonic() - started,
-        ", ".join(str(p) for p in paths),
     )
-    return [str(p) for p in paths]
+    return [str(p) for p in run.files]

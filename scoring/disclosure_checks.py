@@ -4,11 +4,13 @@ Documents belong to the period in which they were SIGNED (成文日期); a publi
 without a signing date falls in the period of its publication date and is ``undated`` (it
 cannot be judged and is excluded from the score by the rules' policy). One document reached at
 several URLs counts once: its identity is department + normalised 文号 (the URL when it has no
-文号), and its earliest publication (lowest lag) decides. Register rows (发文登记) that match
-no published document are ``missing``, or ``explained`` when a 不予公开说明 exists;
-classified (涉密) rows are never expected on the platform.
+文号), and its reading with the lowest lag decides. Register rows (发文登记) that no published
+document matches are ``missing`` or ``explained`` (:mod:`scoring.register_matching`).
 
-The lag itself (working days, :mod:`db.workdays`) was computed and stored by the crawler.
+The lag is counted here, when assessing, on the working-day calendar in force
+(:mod:`scoring.lags`): the crawler stores only the two dates it read. A document whose dates
+fall in a year the calendar does not cover is ``no_calendar``: listed with the year to add,
+treated like an undated one by the score, never counted on weekdays.
 
 Every function takes an optional evidence ``cutoff``: documents first seen, and register rows and
 explanations imported, after it are ignored, so a past report can be computed again exactly.
@@ -17,16 +19,29 @@ explanations imported, after it are ignored, so a past report can be computed ag
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import defaultdict
-from dataclasses import dataclass
-from itertools import pairwise
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, case, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
-from db.models import Department, DisclosureDocument, NondisclosureExplanation, SignedDocument
+from db.models import (
+    Department,
+    DisclosureDocument,
+    FetchedPage,
+)
+from db.workdays import WorkdayCalendar
+from scoring.bulk import fetch_tuples
+from scoring.deadlines import DeadlineTable, status_sql
+from scoring.lags import Day, WorkingDayIndex, calendar_in_force, to_date
+from scoring.number_gaps import NumberGap, number_gaps  # NumberGap: part of a judgement
+from scoring.register_matching import UnpublishedEntry, known_by, unpublished_entries
 
-STATUSES = ("on_time", "late", "missing", "explained", "undated")
+STATUSES = ("on_time", "late", "missing", "explained", "undated", "no_calendar")
+PUBLISHED_STATUSES = ("on_time", "late", "undated", "no_calendar")
 
 
 @dataclass(frozen=True)
@@ -39,6 +54,7 @@ class DisclosureCounts:
     missing: int = 0
     explained: int = 0
     undated: int = 0
+    no_calendar: int = 0
 
     @property
     def judged(self) -> int:
@@ -52,36 +68,211 @@ class DisclosureCounts:
 
 @dataclass(frozen=True)
 class DocumentVerdict:
+    """One document's verdict with the evidence behind it, as reports list it."""
+
     department_id: int
+    status: str
     doc_number: str | None
     doc_number_key: str | None
     title: str
     signed_on: dt.date | None
     published_on: dt.date | None
     lag_working_days: int | None
-    status: str
     working_days_late: int | None
     url: str | None
     page_id: int | None
+    page_sha256: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
-class NumberGap:
-    """A number missing from a department's published 文号 series: a candidate for review."""
+class DisclosureJudgement:
+    """Every document of a period judged once: counts per department, and the listed ones."""
 
-    department_id: int
-    prefix: str
-    year: int
-    missing_seq: int
-    previous_seq: int
-    next_seq: int
-
-    @property
-    def doc_number_key(self) -> str:
-        return f"{self.prefix}〔{self.year}〕{self.missing_seq}号"
+    ytd: dict[int, DisclosureCounts]  # signed in [start, end]
+    month: dict[int, DisclosureCounts]  # signed in [month_start, end]
+    listed: tuple[DocumentVerdict, ...]
+    gaps: tuple[NumberGap, ...]
+    limit_days: int
+    deadlines: DeadlineTable
+    # (department, YYYY-MM) -> documents signed that month; only when asked ``by_month``
+    by_month: dict[tuple[int, str], DisclosureCounts] = field(default_factory=dict)
 
 
-def _in_period(start: dt.date, end: dt.date):  # type: ignore[no-untyped-def]
+RANK = {"on_time": 0, "late": 1, "no_calendar": 2, "undated": 3}
+_Tally = dict[tuple[int, int, str], int]  # (department, bucket, status) -> documents
+_Key = TypeVar("_Key")
+
+
+class _Buckets:
+    """Where in the period a document's day falls: before the last stretch, or in it.
+
+    Bucket ``i`` (from 1) begins at ``starts[i - 1]``; with ``by_month`` every month of the
+    period begins one, so the same counts give each month too.
+    """
+
+    def __init__(self, start: dt.date, end: dt.date, last: dt.date, by_month: bool) -> None:
+        starts = {start, last}
+        if by_month:
+            day = start.replace(day=1)
+            while day <= end:
+                starts.add(max(day, start))
+                day = (day + dt.timedelta(days=32)).replace(day=1)
+        self.starts = sorted(starts)
+        self.last = self.starts.index(last) + 1
+
+    def sql(self, day: Any) -> ColumnElement[int]:
+        whens = [(day >= start, i) for i, start in enumerate(self.starts, start=1)]
+        if len(whens) == 1:
+            return literal_column("1")
+        return case(*reversed(whens), else_=0)
+
+    def of(self, day: Day) -> int:
+        return bisect_right(self.starts, to_date(day))
+
+    def in_last(self, bucket: int) -> bool:
+        return bucket >= self.last
+
+    def month(self, bucket: int) -> str:
+        start = self.starts[max(0, bucket - 1)]
+        return f"{start.year:04d}-{start.month:02d}"
+
+
+def judge_disclosure(
+    session: Session,
+    *,
+    start: dt.date,
+    end: dt.date,
+    limit_days: int,
+    cutoff: dt.datetime | None = None,
+    calendar: WorkdayCalendar | None = None,
+    departments: Collection[int] | None = None,
+    month_start: dt.date | None = None,
+    list_statuses: Collection[str] = (),
+    gaps_year: int | None = None,
+    by_month: bool = False,
+) -> DisclosureJudgement:
+    """Judge every document signed in [start, end] as known by ``cutoff``.
+
+    Counts are kept for the whole period and for [``month_start``, end] (and, ``by_month``,
+    for each month); documents of that last stretch (of the whole period without
+    ``month_start``) whose verdict is in ``list_statuses`` are listed with their evidence.
+    With ``gaps_year``, 文号 gaps too.
+    """
+    index = WorkingDayIndex(calendar or calendar_in_force(), start.year)
+    deadlines = DeadlineTable(index, start, end, limit_days)
+    doc = DisclosureDocument
+    table = deadlines.load(session)
+    judged = doc.__table__.outerjoin(table, table.c.day == doc.signed_on)
+    status = status_sql(doc.signed_on, doc.published_on, table)
+    buckets = _Buckets(start, end, month_start or start, by_month)
+    period_day = func.coalesce(doc.signed_on, doc.published_on)
+    evidence = [doc.attribution == "department", known_by(doc.first_seen_at, cutoff)]
+    if departments is not None:
+        evidence.append(doc.department_id.in_(list(departments)))
+    where = [*evidence, doc.department_id.is_not(None), _signed_in(start, end)]
+    tally: _Tally = defaultdict(int)
+    counted = select(doc.department_id, buckets.sql(period_day), status, func.count())
+    for department_id, bucket, verdict, n in fetch_tuples(
+        session,
+        counted.select_from(judged).where(*where).group_by(text("1"), text("2"), text("3")),
+    ):
+        tally[(department_id, bucket, verdict)] += n
+    superseded = _count_each_document_once(session, where, deadlines, buckets, tally)
+    listed = []
+    if list_statuses:
+        # the last month only, found through the (signed_on, published_on) index
+        last = [*evidence, doc.department_id.is_not(None), _signed_in(month_start or start, end)]
+        listed = _listed(session, judged, last, status, list_statuses, superseded, deadlines)
+    register = unpublished_entries(
+        session, start=start, end=end, cutoff=cutoff, departments=departments
+    )
+    for entry in register:
+        bucket = buckets.of(entry.signed_on)
+        tally[(entry.department_id, bucket, entry.status)] += 1
+        if buckets.in_last(bucket) and entry.status in list_statuses:
+            listed.append(_register_verdict(entry))
+    listed.sort(
+        key=lambda v: (v.department_id, STATUSES.index(v.status), v.signed_on or dt.date.min)
+    )
+    gaps = number_gaps(session, year=gaps_year, departments=departments, cutoff=cutoff)
+    return DisclosureJudgement(
+        ytd=_counts(tally, lambda department_id, _: department_id),
+        month=_counts(tally, lambda d, bucket: d if buckets.in_last(bucket) else None),
+        listed=tuple(listed),
+        gaps=tuple(gaps) if gaps_year is not None else (),
+        limit_days=limit_days,
+        deadlines=deadlines,
+        by_month=_counts(tally, lambda d, bucket: (d, buckets.month(bucket))) if by_month else {},
+    )
+
+
+def _counts(tally: _Tally, key: Callable[[int, int], _Key | None]) -> dict[_Key, DisclosureCounts]:
+    """Sum the tally under ``key(department, bucket)``, leaving out buckets keyed None."""
+    values: dict[_Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATUSES, 0))
+    for (department_id, bucket, verdict), n in tally.items():
+        found = key(department_id, bucket)
+        if found is not None:
+            values[found][verdict] += n
+    return {
+        found: DisclosureCounts(published=sum(v[s] for s in PUBLISHED_STATUSES), **v)
+        for found, v in values.items()
+    }
+
+
+def _count_each_document_once(
+    session: Session,
+    where: list[ColumnElement[bool]],
+    deadlines: DeadlineTable,
+    buckets: _Buckets,
+    tally: _Tally,
+) -> set[int]:
+    """Correct the counts for documents reached at several URLs; return the readings dropped.
+
+    A document is one department + normalised 文号; its best reading (on time before late,
+    then the lowest lag) decides. Only numbers stored more than once are read here.
+    """
+    doc = DisclosureDocument
+    # answered from the (department, 文号) index alone; usually nothing
+    repeated = fetch_tuples(
+        session,
+        select(doc.department_id, doc.doc_number_key)
+        .where(doc.doc_number_key.is_not(None))
+        .group_by(doc.department_id, doc.doc_number_key)
+        .having(func.count() > 1),
+    )
+    pairs = set(repeated)
+    rows: set[tuple] = set()  # type: ignore[type-arg]
+    for chunk in range(0, len(repeated), 1000):  # by number (indexed), narrowed to the pairs
+        keys = sorted({key for _, key in repeated[chunk : chunk + 1000]})
+        rows |= {
+            row
+            for row in fetch_tuples(
+                session,
+                select(
+                    doc.id, doc.department_id, doc.doc_number_key, doc.signed_on, doc.published_on
+                ).where(*where, doc.doc_number_key.in_(keys)),
+            )
+            if (row[1], row[2]) in pairs
+        }
+    readings: dict[tuple[int, str], list[tuple]] = defaultdict(list)  # type: ignore[type-arg]
+    for document_id, department_id, key, signed, published in sorted(rows):
+        verdict = deadlines.status(signed, published)
+        bucket = buckets.of(signed if signed is not None else published)
+        tally[(department_id, bucket, verdict)] -= 1
+        lag = deadlines.index.lag(signed, published) if verdict in ("on_time", "late") else None
+        rank = (RANK[verdict], lag if lag is not None else 0)
+        readings[(department_id, key)].append((rank, document_id, bucket, verdict))
+    superseded = set()
+    for (department_id, _), found in readings.items():
+        best, *others = sorted(found)
+        tally[(department_id, best[2], best[3])] += 1
+        superseded |= {other[1] for other in others}
+    return superseded
+
+
+def _signed_in(start: dt.date, end: dt.date) -> ColumnElement[bool]:
+    """Signed in [start, end], or undated and published then."""
     doc = DisclosureDocument
     return or_(
         doc.signed_on.between(start, end),
@@ -89,30 +280,81 @@ def _in_period(start: dt.date, end: dt.date):  # type: ignore[no-untyped-def]
     )
 
 
-def _identity():  # type: ignore[no-untyped-def]
-    return func.coalesce(DisclosureDocument.doc_number_key, DisclosureDocument.url)
-
-
-def _known_by(column, cutoff: dt.datetime | None) -> ColumnElement[bool]:  # type: ignore[no-untyped-def]
-    """True for evidence recorded by ``cutoff`` (always, without a cut-off)."""
-    return true() if cutoff is None else column <= cutoff
-
-
-def _published_match(cutoff: dt.datetime | None):  # type: ignore[no-untyped-def]
+def _listed(
+    session: Session,
+    judged: Any,
+    where: list[ColumnElement[bool]],
+    status: ColumnElement[str],
+    statuses: Collection[str],
+    superseded: set[int],
+    deadlines: DeadlineTable,
+) -> list[DocumentVerdict]:
     doc = DisclosureDocument
-    return exists().where(
-        doc.department_id == SignedDocument.department_id,
-        doc.doc_number_key == SignedDocument.doc_number_key,
-        _known_by(doc.first_seen_at, cutoff),
+    query = (
+        select(
+            doc.id,
+            doc.department_id,
+            status,
+            doc.doc_number,
+            doc.doc_number_key,
+            doc.title,
+            doc.signed_on,
+            doc.published_on,
+            doc.url,
+            doc.page_id,
+            FetchedPage.sha256,
+        )
+        .select_from(judged)
+        .outerjoin(FetchedPage, FetchedPage.id == doc.page_id)
+        .where(*where)
     )
+    if set(statuses) < set(PUBLISHED_STATUSES):
+        query = query.where(status.in_(list(statuses)))
+    verdicts = []
+    limit, index = deadlines.limit_days, deadlines.index
+    for row in session.execute(query):
+        document_id, department_id, verdict, number, key, title, signed, published = row[:8]
+        if document_id in superseded or verdict not in statuses:
+            continue
+        lag = index.lag(signed, published) if signed and published else None
+        note = None
+        if verdict == "no_calendar":
+            note = index.describe_gap(signed if not index.covers(signed) else published)
+        elif verdict == "late" and lag is None:
+            note = "late; " + index.describe_gap(published) + " to count the days"
+        verdicts.append(
+            DocumentVerdict(
+                department_id,
+                verdict,
+                number,
+                key,
+                title,
+                signed,
+                published,
+                lag if verdict in ("on_time", "late") else None,
+                max(0, lag - limit) if verdict == "late" and lag is not None else None,
+                row[8],
+                row[9],
+                row[10],
+                note,
+            )
+        )
+    return verdicts
 
 
-def _explanation_match(cutoff: dt.datetime | None):  # type: ignore[no-untyped-def]
-    note = NondisclosureExplanation
-    return exists().where(
-        note.department_id == SignedDocument.department_id,
-        note.doc_number_key == SignedDocument.doc_number_key,
-        _known_by(note.imported_at, cutoff),
+def _register_verdict(entry: UnpublishedEntry) -> DocumentVerdict:
+    return DocumentVerdict(
+        entry.department_id,
+        entry.status,
+        entry.doc_number,
+        entry.doc_number_key,
+        entry.title,
+        to_date(entry.signed_on),
+        None,
+        None,
+        None,
+        None,
+        None,
     )
 
 
@@ -123,58 +365,21 @@ def disclosure_counts(
     end: dt.date,
     limit_days: int,
     cutoff: dt.datetime | None = None,
+    calendar: WorkdayCalendar | None = None,
 ) -> dict[int, DisclosureCounts]:
-    """Count verdicts per department over documents signed in [start, end], in SQL.
+    """Count verdicts per department over documents signed in [start, end].
 
     Every city department (kind 'department') has an entry, zeros when it has no documents;
     a county with documents has one too.
     """
-    doc = DisclosureDocument
-    documents = (
-        select(
-            doc.department_id.label("department_id"),
-            _identity().label("identity"),
-            func.min(doc.lag_working_days).label("lag"),
-        )
-        .where(doc.attribution == "department", doc.department_id.is_not(None))
-        .where(_in_period(start, end), _known_by(doc.first_seen_at, cutoff))
-        .group_by(doc.department_id, _identity())
-        .subquery()
+    judgement = judge_disclosure(
+        session, start=start, end=end, limit_days=limit_days, cutoff=cutoff, calendar=calendar
     )
-    lag = documents.c.lag
-    published = session.execute(
-        select(
-            documents.c.department_id,
-            func.count(),
-            func.sum(case((lag <= limit_days, 1), else_=0)),
-            func.sum(case((lag > limit_days, 1), else_=0)),
-            func.sum(case((lag.is_(None), 1), else_=0)),
-        ).group_by(documents.c.department_id)
-    ).all()
-    register = SignedDocument
-    unpublished = session.execute(
-        select(
-            register.department_id,
-            func.sum(case((_explanation_match(cutoff), 0), else_=1)),
-            func.sum(case((_explanation_match(cutoff), 1), else_=0)),
-        )
-        .where(register.classified.is_(False), register.signed_on.between(start, end))
-        .where(_known_by(register.imported_at, cutoff), ~_published_match(cutoff))
-        .group_by(register.department_id)
-    ).all()
-    totals: dict[int, dict[str, int]] = {
-        department_id: {}
-        for department_id in session.scalars(
-            select(Department.id).where(Department.kind == "department")
-        )
-    }
-    for department_id, count, on_time, late, undated in published:
-        totals.setdefault(department_id, {}).update(
-            published=count, on_time=on_time or 0, late=late or 0, undated=undated or 0
-        )
-    for department_id, missing, explained in unpublished:
-        totals.setdefault(department_id, {}).update(missing=missing or 0, explained=explained or 0)
-    return {department_id: DisclosureCounts(**values) for department_id, values in totals.items()}
+    counts = dict.fromkeys(
+        session.scalars(select(Department.id).where(Department.kind == "department")),
+        DisclosureCounts(),
+    )
+    return counts | judgement.ytd
 
 
 def document_verdicts(
@@ -185,130 +390,17 @@ def document_verdicts(
     limit_days: int,
     department_id: int | None = None,
     cutoff: dt.datetime | None = None,
+    calendar: WorkdayCalendar | None = None,
 ) -> list[DocumentVerdict]:
     """List each document signed in [start, end] with its verdict (the rows behind the counts)."""
-    doc = DisclosureDocument
-    query = (
-        select(doc)
-        .where(doc.attribution == "department", doc.department_id.is_not(None))
-        .where(_in_period(start, end), _known_by(doc.first_seen_at, cutoff))
-        .order_by(doc.department_id, doc.published_on, doc.id)
+    judgement = judge_disclosure(
+        session,
+        start=start,
+        end=end,
+        limit_days=limit_days,
+        cutoff=cutoff,
+        calendar=calendar,
+        departments=None if department_id is None else [department_id],
+        list_statuses=STATUSES,
     )
-    register_query = (
-        select(SignedDocument, _explanation_match(cutoff).label("explained"))
-        .where(SignedDocument.classified.is_(False))
-        .where(SignedDocument.signed_on.between(start, end))
-        .where(_known_by(SignedDocument.imported_at, cutoff), ~_published_match(cutoff))
-        .order_by(SignedDocument.department_id, SignedDocument.signed_on, SignedDocument.id)
-    )
-    if department_id is not None:
-        query = query.where(doc.department_id == department_id)
-        register_query = register_query.where(SignedDocument.department_id == department_id)
-    chosen: dict[tuple[int, str], DisclosureDocument] = {}
-    for row in session.scalars(query):
-        assert row.department_id is not None
-        identity = (row.department_id, row.doc_number_key or row.url)
-        best = chosen.get(identity)
-        if best is None or _earlier(row, best):
-            chosen[identity] = row
-    verdicts = [_published_verdict(row, limit_days) for row in chosen.values()]
-    for entry, explained in session.execute(register_query):
-        verdicts.append(
-            DocumentVerdict(
-                department_id=entry.department_id,
-                doc_number=entry.doc_number,
-                doc_number_key=entry.doc_number_key,
-                title=entry.title,
-                signed_on=entry.signed_on,
-                published_on=None,
-                lag_working_days=None,
-                status="explained" if explained else "missing",
-                working_days_late=None,
-                url=None,
-                page_id=None,
-            )
-        )
-    verdicts.sort(
-        key=lambda v: (v.department_id, STATUSES.index(v.status), v.signed_on or dt.date.min)
-    )
-    return verdicts
-
-
-def _earlier(row: DisclosureDocument, best: DisclosureDocument) -> bool:
-    if best.lag_working_days is None:
-        return row.lag_working_days is not None
-    return row.lag_working_days is not None and row.lag_working_days < best.lag_working_days
-
-
-def _published_verdict(row: DisclosureDocument, limit_days: int) -> DocumentVerdict:
-    lag = row.lag_working_days
-    if lag is None:
-        status, late_by = "undated", None
-    elif lag > limit_days:
-        status, late_by = "late", lag - limit_days
-    else:
-        status, late_by = "on_time", 0
-    assert row.department_id is not None
-    return DocumentVerdict(
-        department_id=row.department_id,
-        doc_number=row.doc_number,
-        doc_number_key=row.doc_number_key,
-        title=row.title,
-        signed_on=row.signed_on,
-        published_on=row.published_on,
-        lag_working_days=lag,
-        status=status,
-        working_days_late=late_by,
-        url=row.url,
-        page_id=row.page_id,
-    )
-
-
-def number_gaps(
-    session: Session,
-    *,
-    year: int,
-    department_id: int | None = None,
-    cutoff: dt.datetime | None = None,
-) -> list[NumberGap]:
-    """List numbers missing between published numbers of each department's 文号 series.
-
-    A series is one department, one prefix, one year. Numbers the register marks classified
-    (涉密) or that have a 不予公开说明 are not candidates: their absence is accounted for.
-    """
-    doc = DisclosureDocument
-    query = (
-        select(doc.department_id, doc.doc_number_prefix, doc.doc_number_seq)
-        .where(doc.attribution == "department", doc.department_id.is_not(None))
-        .where(doc.doc_number_year == year, doc.doc_number_seq.is_not(None))
-        .where(doc.doc_number_prefix.is_not(None), _known_by(doc.first_seen_at, cutoff))
-        .distinct()
-    )
-    if department_id is not None:
-        query = query.where(doc.department_id == department_id)
-    series: dict[tuple[int, str], set[int]] = defaultdict(set)
-    for dept, prefix, seq in session.execute(query):
-        series[(dept, prefix)].add(seq)
-    accounted = set(
-        session.execute(
-            select(SignedDocument.department_id, SignedDocument.doc_number_key).where(
-                SignedDocument.classified.is_(True),
-                _known_by(SignedDocument.imported_at, cutoff),
-            )
-        )
-    ) | set(
-        session.execute(
-            select(
-                NondisclosureExplanation.department_id, NondisclosureExplanation.doc_number_key
-            ).where(_known_by(NondisclosureExplanation.imported_at, cutoff))
-        )
-    )
-    gaps = []
-    for (dept, prefix), numbers in sorted(series.items()):
-        ordered = sorted(numbers)
-        for previous, following in pairwise(ordered):
-            for seq in range(previous + 1, following):
-                gap = NumberGap(dept, prefix, year, seq, previous, following)
-                if (dept, gap.doc_number_key) not in accounted:
-                    gaps.append(gap)
-    return gaps
+    return list(judgement.listed)

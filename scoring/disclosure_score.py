@@ -8,7 +8,8 @@ documents signed in the period); this module turns counts into points per the ru
 ``denominator = published_plus_unexplained_missing`` (default): on-time + late published
 documents + registered documents neither published nor explained (``missing``);
 ``published_only``: on-time + late. Undated documents (no 成文日期) are left out
-(``undated = exclude``, default), or count as on time / late. No document at all: the
+(``undated = exclude``, default), or count as on time / late; so are documents whose dates
+the working-day calendar does not cover yet (``no_calendar``). No document at all: the
 sub-item cannot be assessed (``points`` is None) and reports say so.
 """
 
@@ -34,6 +35,7 @@ class DisclosureScore:
     missing: int
     explained: int
     undated: int
+    no_calendar: int
     numerator: int
     denominator: int
     max_points: Decimal
@@ -48,11 +50,12 @@ def score_counts(department_id: int, counts: Any, rules: Rules) -> DisclosureSco
     denominator = counts.on_time + counts.late
     if policy.denominator == "published_plus_unexplained_missing":
         denominator += counts.missing
+    not_judged = counts.undated + counts.no_calendar
     if policy.undated == "on_time":
-        numerator += counts.undated
-        denominator += counts.undated
+        numerator += not_judged
+        denominator += not_judged
     elif policy.undated == "late":
-        denominator += counts.undated
+        denominator += not_judged
     points = max_points * numerator / denominator if denominator else None
     return DisclosureScore(
         department_id=department_id,
@@ -62,6 +65,7 @@ def score_counts(department_id: int, counts: Any, rules: Rules) -> DisclosureSco
         missing=counts.missing,
         explained=counts.explained,
         undated=counts.undated,
+        no_calendar=counts.no_calendar,
         numerator=numerator,
         denominator=denominator,
         max_points=max_points,

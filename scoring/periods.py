@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -42,7 +43,7 @@ class Period:
 
     def year_to_date(self) -> tuple[str, ...]:
         """The months of the year from January through this period's last month."""
-        return tuple(month_label(self.year, m) for m in range(1, int(self.last_month[5:]) + 1))
+        return _year_to_date(self.year, int(self.last_month[5:]))
 
     def contains(self, label: str) -> bool:
         """Whether ``label`` (a month, quarter or year) lies wholly inside this period."""
@@ -51,6 +52,11 @@ class Period:
         except PeriodError:
             return False
         return set(other.months) <= set(self.months)
+
+
+@cache
+def _year_to_date(year: int, last: int) -> tuple[str, ...]:
+    return tuple(month_label(year, m) for m in range(1, last + 1))
 
 
 def month_label(year: int, month: int) -> str:
@@ -120,6 +126,37 @@ def last_complete_month(now: dt.datetime) -> Period:
     local = now.astimezone(SHANGHAI)
     first = dt.date(local.year, local.month, 1) - dt.timedelta(days=1)
     return parse_month(month_label(first.year, first.month))
+
+
+def last_complete_quarter(now: dt.datetime) -> Period:
+    """The latest calendar quarter that had ended by ``now`` (Asia/Shanghai)."""
+    month = last_complete_month(now)
+    year, number = month.year, int(month.last_month[5:])
+    if number % 3:
+        number -= number % 3
+        if number == 0:
+            year, number = year - 1, 12
+    return parse_quarter(f"{year}Q{number // 3}")
+
+
+def last_complete_year(now: dt.datetime) -> Period:
+    """The latest calendar year that had ended by ``now`` (Asia/Shanghai)."""
+    return parse_year(str(now.astimezone(SHANGHAI).year - 1))
+
+
+PARSERS = {"monthly": parse_month, "quarterly": parse_quarter, "annual": parse_year}
+LATEST = {
+    "monthly": last_complete_month,
+    "quarterly": last_complete_quarter,
+    "annual": last_complete_year,
+}
+
+
+def period_of_kind(kind: str, label: str | None, now: dt.datetime) -> Period:
+    """Parse ``label`` as a period of ``kind``; without a label, the latest one ended by ``now``."""
+    if kind not in PARSERS:
+        raise PeriodError(f"no report kind {kind!r} (expected one of {', '.join(PARSERS)})")
+    return PARSERS[kind](label) if label else LATEST[kind](now)
 
 
 def months_ended_by(months: tuple[str, ...], cutoff: dt.datetime) -> tuple[str, ...]:

@@ -2,9 +2,11 @@
 
 A department's office system exports what it signed as CSV: department, 文号, title, signing
 date, sometimes a 涉密 (classified) column; UTF-8 with or without BOM, or GBK. Departments are
-matched through the alias table, documents by normalised 文号 (:mod:`db.docnumber`). A bad
-row is reported with its line number and what is wrong, and the other rows still load.
-Importing the same file again adds nothing (unique department + 文号).
+matched through the alias table, documents by normalised 文号 (:mod:`db.docnumber`). About one
+row in ten has an empty 文号: it is kept, and matched to published documents by department,
+signing date and normalised title (:mod:`scoring.register_matching`). A bad row is reported
+with its line number and what is wrong, and the other rows still load. Importing the same file
+again adds nothing (one row per department and 文号, or per department, date and title).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from db.attribution import load_resolver
 from db.docnumber import parse_doc_number
 from db.models import NondisclosureExplanation, SignedDocument
 from db.names import NameResolver
+from scoring.register_matching import normalise_title
 
 # Column -> header spellings accepted (compared without spaces, case-insensitive).
 REGISTER_HEADERS = {
@@ -69,6 +72,7 @@ class ImportResult:
     encoding: str
     added: int = 0
     unchanged: int = 0
+    unnumbered: int = 0  # added rows without a 文号 (matched by date and title)
     problems: list[RowProblem] = field(default_factory=list)
 
 
@@ -137,6 +141,13 @@ def _department(resolver: NameResolver, text: str) -> int | str:
     return attribution.department_id
 
 
+def _identity(department: int, number_key: str | None, title: str, signed: dt.date) -> tuple:  # type: ignore[type-arg]
+    """What makes a register row the same row again: its 文号, else its date and title."""
+    if number_key is not None:
+        return (department, number_key)
+    return (department, signed, normalise_title(title))
+
+
 def import_register(session: Session, path: Path) -> ImportResult:
     """Load a register of signed documents; see the module docstring."""
     encoding, rows = _rows(
@@ -144,10 +155,18 @@ def import_register(session: Session, path: Path) -> ImportResult:
     )
     result = ImportResult(path=path, encoding=encoding)
     resolver = load_resolver(session)
-    existing = set(
-        session.execute(select(SignedDocument.department_id, SignedDocument.doc_number_key)).all()
-    )
-    seen: dict[tuple[int, str], int] = {}
+    existing = {
+        _identity(department, key, title, signed)
+        for department, key, title, signed in session.execute(
+            select(
+                SignedDocument.department_id,
+                SignedDocument.doc_number_key,
+                SignedDocument.title,
+                SignedDocument.signed_on,
+            )
+        )
+    }
+    seen: dict[tuple, int] = {}  # type: ignore[type-arg]
     for line, row in rows:
         department = _department(resolver, row["department"])
         number = parse_doc_number(row["doc_number"])
@@ -156,8 +175,6 @@ def import_register(session: Session, path: Path) -> ImportResult:
         errors = []
         if isinstance(department, str):
             errors.append(department)
-        if number is None:
-            errors.append(f"文号 is blank ({row['doc_number']!r}): a register row needs one")
         if not row["title"]:
             errors.append("title is blank")
         if signed is None:
@@ -167,12 +184,11 @@ def import_register(session: Session, path: Path) -> ImportResult:
         if errors:
             result.problems.append(RowProblem(line, "; ".join(errors)))
             continue
-        assert isinstance(department, int) and number is not None and signed is not None
-        key = (department, number.key)
+        assert isinstance(department, int) and signed is not None
+        key = _identity(department, number.key if number else None, row["title"], signed)
         if key in seen:
-            result.problems.append(
-                RowProblem(line, f"文号 {row['doc_number']!r} repeats line {seen[key]}")
-            )
+            what = f"文号 {row['doc_number']!r}" if number else "the same title and date"
+            result.problems.append(RowProblem(line, f"{what} repeats line {seen[key]}"))
             continue
         seen[key] = line
         if key in existing:
@@ -181,8 +197,8 @@ def import_register(session: Session, path: Path) -> ImportResult:
         session.add(
             SignedDocument(
                 department_id=department,
-                doc_number=row["doc_number"][:128],
-                doc_number_key=number.key[:128],
+                doc_number=row["doc_number"][:128] if number else None,
+                doc_number_key=number.key[:128] if number else None,
                 title=row["title"][:512],
                 signed_on=signed,
                 classified=classified_text in _TRUE,
@@ -192,6 +208,8 @@ def import_register(session: Session, path: Path) -> ImportResult:
         )
         existing.add(key)
         result.added += 1
+        if number is None:
+            result.unnumbered += 1
     session.flush()
     return result
 

@@ -10,7 +10,9 @@ As of a day (the schedule's, e.g. the 20th), three kinds of findings:
   reached) or stale already (:mod:`scoring.inspection.columns`);
 - ``register``: a signed document (发文登记) neither published nor explained whose limit
   (the city rules' working days, on the statutory calendar) is at most
-  ``early_warnings.register_working_days_left`` working days away and not yet passed.
+  ``early_warnings.register_working_days_left`` working days away and not yet passed. What is
+  published, and the last on-time day, are the assessment's own (:mod:`scoring.register_matching`,
+  :mod:`scoring.deadlines`), so a warning never disagrees with the next report.
 
 Each finding has a key naming what it is about; :mod:`scoring.deliveries` sends each key to
 each of its targets once.
@@ -29,17 +31,18 @@ from db.models import (
     CrawlColumnResult,
     CrawlRun,
     Department,
-    DisclosureDocument,
-    NondisclosureExplanation,
     SignedDocument,
     Site,
     SiteColumn,
 )
-from db.workdays import CalendarNotCoveredError, WorkdayCalendar, default_calendar
+from db.workdays import WorkdayCalendar
+from scoring.deadlines import DeadlineTable
 from scoring.inspection.columns import ColumnState, InspectionError, column_states
 from scoring.inspection.verdict import InspectionDay, local_time
+from scoring.lags import WorkingDayIndex, calendar_in_force
 from scoring.periods import month_end, month_label
 from scoring.portal_score import post_counts
+from scoring.register_matching import unpublished_entries
 from scoring.rules import Rules
 from scoring.rules.national_model import NationalRules
 
@@ -77,7 +80,7 @@ def scan(
     when = InspectionDay(day, national.evidence_max_age_days)
     _quota_findings(session, rules, when, result)
     _column_findings(session, national, when, result)
-    _register_findings(session, rules, national, when, calendar or default_calendar(), result)
+    _register_findings(session, rules, national, when, calendar or calendar_in_force(), result)
     return result
 
 
@@ -87,10 +90,8 @@ def posts_so_far(session: Session, month: str, cutoff: dt.datetime) -> dict[int,
 
     The one place the warnings read post counts, so that it can follow the assessment's own.
     """
-    return {
-        department_id: count.posts
-        for (department_id, _), count in post_counts(session, [month], cutoff).items()
-    }
+    counts = post_counts(session, [month], cutoff)
+    return {department_id: n for (department_id, _), n in counts.items()}
 
 
 def _quota_findings(
@@ -232,50 +233,54 @@ def _register_findings(
 ) -> None:
     limit = rules.disclosure.limit_working_days
     margin = national.early_warnings.register_working_days_left
-    register = SignedDocument
-    published = exists().where(
-        DisclosureDocument.department_id == register.department_id,
-        DisclosureDocument.doc_number_key == register.doc_number_key,
-        DisclosureDocument.first_seen_at < day.end,
-    )
-    explained = exists().where(
-        NondisclosureExplanation.department_id == register.department_id,
-        NondisclosureExplanation.doc_number_key == register.doc_number_key,
-        NondisclosureExplanation.imported_at < day.end,
-    )
-    rows = session.execute(
-        select(register, Department.short_name)
-        .join(Department, Department.id == register.department_id)
-        .where(register.classified.is_(False), register.imported_at < day.end)
-        .where(register.signed_on <= day.day)
-        .where(register.signed_on >= day.day - dt.timedelta(days=REGISTER_LOOKBACK_DAYS))
-        .where(~published, ~explained)
-        .order_by(register.signed_on, register.id)
-    ).all()
+    start = day.day - dt.timedelta(days=REGISTER_LOOKBACK_DAYS)
+    # known by the end of the day: strictly before the next day begins
+    known = day.end - dt.timedelta(microseconds=1)
+    waiting = [
+        e
+        for e in unpublished_entries(session, start=start, end=day.day, cutoff=known)
+        if not e.explained
+    ]
+    if not waiting:
+        return
+    rows = {
+        entry.id: (entry, name)
+        for entry, name in session.execute(
+            select(SignedDocument, Department.short_name)
+            .join(Department, Department.id == SignedDocument.department_id)
+            .where(SignedDocument.id.in_([e.register_id for e in waiting]))
+        )
+    }
+    index = WorkingDayIndex(calendar, start.year)
+    deadlines = DeadlineTable(index, start, day.day, limit)
     uncovered: set[int] = set()
-    for entry, name in rows:
-        try:
-            deadline = calendar.add_working_days(entry.signed_on, limit)
-            if deadline < day.day:
-                continue  # already late: the monthly report's business, not a warning
-            left = calendar.lag_working_days(day.day, deadline)
-        except CalendarNotCoveredError as error:
-            uncovered.add(error.year)
+    for waiting_entry in sorted(waiting, key=lambda e: (str(e.signed_on), e.register_id)):
+        entry, name = rows[waiting_entry.register_id]
+        deadline = deadlines.deadline(entry.signed_on)
+        if deadline is None:
+            uncovered.add(_first_uncovered_year(calendar, entry.signed_on.year))
+            continue
+        if deadline < day.day:
+            continue  # already late: the monthly report's business, not a warning
+        left = index.lag(day.day, deadline)
+        if left is None:
+            uncovered.add(_first_uncovered_year(calendar, day.day.year))
             continue
         if left > margin:
             continue
+        number = entry.doc_number or "(no 文号)"
         result.findings.append(
             Finding(
-                key=f"register:{entry.department_id}:{entry.doc_number_key}",
+                key=f"register:{entry.department_id}:{entry.doc_number_key or f'row-{entry.id}'}",
                 kind="register",
                 department_id=entry.department_id,
                 department=name,
                 subject=(
-                    f"{name}: {entry.doc_number} not yet published, {left} working days left "
+                    f"{name}: {number} not yet published, {left} working days left "
                     f"(due {deadline}) 文件即将超过公开时限"
                 ),
                 body=(
-                    f"{entry.doc_number} 《{entry.title}》, signed {entry.signed_on} "
+                    f"{number} 《{entry.title}》, signed {entry.signed_on} "
                     f"(register {entry.source_file}, line {entry.source_line}), is not on the "
                     f"disclosure platform by {day.day} and has no stated reason for not being "
                     f"disclosed. Its {limit}-working-day limit ends on {deadline}: "
@@ -287,3 +292,9 @@ def _register_findings(
         result.notes.append(
             f"register entries of {year} not judged: the working-day calendar does not cover it"
         )
+
+
+def _first_uncovered_year(calendar: WorkdayCalendar, year: int) -> int:
+    while calendar.covers(year):
+        year += 1
+    return year

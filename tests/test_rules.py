@@ -89,7 +89,7 @@ def _broken(tmp_path: Path, old: str, new: str) -> Path:
          "portal › month_credit: expected one of 'proportional', 'all_or_nothing', "
          "got 'sometimes'"),
         ('ties = "shared_rank"', 'ties = "shared_rank"\ncolour = "red"',
-         "ranking: unknown key 'colour' (expected one of: ties)"),
+         "ranking: unknown key 'colour' (expected one of: provisional_prizes, ties)"),
         ("tier1 = 12,", "tier1 = -12,",
          "portal › monthly_quota › tier1: expected a positive integer, got -12"),
         ('marker = "※"\n    requirement', 'marker = "*"\n    requirement',

@@ -1,13 +1,12 @@
-"""Store disclosure documents: 文号 fields, working-day lag, issuer attribution, evidence.
+"""Store disclosure documents: 文号 fields, issuer attribution, evidence.
 
 :class:`DisclosureDocumentPipeline` hands the evidence writer one ``disclosure_documents`` row
 per canonical URL of a site (:func:`document_row` is the one place it is built). At store time:
 
 - the 文号 is parsed (:mod:`db.docnumber`) into prefix, year, seq and the matching key;
-- ``lag_working_days`` is computed on the statutory calendar (:mod:`db.workdays`); when a
-  date lies in a year the calendar does not cover the lag stays NULL, the run's stats count it
-  (``egov/disclosure/lag_not_covered``) and the column's coverage message says so: never a
-  weekday count;
+- the signing and publication dates are stored as read (observations only): lags and on-time
+  verdicts are derived by the assessment from the calendar in force (:mod:`scoring.lags`), so a
+  calendar correction reaches every stored document on the next report;
 - the issuer (发布机构) is resolved through the alias table; a page without an issuer is
   credited to the department the profile's catalogue gives the link's column, else to the
   column's department, if the profile names one. Unresolved names are stored and go to the
@@ -19,7 +18,6 @@ per canonical URL of a site (:func:`document_row` is the one place it is built).
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from typing import Any
 
 from scrapy.settings import BaseSettings
@@ -30,9 +28,6 @@ from crawler.pipelines import EvidencePipeline
 from crawler.recording import CrawlRecording
 from db.docnumber import parse_doc_number
 from db.models import SiteColumn
-from db.workdays import CalendarNotCoveredError, WorkdayCalendar, default_calendar
-
-logger = logging.getLogger(__name__)
 
 
 def document_row(
@@ -44,7 +39,6 @@ def document_row(
     issuer_normalized: str | None,
     department_id: int | None,
     attribution: str,
-    lag: int | None,
     now: dt.datetime,
 ) -> dict[str, Any]:
     """Return the ``disclosure_documents`` row of a document read for the first time."""
@@ -66,7 +60,6 @@ def document_row(
         "signed_on": item.signed_on,
         "signed_on_source": item.signed_on_source,
         "published_on": item.published_on,
-        "lag_working_days": lag,
         "validity": _cut(item.validity, 64),
         "column_id": column_id,
         "first_seen_at": now,
@@ -79,14 +72,8 @@ def document_row(
 class DisclosureDocumentPipeline(EvidencePipeline):
     """Turn :class:`DisclosureDocumentItem` into rows; pass other items on."""
 
-    def __init__(
-        self,
-        recording: CrawlRecording,
-        settings: BaseSettings,
-        calendar: WorkdayCalendar | None = None,
-    ) -> None:
+    def __init__(self, recording: CrawlRecording, settings: BaseSettings) -> None:
         super().__init__(recording, settings)
-        self.calendar = calendar or default_calendar()
         self.column_departments: dict[str, int | None] | None = None
 
     def store(self, item: Any) -> None:
@@ -110,20 +97,6 @@ class DisclosureDocumentPipeline(EvidencePipeline):
             self.column_departments = dict(rows.all())
         return self.column_departments.get(column_key)
 
-    def lag(self, item: DisclosureDocumentItem) -> int | None:
-        if item.signed_on is None or item.published_on is None:
-            return None
-        try:
-            return self.calendar.lag_working_days(item.signed_on, item.published_on)
-        except CalendarNotCoveredError as error:
-            self.recording.crawler.stats.inc_value("egov/disclosure/lag_not_covered")
-            self.recording.coverage[item.column_key].note(
-                f"lag left empty: no working-day calendar for {error.year}; "
-                f"add the year to {error.source}"
-            )
-            logger.warning("%s: %s", item.url, error)
-            return None
-
     def store_document(self, item: DisclosureDocumentItem) -> None:
         """Buffer the row of a document read from its detail page."""
         recording, writer = self.recording, self.recording.writer
@@ -137,7 +110,6 @@ class DisclosureDocumentPipeline(EvidencePipeline):
         elif not found.normalized:
             department_id = self._column_department(item.column_key)
             attribution = "department" if department_id is not None else "unresolved"
-        lag = self.lag(item)
         row = document_row(
             item,
             site_id=recording.site.id,
@@ -146,12 +118,12 @@ class DisclosureDocumentPipeline(EvidencePipeline):
             issuer_normalized=found.normalized or None,
             department_id=department_id,
             attribution=attribution,
-            lag=lag,
             now=recording.clock(),
         )
+        undated = item.signed_on is None or item.published_on is None
         stats = (
             f"egov/disclosure/documents/{attribution}",
-            *(("egov/disclosure/documents/undated",) if lag is None else ()),
+            *(("egov/disclosure/documents/undated",) if undated else ()),
         )
         writer.document(row, stats)
 

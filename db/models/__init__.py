@@ -23,7 +23,7 @@ from db.models.inspection import (
 )
 from db.models.register import NondisclosureExplanation, SignedDocument
 from db.models.registry import Department, DepartmentAlias, ExternalSource, UnresolvedName
-from db.models.scores import ManualScore, ScoreResult, ScoreRun
+from db.models.scores import ManualScore, ScoreRun
 
 __all__ = [
     "AuditEvent",
@@ -50,7 +50,6 @@ __all__ = [
     "QuarantinedItem",
     "RequestFailure",
     "ReviewItem",
-    "ScoreResult",
     "ScoreRun",
     "SignedDocument",
     "Site",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, utcnow
@@ -27,6 +27,13 @@ class PortalPost(Base):
         Index("ix_portal_posts_department_id_published_month", "department_id", "published_month"),
         Index("ix_portal_posts_identity_key", "identity_key"),
         Index("ix_portal_posts_source_normalized", "source_normalized"),
+        Index(
+            "ix_portal_posts_backdated_department_id_published_month",
+            "department_id",
+            "published_month",
+            sqlite_where=text("backdated = 1"),
+            postgresql_where=text("backdated"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -79,8 +86,8 @@ class PostListing(Base):
 class DisclosureDocument(Base):
     """A document on the disclosure platform (政府信息公开), with its signing and publication dates.
 
-    ``lag_working_days`` counts working days d with signed_on < d <= published_on on the Chinese
-    statutory calendar; NULL when either date is missing.
+    The dates are stored as read; the working-day lag between them is counted when assessing,
+    on the calendar in force (:mod:`scoring.lags`).
     """
 
     __tablename__ = "disclosure_documents"
@@ -91,6 +98,31 @@ class DisclosureDocument(Base):
             "ix_disclosure_documents_department_id_published_on", "department_id", "published_on"
         ),
         Index("ix_disclosure_documents_doc_number_key", "doc_number_key"),
+        Index(
+            "ix_disclosure_documents_department_id_doc_number_key",
+            "department_id",
+            "doc_number_key",
+        ),
+        Index(  # register rows without a 文号 look for their document by department and day
+            "ix_disclosure_documents_department_id_signed_on", "department_id", "signed_on"
+        ),
+        Index(  # judging a period's documents reads this index alone (dates, unit, evidence)
+            "ix_disclosure_documents_signed_on_published_on",
+            "signed_on",
+            "published_on",
+            "department_id",
+            "attribution",
+            "first_seen_at",
+        ),
+        Index(  # covers the 文号 gap search: series are read from the index alone
+            "ix_disclosure_documents_doc_number_series",
+            "doc_number_year",
+            "department_id",
+            "doc_number_prefix",
+            "doc_number_seq",
+            "attribution",
+            "first_seen_at",
+        ),
         CheckConstraint("signed_on_source IN ('table', 'body', 'none')", name="signed_on_source"),
         Index("ix_disclosure_documents_issuer_normalized", "issuer_normalized"),
     )
@@ -121,7 +153,6 @@ class DisclosureDocument(Base):
         comment="where signed_on was read: table (成文日期), body (落款) or none (undated)",
     )
     published_on: Mapped[dt.date | None] = mapped_column(comment="发布日期")
-    lag_working_days: Mapped[int | None]
     validity: Mapped[str | None] = mapped_column(String(64), comment="有效性")
     column_id: Mapped[int | None] = mapped_column(
         ForeignKey("site_columns.id", ondelete="SET NULL")

@@ -11,7 +11,11 @@ from db.models.base import Base, utcnow
 
 
 class SignedDocument(Base):
-    """A row of a department's register of signed documents (发文登记), as exported."""
+    """A row of a department's register of signed documents (发文登记), as exported.
+
+    About one row in ten has no 文号: it is matched to published documents by department,
+    signing date and normalised title instead (:mod:`scoring.register_matching`).
+    """
 
     __tablename__ = "signed_documents"
     __table_args__ = (
@@ -24,8 +28,8 @@ class SignedDocument(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"))
-    doc_number: Mapped[str] = mapped_column(String(128), comment="文号 as written")
-    doc_number_key: Mapped[str] = mapped_column(String(128))
+    doc_number: Mapped[str | None] = mapped_column(String(128), comment="文号 as written")
+    doc_number_key: Mapped[str | None] = mapped_column(String(128), comment="NULL: no 文号")
     title: Mapped[str] = mapped_column(String(512))
     signed_on: Mapped[dt.date]
     classified: Mapped[bool] = mapped_column(default=False, comment="涉密: not to be disclosed")

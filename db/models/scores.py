@@ -1,13 +1,12 @@
-"""Analyst-entered points and the stored results of every score run."""
+"""Analyst-entered points and every published report (score run)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, utcnow
 
@@ -44,7 +43,12 @@ class ManualScore(Base):
 
 
 class ScoreRun(Base):
-    """One computation of scores, kept so that a published bulletin can be reproduced."""
+    """One published report, kept so that it can be re-printed and reproduced.
+
+    ``report`` is the report as printed: compact JSON (rows as arrays), zlib-compressed
+    (see :mod:`scoring.runs`). Re-running it with the same rules file and ``evidence_cutoff``
+    computes the same numbers from the evidence.
+    """
 
     __tablename__ = "score_runs"
     __table_args__ = (
@@ -62,37 +66,15 @@ class ScoreRun(Base):
     )
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str | None] = mapped_column(String(64))
-    summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
-
-    results: Mapped[list[ScoreResult]] = relationship(
-        back_populates="score_run", cascade="all, delete-orphan"
+    provisional: Mapped[bool] = mapped_column(
+        default=False, comment="its ranking still missed sub-item points (暂定)"
+    )
+    final: Mapped[bool] = mapped_column(
+        default=False, comment="published as final: every assessed sub-item had points"
+    )
+    report: Mapped[bytes] = mapped_column(
+        LargeBinary, comment="the report as printed: compact JSON, zlib-compressed"
     )
 
     def __repr__(self) -> str:
         return f"<ScoreRun {self.id} {self.kind} {self.period} rules={self.rules_version[:8]}>"
-
-
-class ScoreResult(Base):
-    """Points for one unit and one rubric item in one score run, with how they were reached."""
-
-    __tablename__ = "score_results"
-    __table_args__ = (
-        UniqueConstraint(
-            "score_run_id",
-            "department_id",
-            "item_key",
-            name="uq_score_results_score_run_id_department_id_item_key",
-        ),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    score_run_id: Mapped[int] = mapped_column(ForeignKey("score_runs.id", ondelete="CASCADE"))
-    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"))
-    item_key: Mapped[str] = mapped_column(String(128))
-    points: Mapped[Decimal | None] = mapped_column(POINTS, comment="NULL when not assessable")
-    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
-
-    score_run: Mapped[ScoreRun] = relationship(back_populates="results")
-
-    def __repr__(self) -> str:
-        return f"<ScoreResult {self.department_id} {self.item_key}={self.points}>"

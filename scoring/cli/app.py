@@ -43,12 +43,10 @@ def settings() -> Settings:
 
 
 @contextmanager
-def open_session() -> Iterator[Session]:
-    """Open a session on the configured database; turn "no schema" into a one-line error."""
-    engine = make_engine(settings().database_url)
+def database_errors() -> Iterator[None]:
+    """Turn database failures into one-line errors ("no schema" says what to run)."""
     try:
-        with session_scope(engine) as session:
-            yield session
+        yield
     except (OperationalError, ProgrammingError) as error:
         message = str(error.orig) if error.orig is not None else str(error)
         if "no such table" in message or "does not exist" in message:
@@ -57,6 +55,15 @@ def open_session() -> Iterator[Session]:
                 "run 'scoring db upgrade' first"
             ) from error
         raise UserError(f"database error: {message.splitlines()[0]}") from error
+
+
+@contextmanager
+def open_session() -> Iterator[Session]:
+    """Open a session on the configured database; turn "no schema" into a one-line error."""
+    engine = make_engine(settings().database_url)
+    try:
+        with database_errors(), session_scope(engine) as session:
+            yield session
     finally:
         engine.dispose()
 

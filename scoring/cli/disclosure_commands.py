@@ -13,7 +13,8 @@ from db.models import Department
 from scoring.cli.app import echo_err, open_session, user_errors
 from scoring.cli.output import emit, output_options
 from scoring.cli.rules_commands import load_current_rules
-from scoring.disclosure_checks import STATUSES, disclosure_counts, document_verdicts, number_gaps
+from scoring.disclosure_checks import STATUSES, judge_disclosure
+from scoring.number_gaps import number_gaps
 from scoring.rules import RulesError
 
 VERDICT_COLUMNS = (
@@ -27,6 +28,7 @@ VERDICT_COLUMNS = (
     "working_days_late",
     "url",
     "page_id",
+    "note",
 )
 GAP_COLUMNS = (
     "department",
@@ -37,7 +39,7 @@ GAP_COLUMNS = (
     "next_seq",
     "doc_number",
 )
-DEFAULT_STATUSES = ("late", "missing", "undated")
+DEFAULT_STATUSES = ("late", "missing", "undated", "no_calendar")
 
 
 @click.group()
@@ -57,7 +59,7 @@ def _names(session) -> dict[int, str]:  # type: ignore[no-untyped-def]
     "statuses",
     multiple=True,
     type=click.Choice([*STATUSES, "all"]),
-    help="Verdicts to list (repeatable); default late, missing and undated.",
+    help="Verdicts to list (repeatable); default late, missing, undated and no_calendar.",
 )
 @click.option("--limit-days", type=click.IntRange(0), help="Override the rules file's limit (5).")
 @output_options
@@ -72,8 +74,9 @@ def disclosure_check(
 ) -> None:
     """List documents signed in YEAR that were published late, never, or without dates.
 
-    Lag is in working days on the statutory calendar (调休 included), stored by the crawler;
-    the limit comes from the rules file. A summary per department goes to standard error.
+    Lag is in working days on the statutory calendar (调休 included), counted now on the
+    calendar in force (db/data/workdays.toml); a year it does not cover is "no_calendar". The
+    limit comes from the rules file. A summary per department goes to standard error.
 
     Example:
 
@@ -89,14 +92,18 @@ def disclosure_check(
     with open_session() as session:
         department_id = find_department(session, short_name).id if short_name else None
         names = _names(session)
-        verdicts = document_verdicts(
-            session, start=start, end=end, limit_days=limit, department_id=department_id
+        judgement = judge_disclosure(
+            session,
+            start=start,
+            end=end,
+            limit_days=limit,
+            departments=None if department_id is None else [department_id],
+            list_statuses=tuple(wanted),
         )
-        counts = disclosure_counts(session, start=start, end=end, limit_days=limit)
+    counts = judgement.ytd
     rows = [
         {"department": names.get(v.department_id, v.department_id), **v.__dict__}
-        for v in verdicts
-        if v.status in wanted
+        for v in judgement.listed
     ]
     emit(rows, VERDICT_COLUMNS, fmt, output)
     for dept, c in sorted(counts.items()):
@@ -105,7 +112,8 @@ def disclosure_check(
             echo_err(
                 f"{names.get(dept, dept)}: {c.published} published, {c.on_time} on time, "
                 f"{c.late} late, {c.missing} missing, {c.explained} explained, "
-                f"{c.undated} undated; on time {share} (limit {limit} working days)"
+                f"{c.undated} undated, {c.no_calendar} without calendar; on time {share} "
+                f"(limit {limit} working days)"
             )
 
 

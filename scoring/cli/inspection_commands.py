@@ -11,12 +11,11 @@ import click
 from db.models import utcnow
 from scoring.cli.app import UserError, open_session, settings, user_errors
 from scoring.cli.output import emit, output_options
-from scoring.cli.report_commands import report_output_options
+from scoring.cli.report_commands import report_output_options, write_report
 from scoring.cli.rules_commands import load_current_rules
 from scoring.inspection.columns import InspectionError
 from scoring.notify import DEFAULT_NOTIFY_FILE, NotifyConfig, NotifyConfigError, load_notify_config
 from scoring.periods import SHANGHAI
-from scoring.reporting.render import write_report
 from scoring.rules import RulesError
 from scoring.rules.national import DEFAULT_NATIONAL_RULES_FILE, load_national_rules
 from scoring.rules.national_model import NationalRules

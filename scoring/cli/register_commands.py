@@ -23,8 +23,9 @@ def register() -> None:
 
 
 def _report(result: ImportResult, what: str) -> None:
+    unnumbered = f" ({result.unnumbered} without 文号)" if result.unnumbered else ""
     click.echo(
-        f"{result.path} ({result.encoding}): {result.added} {what} added, "
+        f"{result.path} ({result.encoding}): {result.added} {what} added{unnumbered}, "
         f"{result.unchanged} already present, {len(result.problems)} rows rejected"
     )
     for problem in result.problems:
@@ -44,9 +45,10 @@ def register_import(csv_file: Path) -> None:
 
     CSV columns (header names in Chinese or English): 发文单位/department, 文号/doc_number,
     标题/title, 成文日期/signed_on, optionally 是否涉密/classified (是/否). UTF-8 with or without
-    BOM, or GBK. Departments are matched through the alias table, documents by normalised 文号.
-    A bad row is reported with its line number and skipped; the others load, and the exit
-    status is 1. Importing the same file again adds nothing.
+    BOM, or GBK. Departments are matched through the alias table, documents by normalised 文号;
+    a row with an empty 文号 is kept and matched by department, signing date and title. A bad
+    row is reported with its line number and skipped; the others load, and the exit status is
+    1. Importing the same file again adds nothing.
 
     Example:
 

@@ -9,22 +9,16 @@ from typing import Any, TypeVar
 
 import click
 
-from db.attribution import UnknownDepartmentError, find_department
+from db.attribution import UnknownDepartmentError
 from db.models import utcnow
-from scoring.cli.app import UserError, open_session, user_errors
+from scoring.api import NotFinalError, explain, publish
+from scoring.cli.app import UserError, database_errors, open_session, user_errors
 from scoring.cli.output import emit, format_options, output_options
-from scoring.cli.rules_commands import load_current_rules
-from scoring.periods import (
-    SHANGHAI,
-    PeriodError,
-    last_complete_month,
-    parse_month,
-    parse_quarter,
-    parse_year,
-)
-from scoring.reporting.render import REPORT_FORMATS, write_report
+from scoring.periods import SHANGHAI, PeriodError
+from scoring.reporting.model import Report
+from scoring.reporting.render import REPORT_FORMATS, render
 from scoring.rules import RulesError
-from scoring.runs import UnknownRunError, list_runs, load_run, store_run
+from scoring.runs import UnknownRunError, list_runs, load_run
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -67,20 +61,45 @@ def report_options(function: F) -> F:
     return cutoff_option(function)
 
 
-def _run_report(
-    period: Any, cutoff: dt.datetime, created_by: str | None, fmt: str, output: Path | None
-) -> None:
-    from scoring.reporting.monthly import monthly_report
-    from scoring.reporting.periodic import periodic_report
+def write_report(report: Report, fmt: str, output: Path | None) -> None:
+    """Write the report where the user asked; XLSX needs ``-o FILE``."""
+    content = render(report, fmt)
+    if output is None:
+        if isinstance(content, bytes):
+            raise click.UsageError(f"--format {fmt} is a binary file: give -o FILE")
+        click.echo(content, nl=False)
+        return
+    if isinstance(content, bytes):
+        output.write_bytes(content)
+    else:
+        output.write_text(content, encoding="utf-8")
+    rows = sum(len(s.rows) for s in report.sections)
+    click.echo(
+        f"wrote {report.title} ({len(report.sections)} sections, {rows} rows) to {output}", err=True
+    )
 
-    rules = load_current_rules()
-    build = monthly_report if period.kind == "monthly" else periodic_report
-    with open_session() as session:
-        report, results = build(session, rules, period, cutoff)
-        run = store_run(session, rules, report, results, cutoff, created_by)
-        run_id = run.id
-    write_report(report, fmt, output)
-    click.echo(f"stored as score run {run_id}", err=True)
+
+def _publish(
+    kind: str,
+    period: str | None,
+    cutoff: str | None,
+    created_by: str | None,
+    fmt: str,
+    output: Path | None,
+    final: bool = False,
+) -> None:
+    if fmt in ("xlsx",) and output is None:
+        raise click.UsageError(f"--format {fmt} is a binary file: give -o FILE")
+    with database_errors():
+        try:
+            run = publish(kind, period, parse_cutoff(cutoff), by=created_by, final=final)
+        except NotFinalError as refused:
+            for missing in refused.missing:
+                click.echo(f"missing: {missing}", err=True)
+            raise
+    write_report(run.report, fmt, output)
+    state = " (PROVISIONAL ranking: no prize awarded)" if run.provisional and not final else ""
+    click.echo(f"stored as score run {run.run_id}{state}", err=True)
 
 
 @click.command("monthly-report")
@@ -94,16 +113,15 @@ def monthly_report_command(
 
     Per department: tier, quota, posts this month, shortfall, year-to-date posts against the
     annual bonus threshold, documents published / late / missing, the portal and disclosure
-    sub-scores, crawl coverage and backdated posts; a summary by tier on top. The run is stored
-    (see 'scoring runs').
+    sub-scores, crawl coverage and backdated posts; a summary by tier on top. A month whose
+    crawl coverage is not whole marks its counts INCOMPLETE and shows no shortfall. The run is
+    stored (see 'scoring runs').
 
     Example:
 
         scoring monthly-report --month 2012-03 --format xlsx -o 2012-03.xlsx
     """
-    moment = parse_cutoff(cutoff)
-    period = parse_month(month) if month else last_complete_month(moment)
-    _run_report(period, moment, created_by, fmt, output)
+    _publish("monthly", month, cutoff, created_by, fmt, output)
 
 
 @click.command("quarterly-bulletin")
@@ -115,27 +133,44 @@ def quarterly_bulletin_command(
 ) -> None:
     """Print the quarterly bulletin: full-rubric totals, ranking with ties, prizes.
 
+    While any assessed sub-item has no points the ranking is PROVISIONAL (暂定) and awards no
+    prize; each unit shows the points not yet entered.
+
     Example:
 
         scoring quarterly-bulletin --quarter 2012Q1 --format html -o 2012Q1.html
     """
-    _run_report(parse_quarter(quarter), parse_cutoff(cutoff), created_by, fmt, output)
+    _publish("quarterly", quarter, cutoff, created_by, fmt, output)
 
 
 @click.command("annual")
 @click.option("--year", required=True, help="YYYY, e.g. 2012.")
+@click.option(
+    "--final",
+    is_flag=True,
+    help="Refuse, listing what is missing, unless every assessed sub-item has points.",
+)
 @report_options
-@user_errors(PeriodError, RulesError)
+@user_errors(PeriodError, RulesError, NotFinalError)
 def annual_command(
-    year: str, cutoff: str | None, created_by: str | None, fmt: str, output: Path | None
+    year: str,
+    final: bool,
+    cutoff: str | None,
+    created_by: str | None,
+    fmt: str,
+    output: Path | None,
 ) -> None:
     """Print the annual assessment: totals over the whole rubric, ranking and prizes.
 
+    While any assessed sub-item has no points the ranking is PROVISIONAL (暂定) and awards no
+    prize. --final publishes only a complete assessment; otherwise it lists each missing
+    sub-item on standard error ("missing: UNIT KEY (name, points, reason)") and stores nothing.
+
     Example:
 
-        scoring annual --year 2012 --cutoff 2013-01-10 --format xlsx -o 2012.xlsx
+        scoring annual --year 2012 --cutoff 2013-01-10 --final --format xlsx -o 2012.xlsx
     """
-    _run_report(parse_year(year), parse_cutoff(cutoff), created_by, fmt, output)
+    _publish("annual", year, cutoff, created_by, fmt, output, final=final)
 
 
 @click.command("explain")
@@ -156,14 +191,8 @@ def explain_command(
 
         scoring explain --department 市发改委 --month 2012-03
     """
-    from scoring.reporting.explain import explain_report
-
-    rules = load_current_rules()
-    period = parse_month(month)
-    moment = parse_cutoff(cutoff)
-    with open_session() as session:
-        unit = find_department(session, department)
-        report = explain_report(session, rules, unit, period, moment)
+    with database_errors():
+        report = explain(department, month, parse_cutoff(cutoff))
     write_report(report, fmt, output)
 
 
@@ -192,12 +221,22 @@ def runs_list(kind: str | None, fmt: str, output: Path | None) -> None:
                 "evidence_cutoff": r.evidence_cutoff.isoformat(),
                 "created_at": r.created_at.isoformat(timespec="seconds"),
                 "created_by": r.created_by,
+                "state": "final" if r.final else "provisional" if r.provisional else "",
             }
             for r in list_runs(session, kind)
         ]
     emit(
         rows,
-        ("id", "kind", "period", "rules_version", "evidence_cutoff", "created_at", "created_by"),
+        (
+            "id",
+            "kind",
+            "period",
+            "rules_version",
+            "evidence_cutoff",
+            "created_at",
+            "created_by",
+            "state",
+        ),
         fmt,
         output,
     )

@@ -10,19 +10,15 @@ from typing import Any
 
 import click
 
-from scoring.cli.app import settings, user_errors
-from scoring.rules import DEFAULT_RULES_FILE, Rules, RulesError, load_rules
+from scoring.cli.app import user_errors
+from scoring.rules import Rules, RulesError, load_rules, rules_in_force
 
 RULES_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
-def current_rules_path() -> Path:
-    """The rules file in force: EGOV_RULES_FILE, else the bundled current year."""
-    return settings().rules_file or DEFAULT_RULES_FILE
-
-
 def load_current_rules(path: Path | None = None) -> Rules:
-    return load_rules(path or current_rules_path())
+    """The rules file given on the command line, else the one in force."""
+    return load_rules(path) if path is not None else rules_in_force()
 
 
 @click.group()

@@ -30,7 +30,7 @@ from scoring.console.csrf import csrf_token
 from scoring.console.headers import SecurityHeaders
 from scoring.console.secret import console_secret
 from scoring.periods import SHANGHAI
-from scoring.rules import DEFAULT_RULES_FILE, load_rules
+from scoring.rules import rules_in_force
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "egov_console"
@@ -89,6 +89,6 @@ def create_app(settings: Settings, *, secure_cookies: bool = False) -> Starlette
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.engine = engine
-    app.state.rules = load_rules(settings.rules_file or DEFAULT_RULES_FILE)
+    app.state.rules = rules_in_force(settings)
     app.state.templates = _templates()
     return app

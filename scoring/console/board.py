@@ -37,7 +37,9 @@ def board_page(ctx: Ctx) -> Response:
     if sort not in SORTS:
         sort = "tier"
     tier = ctx.query.get("tier", "")
-    result = data.board(ctx.db, ctx.rules, year, ctx.now, ctx.user.scope)
+    scope = ctx.user.scope
+    assessment = data.assess_year(ctx.db, ctx.rules, year, ctx.now, scope, by_month=True)
+    result = data.board(assessment, scope)
     rows = sorted(result.rows, key=SORTS[sort])
     if tier in ("1", "2", "3"):
         rows = [r for r in rows if r.tier == int(tier)]

@@ -1,9 +1,13 @@
-"""Every number the console shows, taken from the scoring package through this one module.
+"""Every number the console shows, taken from the assessment through this one module.
 
-The console never computes a score itself: the board, a department's months, the document
-verdicts, the 文号 gaps, the year's totals and the reports all come from the scoring functions
-called here, with the same rules file and an evidence cut-off of "now". When the scoring package
-offers one assessment call, only this module changes.
+The console computes no score, count or verdict itself: the board, a department's months, the
+document verdicts, the year's totals, the provisional ranking and what the annual ranking still
+lacks all come from :func:`scoring.assessment.assess` (one call per page, with the rules in
+force and an evidence cut-off of "now"); a department's month adds the evidence that
+``scoring explain`` shows (:func:`scoring.api.explain_with`); reports are published and
+re-printed through :mod:`scoring.api`, so the console and the command line store the same runs.
+Backdated posts are read through :mod:`scoring.backdating`, 文号 gaps through
+:mod:`scoring.number_gaps`.
 
 ``scope`` everywhere is the set of department ids a user may see (``None``: all of them).
 """
@@ -14,99 +18,130 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Department, FetchedPage, ManualScore, PortalPost
-from scoring.coverage import MonthCoverage, month_coverage
-from scoring.disclosure_checks import (
-    DisclosureCounts,
-    DocumentVerdict,
-    NumberGap,
-    disclosure_counts,
-    document_verdicts,
-    number_gaps,
-)
-from scoring.manual import SuggestionCredit, add_entry, suggestion_credits
-from scoring.periods import (
-    SHANGHAI,
-    Period,
-    month_end,
-    month_start,
-    months_ended_by,
-    parse_period,
-    parse_year,
-)
-from scoring.portal_score import PostCount, portal_scores, post_counts
-from scoring.reporting.model import Report
-from scoring.reporting.render import REPORT_FORMATS, render
+from db.models import ManualScore, PortalPost
+from scoring.api import PublishedRun, explain_with, publish_with, stored_run
+from scoring.assessment import Assessment, MonthPosts, UnitAssessment, assess
+from scoring.backdating import backdated_post, backdated_posts
+from scoring.coverage import MonthCoverage
+from scoring.disclosure_checks import DisclosureCounts, DocumentVerdict
+from scoring.manual import SuggestionCredit, add_entry
+from scoring.number_gaps import NumberGap, number_gaps
+from scoring.periods import Period, months_ended_by, parse_month, parse_period, parse_year
+from scoring.ranking import RankedUnit, Ranking
+from scoring.reporting.render import REPORT_FORMATS
 from scoring.rules import Rules
-from scoring.runs import list_runs, load_run, store_run
-from scoring.totals import UnitTotal, compute_totals
+from scoring.runs import list_runs
+from scoring.totals import UnitTotal
 
 __all__ = [
     "REPORT_FORMATS",
     "Board",
     "BoardCell",
     "BoardRow",
+    "DepartmentMonth",
     "DocumentVerdict",
     "NumberGap",
-    "PostRow",
+    "PublishedRun",
     "Readiness",
     "add_entry",
+    "assess_year",
+    "backdated_post",
+    "backdated_posts",
     "board",
-    "build_report",
-    "document_verdicts_for",
+    "department_month",
     "entries",
     "gap_candidates",
     "list_runs",
-    "load_run",
-    "month_posts",
     "parse_report_period",
     "publish_report",
     "readiness",
-    "render",
+    "stored_run",
     "suggestions",
     "years_with_evidence",
 ]
+
+
+def assess_year(
+    session: Session,
+    rules: Rules,
+    year: int,
+    cutoff: dt.datetime,
+    scope: set[int] | None = None,
+    *,
+    by_month: bool = False,
+) -> Assessment:
+    """The year to date: the totals and ranking, and ``by_month`` each unit's months (the board).
+
+    With a ``scope`` the assessment is narrowed to those units (a liaison's board): it then has
+    no totals or ranking, which are the whole city's.
+    """
+    period = parse_year(str(year))
+    return assess(session, rules, period, cutoff, departments=scope, by_month=by_month)
+
+
+# --- the board (看板) ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class BoardCell:
     """One department in one month: posts against quota, documents by verdict, coverage."""
 
-    month: str
-    posts: int
-    quota: int
-    backdated: int
-    assessed: bool  # the month had ended by the cut-off
-    portal_covered: bool
+    posts: MonthPosts
     documents: DisclosureCounts
     disclosure_covered: bool
 
     @property
-    def shortfall(self) -> int:
-        return max(0, self.quota - self.posts)
+    def month(self) -> str:
+        return self.posts.month
+
+    @property
+    def state(self) -> str:
+        """not_over, incomplete (a crawler fault: not provable), met or short."""
+        return self.posts.state
 
 
 @dataclass(frozen=True)
 class BoardRow:
-    department_id: int
-    short_name: str
-    tier: int
+    assessed: UnitAssessment
     cells: tuple[BoardCell, ...]
-    ytd_posts: int
-    threshold: int
-    portal_points: Decimal | None
+
+    @property
+    def department_id(self) -> int:
+        return self.assessed.unit.id
+
+    @property
+    def short_name(self) -> str:
+        return self.assessed.unit.short_name
+
+    @property
+    def tier(self) -> int:
+        assert self.assessed.unit.tier is not None
+        return self.assessed.unit.tier
+
+    @property
+    def ytd_posts(self) -> int:
+        return self.assessed.portal.ytd_posts if self.assessed.portal else 0
+
+    @property
+    def threshold(self) -> int | None:
+        return self.assessed.portal.threshold if self.assessed.portal else None
+
+    @property
+    def portal_points(self) -> Decimal | None:
+        return self.assessed.portal.points if self.assessed.portal else None
 
     @property
     def shortfall(self) -> int:
         """Posts short of quota over the months that ended and were crawled whole.
 
-        A month the crawler did not cover is not provable either way and adds nothing.
+        A month the crawler did not cover has no shortfall: not provable either way.
         """
-        return sum(c.shortfall for c in self.cells if c.assessed and c.portal_covered)
+        return sum(c.posts.shortfall or 0 for c in self.cells)
 
 
 @dataclass(frozen=True)
@@ -118,146 +153,51 @@ class Board:
     disclosure_coverage: dict[str, MonthCoverage]
 
 
-def board(
-    session: Session, rules: Rules, year: int, cutoff: dt.datetime, scope: set[int] | None
-) -> Board:
-    """Departments × months of ``year``: the board (看板)."""
-    period = parse_year(str(year))
-    months = period.months
-    units = _tiered_departments(session, scope)
-    ids = [u.id for u in units]
-    counts = post_counts(session, months, cutoff, ids)
-    portal_cov = month_coverage(session, "portal", months, cutoff)
-    disclosure_cov = month_coverage(session, "disclosure", months, cutoff)
-    scores = portal_scores(session, rules, period, cutoff, portal_cov, ids, counts=counts)
-    limit = rules.disclosure.limit_working_days
-    documents = {
-        month: disclosure_counts(
-            session,
-            start=month_start(month),
-            end=month_end(month),
-            limit_days=limit,
-            cutoff=cutoff,
-        )
-        for month in months
-    }
-    assessed = set(months_ended_by(months, cutoff))
+def board(assessment: Assessment, scope: set[int] | None) -> Board:
+    """Tiered departments × months of the year (:func:`assess_year` ``by_month``)."""
+    period = assessment.period
+    disclosure_covered = {m: c.complete for m, c in assessment.disclosure_coverage.items()}
     rows = []
-    for unit in units:
-        assert unit.tier is not None
-        quota = rules.portal.monthly_quota[unit.tier]
+    for assessed in assessment.units_of("department"):
+        if assessed.unit.tier is None or (scope is not None and assessed.unit.id not in scope):
+            continue
         cells = tuple(
-            BoardCell(
-                month=month,
-                posts=counts.get((unit.id, month), PostCount(0, 0)).posts,
-                quota=quota,
-                backdated=counts.get((unit.id, month), PostCount(0, 0)).backdated,
-                assessed=month in assessed,
-                portal_covered=portal_cov[month].complete,
-                documents=documents[month].get(unit.id, DisclosureCounts()),
-                disclosure_covered=disclosure_cov[month].complete,
-            )
-            for month in months
+            BoardCell(m.posts, m.documents, disclosure_covered[m.month])
+            for m in assessed.months
+            if m.posts is not None
         )
-        score = scores.get(unit.id)
-        rows.append(
-            BoardRow(
-                department_id=unit.id,
-                short_name=unit.short_name,
-                tier=unit.tier,
-                cells=cells,
-                ytd_posts=sum(c.posts for c in cells),
-                threshold=rules.portal.annual_threshold[unit.tier],
-                portal_points=score.points if score else None,
-            )
-        )
-    return Board(year, months, rows, portal_cov, disclosure_cov)
-
-
-def _tiered_departments(session: Session, scope: set[int] | None) -> list[Department]:
-    query = (
-        select(Department)
-        .where(Department.kind == "department", Department.tier.is_not(None))
-        .order_by(Department.tier, Department.id)
+        rows.append(BoardRow(assessed, cells))
+    return Board(
+        period.year,
+        period.months,
+        rows,
+        dict(assessment.portal_coverage),
+        dict(assessment.disclosure_coverage),
     )
-    if scope is not None:
-        query = query.where(Department.id.in_(scope))
-    return list(session.scalars(query))
+
+
+# --- a department's month -----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class PostRow:
-    """A post of a department's month, and whether it counted (the first of its identity)."""
+class DepartmentMonth:
+    """One unit's month as ``scoring explain`` shows it: posts, documents and 文号 gaps."""
 
-    id: int
-    title: str
-    published_at: dt.datetime
-    url: str
-    counted: str  # yes, duplicate, after cut-off
-    backdated: bool
-    page_id: int
-    sha256: str
-    fetched_at: dt.datetime
-    first_seen_at: dt.datetime
+    month: str
+    posts: tuple[dict[str, Any], ...]  # each post, counted or not, with its stored page
+    documents: tuple[DocumentVerdict, ...]  # every document signed that month, with its verdict
+    gaps: tuple[NumberGap, ...]  # the year's gaps in the unit's 文号 series
 
 
-def month_posts(
-    session: Session, department_id: int, month: str, cutoff: dt.datetime
-) -> list[PostRow]:
-    """The posts credited to a department in a month, as the portal count sees them."""
-    rows = session.execute(
-        select(PortalPost, FetchedPage.sha256, FetchedPage.fetched_at)
-        .join(FetchedPage, FetchedPage.id == PortalPost.page_id)
-        .where(
-            PortalPost.department_id == department_id,
-            PortalPost.attribution == "department",
-            PortalPost.published_month == month,
-        )
-        .order_by(PortalPost.published_at, PortalPost.id)
-    ).all()
-    seen: set[str] = set()
-    out = []
-    for post, sha256, fetched_at in rows:
-        if post.first_seen_at > cutoff:
-            counted = "after cut-off"
-        elif post.identity_key in seen:
-            counted = "duplicate"
-        else:
-            counted = "yes"
-            seen.add(post.identity_key)
-        out.append(
-            PostRow(
-                id=post.id,
-                title=post.title,
-                published_at=post.published_at.astimezone(SHANGHAI),
-                url=post.canonical_url,
-                counted=counted,
-                backdated=post.backdated,
-                page_id=post.page_id,
-                sha256=sha256,
-                fetched_at=fetched_at,
-                first_seen_at=post.first_seen_at,
-            )
-        )
-    return out
-
-
-def document_verdicts_for(
-    session: Session,
-    rules: Rules,
-    start: dt.date,
-    end: dt.date,
-    cutoff: dt.datetime,
-    department_id: int | None = None,
-) -> list[DocumentVerdict]:
-    """Documents signed in [start, end] with their verdict (on time, late, missing…)."""
-    return document_verdicts(
-        session,
-        start=start,
-        end=end,
-        limit_days=rules.disclosure.limit_working_days,
-        department_id=department_id,
-        cutoff=cutoff,
+def department_month(
+    session: Session, rules: Rules, unit_id: int, month: str, cutoff: dt.datetime
+) -> DepartmentMonth:
+    assessment, evidence = explain_with(session, rules, unit_id, parse_month(month), cutoff)
+    return DepartmentMonth(
+        month,
+        evidence.posts,
+        tuple(v for v in assessment.listed_documents if v.department_id == unit_id),
+        assessment.gaps,
     )
 
 
@@ -268,9 +208,16 @@ def gap_candidates(
     return number_gaps(session, year=year, department_id=department_id, cutoff=cutoff)
 
 
-def suggestions(session: Session, rules: Rules, year: int) -> dict[int, SuggestionCredit]:
-    """Note 3 credits per department for the year (+0.5 each, capped)."""
-    return suggestion_credits(session, rules, parse_year(str(year)))
+# --- entries, suggestions and what the annual ranking lacks ----------------------------------
+
+
+def suggestions(assessment: Assessment) -> dict[int, SuggestionCredit]:
+    """Note 3 credits per unit for the year (+0.5 each, capped), as the totals count them."""
+    return {
+        a.unit.id: a.total.suggestion
+        for a in assessment.units
+        if a.total is not None and a.total.suggestion is not None
+    }
 
 
 @dataclass(frozen=True)
@@ -279,43 +226,61 @@ class Readiness:
 
     year: int
     units: list[UnitTotal]
+    rankings: dict[str, Ranking]
     incomplete_portal_months: list[str]
     incomplete_disclosure_months: list[str]
     months_not_ended: list[str]
+    scope: frozenset[int] | None
 
     @property
     def units_missing_entries(self) -> list[UnitTotal]:
         return [u for u in self.units if u.missing]
 
     @property
+    def provisional(self) -> bool:
+        return any(r.provisional for r in self.rankings.values())
+
+    def ranked(self, kind: str) -> list[RankedUnit]:
+        """The ranking of ``kind`` as far as the user may see it."""
+        ranking = self.rankings.get(kind)
+        if ranking is None:
+            return []
+        return [
+            e for e in ranking.entries if self.scope is None or e.unit.department_id in self.scope
+        ]
+
+    @property
     def final(self) -> bool:
         return not (
             self.units_missing_entries
+            or self.provisional
             or self.incomplete_portal_months
             or self.incomplete_disclosure_months
             or self.months_not_ended
         )
 
 
-def readiness(
-    session: Session, rules: Rules, year: int, cutoff: dt.datetime, scope: set[int] | None
-) -> Readiness:
-    """Totals of the year as they stand, with the sub-items and months still missing."""
-    period = parse_year(str(year))
-    portal_cov = month_coverage(session, "portal", period.months, cutoff)
-    disclosure_cov = month_coverage(session, "disclosure", period.months, cutoff)
-    units: list[UnitTotal] = []
-    for kind in ("department", "county"):
-        units += compute_totals(session, rules, period, cutoff, kind, portal_cov)
-    if scope is not None:
-        units = [u for u in units if u.department_id in scope]
-    ended = set(months_ended_by(period.months, cutoff))
+def readiness(assessment: Assessment, scope: set[int] | None) -> Readiness:
+    """The year's totals as they stand (whole city), with what is still missing."""
+    period = assessment.period
+    units = [
+        a.total
+        for a in assessment.units
+        if a.total is not None and (scope is None or a.unit.id in scope)
+    ]
+    ended = set(months_ended_by(period.months, assessment.cutoff))
     return Readiness(
-        year=year,
+        year=period.year,
         units=sorted(units, key=lambda u: (u.kind, u.tier or 0, u.short_name)),
-        incomplete_portal_months=[m for m, c in portal_cov.items() if not c.complete],
-        incomplete_disclosure_months=[m for m, c in disclosure_cov.items() if not c.complete],
+        rankings=dict(assessment.rankings),
+        incomplete_portal_months=[
+            m for m, c in assessment.portal_coverage.items() if not c.complete
+        ],
+        incomplete_disclosure_months=[
+            m for m, c in assessment.disclosure_coverage.items() if not c.complete
+        ],
         months_not_ended=[m for m in period.months if m not in ended],
+        scope=frozenset(scope) if scope is not None else None,
     )
 
 
@@ -331,23 +296,14 @@ def entries(
     return list(session.scalars(query.limit(500)))
 
 
-def build_report(
-    session: Session, rules: Rules, period: Period, cutoff: dt.datetime
-) -> tuple[Report, dict[int, dict[str, tuple[Decimal | None, dict[str, object]]]]]:
-    """Compute the monthly report, the quarterly bulletin or the annual assessment."""
-    from scoring.reporting.monthly import monthly_report
-    from scoring.reporting.periodic import periodic_report
-
-    build = monthly_report if period.kind == "monthly" else periodic_report
-    return build(session, rules, period, cutoff)  # type: ignore[return-value]
+# --- reports ------------------------------------------------------------------------------------
 
 
 def publish_report(
     session: Session, rules: Rules, period: Period, cutoff: dt.datetime, by: str
-) -> int:
-    """Compute a report and store it as a score run; return the run's id."""
-    report, results = build_report(session, rules, period, cutoff)
-    return store_run(session, rules, report, results, cutoff, by).id  # type: ignore[arg-type]
+) -> PublishedRun:
+    """Compute a report and store it as a score run, as ``scoring <kind>`` does."""
+    return publish_with(session, rules, period, cutoff, by)
 
 
 def parse_report_period(kind: str, label: str) -> Period:
@@ -356,6 +312,9 @@ def parse_report_period(kind: str, label: str) -> Period:
     if period.kind != kind:
         raise ValueError(f"{label!r} is not a {kind} period (e.g. 2012-03, 2012Q1, 2012)")
     return period
+
+
+# --- review queues and pickers ------------------------------------------------------------------
 
 
 def years_with_evidence(session: Session) -> list[int]:

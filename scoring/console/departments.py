@@ -9,7 +9,7 @@ from db.models import Department
 from scoring.console import data
 from scoring.console.board import chosen_year
 from scoring.console.routing import Ctx, HTTPError, not_found, page
-from scoring.periods import PeriodError, month_end, month_start, parse_month
+from scoring.periods import PeriodError, parse_month
 
 
 def department_list(ctx: Ctx) -> Response:
@@ -29,22 +29,17 @@ def department_page(ctx: Ctx) -> Response:
     year = int(asked[:4]) if asked and "year" not in ctx.query else chosen_year(ctx)
     row = None
     if unit.kind == "department" and unit.tier is not None:
-        rows = data.board(ctx.db, ctx.rules, year, ctx.now, {unit.id}).rows
+        assessment = data.assess_year(ctx.db, ctx.rules, year, ctx.now, {unit.id}, by_month=True)
+        rows = data.board(assessment, {unit.id}).rows
         row = rows[0] if rows else None
     month = asked or _default_month(year, row)
-    posts = data.month_posts(ctx.db, unit.id, month, ctx.now)
-    documents = data.document_verdicts_for(
-        ctx.db, ctx.rules, month_start(month), month_end(month), ctx.now, unit.id
-    )
     return ctx.render(
         "department.html",
         unit=unit,
         year=year,
         row=row,
         month=month,
-        posts=posts,
-        documents=documents,
-        gaps=data.gap_candidates(ctx.db, year, ctx.now, unit.id),
+        shown=data.department_month(ctx.db, ctx.rules, unit.id, month, ctx.now),
         entries=data.entries(ctx.db, ctx.user.scope, unit.id)[:50],
     )
 
@@ -62,8 +57,8 @@ def _asked_month(ctx: Ctx) -> str | None:
 def _default_month(year: int, row: data.BoardRow | None) -> str:
     """The latest month with posts, else the latest month assessed, else January."""
     if row is not None:
-        with_posts = [c.month for c in row.cells if c.posts]
-        assessed = [c.month for c in row.cells if c.assessed]
+        with_posts = [c.month for c in row.cells if c.posts.posts]
+        assessed = [c.month for c in row.cells if c.posts.ended]
         if with_posts:
             return with_posts[-1]
         if assessed:

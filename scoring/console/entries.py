@@ -23,7 +23,8 @@ def entries_page(ctx: Ctx) -> Response:
     units = ctx.db.scalars(select(Department).order_by(Department.kind.desc(), Department.id))
     units = [u for u in units if scope is None or u.id in scope]
     names = {u.id: u.short_name for u in units}
-    credits = data.suggestions(ctx.db, ctx.rules, year)
+    assessment = data.assess_year(ctx.db, ctx.rules, year, ctx.now)  # totals are the city's
+    credits = data.suggestions(assessment)
     return ctx.render(
         "entries.html",
         year=year,
@@ -34,7 +35,7 @@ def entries_page(ctx: Ctx) -> Response:
         subitems={kind: ctx.rules.rubric_for(kind).subitems() for kind in ("department", "county")},
         suggestions=[(names[d], c) for d, c in sorted(credits.items()) if d in names],
         suggestion_policy=ctx.rules.suggestions,
-        readiness=data.readiness(ctx.db, ctx.rules, year, ctx.now, scope),
+        readiness=data.readiness(assessment, scope),
     )
 
 

@@ -10,12 +10,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import DisclosureDocument, PortalPost
 from scoring.console import data
-from scoring.periods import SHANGHAI
+from scoring.periods import SHANGHAI, parse_year
 
 LISTED = 500
 
@@ -109,19 +109,14 @@ def _backdated_candidate(post: PortalPost) -> Candidate:
 
 
 def backdated_list(session: Session, year: int, cutoff: dt.datetime) -> list[Candidate]:
-    posts = session.scalars(
-        select(PortalPost)
-        .where(PortalPost.backdated.is_(True), PortalPost.published_month.like(f"{year}-%"))
-        .order_by(PortalPost.published_at)
-        .limit(LISTED)
-    )
-    return [_backdated_candidate(p) for p in posts]
+    months = parse_year(str(year)).months
+    return [_backdated_candidate(p) for p in data.backdated_posts(session, months, cutoff, LISTED)]
 
 
 def backdated_lookup(session: Session, key: str, cutoff: dt.datetime) -> Candidate | None:
     match = re.fullmatch(r"post:(\d+)", key)
-    post = session.get(PortalPost, int(match[1])) if match else None
-    return _backdated_candidate(post) if post is not None and post.backdated else None
+    post = data.backdated_post(session, int(match[1]), cutoff) if match else None
+    return _backdated_candidate(post) if post is not None else None
 
 
 # --- 文号 gaps ---------------------------------------------------------------------------------
@@ -152,6 +147,11 @@ def gap_lookup(session: Session, key: str, cutoff: dt.datetime) -> Candidate | N
 # --- undated documents (无成文日期) -------------------------------------------------------------
 
 
+def _undated(doc: type[DisclosureDocument]) -> tuple[ColumnElement[bool], ...]:
+    """A date missing: what :func:`scoring.deadlines.status_sql` judges ``undated``."""
+    return doc.signed_on.is_(None), doc.published_on.is_(None)
+
+
 def _undated_candidate(doc: DisclosureDocument) -> Candidate:
     missing = "no signing date (成文日期)" if doc.signed_on is None else "no publication date"
     return Candidate(
@@ -170,7 +170,7 @@ def undated_list(session: Session, year: int, cutoff: dt.datetime) -> list[Candi
     doc = DisclosureDocument
     documents = session.scalars(
         select(doc)
-        .where(doc.attribution == "department", doc.lag_working_days.is_(None))
+        .where(doc.attribution == "department", or_(*_undated(doc)))
         .where(
             or_(
                 doc.signed_on.between(start, end),
@@ -187,6 +187,8 @@ def undated_list(session: Session, year: int, cutoff: dt.datetime) -> list[Candi
 def undated_lookup(session: Session, key: str, cutoff: dt.datetime) -> Candidate | None:
     match = re.fullmatch(r"document:(\d+)", key)
     doc = session.get(DisclosureDocument, int(match[1])) if match else None
-    if doc is None or doc.lag_working_days is not None or doc.attribution != "department":
+    if doc is None or doc.attribution != "department":
+        return None
+    if doc.signed_on is not None and doc.published_on is not None:
         return None
     return _undated_candidate(doc)

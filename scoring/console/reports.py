@@ -1,5 +1,6 @@
 """Reports: compute a monthly report, quarterly bulletin or annual assessment, store it as a
-score run, and download any stored run in the five formats.
+score run, and download any stored run in the five formats (all through :mod:`scoring.api`, as
+the command line does).
 
 Reports cover every department, so a liaison has no access here.
 """
@@ -41,37 +42,43 @@ def publish(ctx: Ctx) -> Response:
         period = data.parse_report_period(kind, ctx.field("period"))
     except (PeriodError, ValueError) as error:
         raise HTTPError(400, str(error)) from None
-    run_id = data.publish_report(ctx.db, ctx.rules, period, ctx.now, ctx.user.username)
+    run = data.publish_report(ctx.db, ctx.rules, period, ctx.now, ctx.user.username)
     record(
         ctx.db,
         ctx.user.username,
         "report_published",
-        f"score_run:{run_id}",
-        details={"kind": kind, "period": period.label, "cutoff": ctx.now.isoformat()},
+        f"score_run:{run.run_id}",
+        details={
+            "kind": kind,
+            "period": period.label,
+            "cutoff": ctx.now.isoformat(),
+            "provisional": run.provisional,
+        },
     )
-    return ctx.redirect(f"/reports/runs/{run_id}", f"stored as score run {run_id}")
+    note = " (provisional ranking)" if run.provisional else ""
+    return ctx.redirect(f"/reports/runs/{run.run_id}", f"stored as score run {run.run_id}{note}")
 
 
-def _run(ctx: Ctx):  # type: ignore[no-untyped-def]
+def _run(ctx: Ctx) -> data.PublishedRun:
     try:
-        return data.load_run(ctx.db, ctx.request.path_params["run_id"])
+        return data.stored_run(ctx.db, ctx.request.path_params["run_id"])
     except UnknownRunError:
         raise not_found("no such score run") from None
 
 
 def run_page(ctx: Ctx) -> Response:
-    run, report = _run(ctx)
-    return ctx.render("run.html", run=run, report=report, formats=data.REPORT_FORMATS)
+    run = _run(ctx)
+    return ctx.render("run.html", run=run, report=run.report, formats=data.REPORT_FORMATS)
 
 
 def run_download(ctx: Ctx) -> Response:
-    run, report = _run(ctx)
+    run = _run(ctx)
     fmt = ctx.query.get("format", "html")
     if fmt not in MEDIA:
         raise HTTPError(400, f"format must be one of {', '.join(MEDIA)}")
-    content = data.render(report, fmt)
+    content = run.render(fmt)
     media, suffix = MEDIA[fmt]
-    name = f"{run.kind}-{run.period}-run{run.id}.{suffix}"
+    name = f"{run.kind}-{run.period}-run{run.run_id}.{suffix}"
     disposition = "inline" if fmt == "html" and "inline" in ctx.query else "attachment"
     headers = {
         "content-disposition": f'{disposition}; filename="{name}"',

@@ -3,73 +3,74 @@
 Posts are listed with their URL, the stored page (fetched_pages id and body sha256) and whether
 each counted (the first post of each ``identity_key``) or was a duplicate of one that did;
 documents with their verdict, working days late and stored page; analyst entries in force.
+
+A pure function of an Assessment narrowed to the department and of its
+:class:`~scoring.explanation.ExplainEvidence`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from db.models import Department, FetchedPage, ManualScore, PortalPost
-from scoring.coverage import month_coverage
-from scoring.disclosure_checks import disclosure_counts, document_verdicts, number_gaps
+from scoring.assessment import Assessment
 from scoring.disclosure_score import score_counts
-from scoring.periods import SHANGHAI, Period
-from scoring.portal_score import portal_scores
-from scoring.reporting.model import Report, Section, gaps_section, pts
+from scoring.explanation import ExplainEvidence
+from scoring.portal_score import PortalScore
+from scoring.reporting.model import INCOMPLETE, Report, Section, gaps_section, pts
 from scoring.rules import Rules
 
+DOCUMENT_COLUMNS = [
+    ("status", "状态 status"),
+    ("doc_number", "文号 document number"),
+    ("title", "标题 title"),
+    ("signed_on", "成文日期 signed"),
+    ("published_on", "发布日期 published"),
+    ("lag_working_days", "工作日 working days to publication"),
+    ("working_days_late", "逾期工作日 working days late"),
+    ("url", "网址 URL"),
+    ("page_id", "页面 page id"),
+    ("page_sha256", "页面 sha256"),
+    ("note", "说明 note"),
+]
 
-def explain_report(
-    session: Session, rules: Rules, unit: Department, period: Period, cutoff: dt.datetime
-) -> Report:
-    """Expand the department's portal and disclosure numbers for one month."""
-    month = period.last_month
+
+def explain_report(assessment: Assessment, evidence: ExplainEvidence) -> Report:
+    """Expand the department's portal and disclosure numbers for the assessed month."""
+    rules, month = assessment.rules, assessment.month
+    assessed = assessment.unit(evidence.unit_id)
+    unit = assessed.unit
     sections = []
     meta = [
         ("部门 department", f"{unit.short_name} ({unit.full_name}), tier {unit.tier}"),
         ("月份 month", month),
-        ("证据截止 evidence cut-off", cutoff.isoformat()),
+        ("证据截止 evidence cut-off", assessment.cutoff.isoformat()),
         ("规则 rules version", rules.version[:12]),
     ]
-    if unit.kind == "department" and unit.tier is not None:
-        coverage = month_coverage(session, "portal", period.year_to_date(), cutoff)
-        score = portal_scores(session, rules, period, cutoff, coverage, [unit.id])[unit.id]
+    if assessed.portal is not None:
         meta += [
-            ("门户网站得分 portal sub-score", _portal_formula(score, rules)),
-            ("门户覆盖 portal coverage", coverage[month].label),
+            ("门户网站得分 portal sub-score", _portal_formula(assessed.portal, rules)),
+            ("门户覆盖 portal coverage", assessment.portal_coverage[month].label),
         ]
-        sections.append(_months(score))
-        sections.append(_posts(session, unit.id, month, cutoff))
-    limit = rules.disclosure.limit_working_days
-    start, end = period.first_day, period.last_day
-    counts = disclosure_counts(session, start=start, end=end, limit_days=limit, cutoff=cutoff).get(
-        unit.id
-    )
-    if counts is not None:
-        d = score_counts(unit.id, counts, rules)
+        sections.append(_months(assessed.portal))
+        sections.append(_posts(evidence))
+    d = assessed.month_documents
+    if unit.kind == "department" or d.published or d.missing:
+        score = score_counts(unit.id, d, rules)
         meta.append(
             (
                 "本月文件公开 disclosure this month",
-                f"{d.max_points} × {d.numerator} on time / {d.denominator} "
-                f"(on time {d.on_time} + late {d.late} + missing {d.missing}) = {pts(d.points)}",
+                f"{score.max_points} × {score.numerator} on time / {score.denominator} "
+                f"(on time {score.on_time} + late {score.late} + missing {score.missing}) "
+                f"= {pts(score.points)}",
             )
         )
-    verdicts = document_verdicts(
-        session, start=start, end=end, limit_days=limit, department_id=unit.id, cutoff=cutoff
-    )
-    sections.append(_documents(session, verdicts))
-    gaps = number_gaps(session, year=period.year, department_id=unit.id, cutoff=cutoff)
-    sections.append(gaps_section(gaps, {unit.id: unit.short_name}))
-    sections.append(_entries(session, unit.id, period))
+    sections.append(_documents(assessment))
+    sections.append(gaps_section(list(assessment.gaps), {unit.id: unit.short_name}))
+    sections.append(_entries(evidence))
     return Report(
         "explain", month, f"{unit.short_name} {month} 得分说明 explanation", meta, sections
     )
 
 
-def _portal_formula(score, rules: Rules) -> str:  # type: ignore[no-untyped-def]
+def _portal_formula(score: PortalScore, rules: Rules) -> str:
     counted = [m for m in score.months if m.counted]
     credits = " + ".join(f"{pts(m.credit)}" for m in counted) or "no month assessable"
     bonus = f" + bonus {score.bonus}" if score.bonus else ""
@@ -80,7 +81,7 @@ def _portal_formula(score, rules: Rules) -> str:  # type: ignore[no-untyped-def]
     )
 
 
-def _months(score) -> Section:  # type: ignore[no-untyped-def]
+def _months(score: PortalScore) -> Section:
     return Section(
         "months",
         "逐月得分 Month credits (year to date)",
@@ -88,6 +89,7 @@ def _months(score) -> Section:  # type: ignore[no-untyped-def]
             ("month", "月份 month"),
             ("posts", "信息数 posts"),
             ("quota", "配额 quota"),
+            ("shortfall", "差额 shortfall"),
             ("credit", "得分率 credit"),
             ("coverage", "覆盖 coverage"),
             ("counted", "计入平均 in average"),
@@ -97,8 +99,9 @@ def _months(score) -> Section:  # type: ignore[no-untyped-def]
                 "month": m.month,
                 "posts": m.posts,
                 "quota": m.quota,
+                "shortfall": m.shortfall,
                 "credit": pts(m.credit),
-                "coverage": "complete" if m.covered else "INCOMPLETE",
+                "coverage": "complete" if m.covered else INCOMPLETE,
                 "counted": m.counted,
             }
             for m in score.months
@@ -106,41 +109,7 @@ def _months(score) -> Section:  # type: ignore[no-untyped-def]
     )
 
 
-def _posts(session: Session, department_id: int, month: str, cutoff: dt.datetime) -> Section:
-    rows = session.execute(
-        select(PortalPost, FetchedPage.sha256, FetchedPage.fetched_at)
-        .join(FetchedPage, FetchedPage.id == PortalPost.page_id)
-        .where(
-            PortalPost.department_id == department_id,
-            PortalPost.attribution == "department",
-            PortalPost.published_month == month,
-        )
-        .order_by(PortalPost.published_at, PortalPost.id)
-    ).all()
-    seen: set[str] = set()
-    out = []
-    for post, sha256, fetched_at in rows:
-        if post.first_seen_at > cutoff:
-            counted = "after cut-off"
-        elif post.identity_key in seen:
-            counted = "duplicate"
-        else:
-            counted = "yes"
-            seen.add(post.identity_key)
-        out.append(
-            {
-                "published_at": post.published_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
-                "title": post.title,
-                "counted": counted,
-                "backdated": post.backdated,
-                "url": post.canonical_url,
-                "identity_key": post.identity_key,
-                "page_id": post.page_id,
-                "page_sha256": sha256,
-                "fetched_at": fetched_at.isoformat(),
-                "first_seen_at": post.first_seen_at.isoformat(),
-            }
-        )
+def _posts(evidence: ExplainEvidence) -> Section:
     return Section(
         "posts",
         "本月信息 Posts this month",
@@ -156,54 +125,22 @@ def _posts(session: Session, department_id: int, month: str, cutoff: dt.datetime
             ("fetched_at", "抓取时间 fetched"),
             ("first_seen_at", "首次发现 first seen"),
         ],
-        out,
+        list(evidence.posts),
     )
 
 
-def _documents(session: Session, verdicts: list) -> Section:  # type: ignore[type-arg]
-    page_ids = [v.page_id for v in verdicts if getattr(v, "page_id", None) is not None]
-    sha = (
-        dict(
-            session.execute(
-                select(FetchedPage.id, FetchedPage.sha256).where(FetchedPage.id.in_(page_ids))
-            ).all()
-        )
-        if page_ids
-        else {}
-    )
-    columns = [
-        ("status", "状态 status"),
-        ("doc_number", "文号 document number"),
-        ("title", "标题 title"),
-        ("signed_on", "成文日期 signed"),
-        ("published_on", "发布日期 published"),
-        ("working_days_late", "逾期工作日 working days late"),
-        ("url", "网址 URL"),
-        ("page_id", "页面 page id"),
-        ("page_sha256", "页面 sha256"),
-    ]
+def _documents(assessment: Assessment) -> Section:
     rows = []
-    for v in verdicts:
-        row = {key: getattr(v, key, None) for key, _ in columns}
+    for v in assessment.listed_documents:
+        row = {key: getattr(v, key, None) for key, _ in DOCUMENT_COLUMNS}
         for key in ("signed_on", "published_on"):
             if row[key] is not None:
                 row[key] = row[key].isoformat()
-        row["page_sha256"] = sha.get(row["page_id"])
         rows.append(row)
-    return Section("documents", "本月签发文件 Documents signed this month", columns, rows)
+    return Section("documents", "本月签发文件 Documents signed this month", DOCUMENT_COLUMNS, rows)
 
 
-def _entries(session: Session, department_id: int, period: Period) -> Section:
-    labels = [
-        period.label,
-        f"{period.year}Q{(int(period.last_month[5:]) + 2) // 3}",
-        str(period.year),
-    ]
-    entries = session.scalars(
-        select(ManualScore)
-        .where(ManualScore.department_id == department_id, ManualScore.period.in_(labels))
-        .order_by(ManualScore.id)
-    )
+def _entries(evidence: ExplainEvidence) -> Section:
     return Section(
         "entries",
         "人工录入 Analyst entries (latest per sub-item and period wins)",
@@ -217,17 +154,5 @@ def _entries(session: Session, department_id: int, period: Period) -> Section:
             ("entered_by", "录入人 entered by"),
             ("entered_at", "录入时间 entered at"),
         ],
-        [
-            {
-                "id": e.id,
-                "period": e.period,
-                "kind": e.kind,
-                "item_key": e.item_key,
-                "points": pts(e.points),
-                "reason": e.reason,
-                "entered_by": e.entered_by,
-                "entered_at": e.entered_at.isoformat(),
-            }
-            for e in entries
-        ],
+        list(evidence.entries),
     )

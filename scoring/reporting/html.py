@@ -1,7 +1,8 @@
 """Self-contained HTML: inline CSS and an inline SVG chart of posts vs quota, no outside requests.
 
 The file opens from a USB stick or an e-mail attachment exactly as printed: no fonts, scripts,
-images or styles are fetched from anywhere.
+images or styles are fetched from anywhere. A flagged column (``INCOMPLETE``, ``PROVISIONAL``)
+says so in its header and in red beside each value.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from scoring.reporting.model import Report
+from scoring.reporting.model import FLAG_LABELS, Report
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:24px;color:#222}
@@ -18,6 +19,8 @@ table{border-collapse:collapse;font-size:12px;margin:8px 0}
 th,td{border:1px solid #bbb;padding:3px 6px;text-align:left;vertical-align:top}
 th{background:#eef2f7}td.num{text-align:right}
 .incomplete{color:#a40000;font-weight:bold}
+.flag{color:#a40000;font-weight:bold;font-size:10px}
+p.provisional{color:#a40000;font-weight:bold;border:2px solid #a40000;padding:6px}
 dl.meta{display:grid;grid-template-columns:max-content auto;gap:2px 12px;font-size:13px}
 dl.meta dt{font-weight:bold}
 """
@@ -35,6 +38,11 @@ def render_html(report: Report) -> str:
         *(f"<dt>{escape(k)}</dt><dd>{escape(str(v))}</dd>" for k, v in report.meta),
         "</dl>",
     ]
+    if report.provisional:
+        parts.append(
+            '<p class="provisional">暂定排名 PROVISIONAL ranking: sub-items still have no points; '
+            "totals may rise and ranks change.</p>"
+        )
     if report.chart:
         parts += ["<h2>信息发布与配额 Posts vs quota</h2>", chart_svg(report.chart)]
     for section in report.sections:
@@ -43,16 +51,23 @@ def render_html(report: Report) -> str:
             parts.append("<p>(none)</p>")
             continue
         parts.append("<table><thead><tr>")
-        parts += [f"<th>{escape(header)}</th>" for _, header in section.columns]
+        parts += [f"<th>{escape(section.header(k, h))}</th>" for k, h in section.columns]
         parts.append("</tr></thead><tbody>")
         for row in section.rows:
-            parts.append("<tr>" + "".join(_cell(row.get(k)) for k, _ in section.columns) + "</tr>")
+            cells = "".join(_cell(row.get(k), section.flags.get(k)) for k, _ in section.columns)
+            parts.append(f"<tr>{cells}</tr>")
         parts.append("</tbody></table>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, flag: str | None = None) -> str:
+    if flag is not None:
+        mark = f'<span class="flag">{escape(FLAG_LABELS[flag])}</span>'
+        if value is None or value == "":
+            return f'<td class="incomplete">{mark}</td>'
+        shown = f"{value:.2f}" if isinstance(value, float) else escape(str(value))
+        return f'<td class="num">{shown} {mark}</td>'
     if value is None:
         return "<td></td>"
     if isinstance(value, bool):

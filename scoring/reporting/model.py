@@ -1,18 +1,26 @@
 """A report as plain data: titled sections of rows, so every format renders the same numbers.
 
 Values are str, int, float (points rounded to two decimals), bool or None, so a report
-round-trips through JSON unchanged: that JSON is what a score run stores and re-prints.
+round-trips through JSON unchanged: a score run stores it and re-prints it from there.
+
+A number that is not final is never turned into text: its column is *flagged*
+(``Section.flags``, column key -> ``INCOMPLETE`` or ``PROVISIONAL``) and each renderer shows
+the flag its own way, so JSON keeps numbers and a reader of any format sees the state.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from scoring.ranking import published
 
 CHART_KEYS = ("department", "posts", "quota", "incomplete")
+INCOMPLETE = "INCOMPLETE"  # the month's crawl coverage is not whole (or the month not over)
+PROVISIONAL = "PROVISIONAL"  # sub-items still have no points: the figure may still rise
+FLAG_LABELS = {INCOMPLETE: "不完整 INCOMPLETE", PROVISIONAL: "暂定 PROVISIONAL"}
 
 
 @dataclass
@@ -23,21 +31,30 @@ class Section:
     title: str
     columns: list[tuple[str, str]]
     rows: list[dict[str, Any]] = field(default_factory=list)
+    flags: dict[str, str] = field(default_factory=dict)  # column key -> INCOMPLETE/PROVISIONAL
+
+    def header(self, key: str, header: str) -> str:
+        """A column's header, with its flag when the column has one."""
+        flag = self.flags.get(key)
+        return f"{header} [{FLAG_LABELS[flag]}]" if flag else header
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "key": self.key,
             "title": self.title,
             "columns": [list(c) for c in self.columns],
-            "rows": self.rows,
         }
+        if self.flags:
+            data["flags"] = dict(self.flags)
+        data["rows"] = self.rows
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Section:
-        """Rebuild a stored section; rows take the column order again (JSONB sorts keys)."""
+        """Rebuild a section; rows take the column order again."""
         columns = [tuple(c) for c in data["columns"]]
         rows = [{key: row.get(key) for key, _ in columns} for row in data["rows"]]
-        return cls(data["key"], data["title"], columns, rows)
+        return cls(data["key"], data["title"], columns, rows, dict(data.get("flags", {})))
 
 
 @dataclass
@@ -50,6 +67,7 @@ class Report:
     meta: list[tuple[str, str]]
     sections: list[Section]
     chart: list[dict[str, Any]] = field(default_factory=list)
+    provisional: bool = False  # a ranking in it is not final (see scoring.ranking)
 
     def section(self, key: str) -> Section:
         for section in self.sections:
@@ -57,15 +75,20 @@ class Report:
                 return section
         raise KeyError(key)
 
+    def with_meta(self, label: str, value: str) -> Report:
+        """A copy with one more metadata line (the report itself is left as it was)."""
+        return replace(self, meta=[*self.meta, (label, value)])
+
     def to_json(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "period": self.period,
-            "title": self.title,
+        data: dict[str, Any] = {"kind": self.kind, "period": self.period, "title": self.title}
+        if self.kind in ("quarterly", "annual"):
+            data["provisional"] = self.provisional
+        data |= {
             "meta": [list(m) for m in self.meta],
             "sections": [s.to_json() for s in self.sections],
             "chart": self.chart,
         }
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Report:
@@ -76,9 +99,11 @@ class Report:
             [tuple(m) for m in data["meta"]],
             [Section.from_json(s) for s in data["sections"]],
             [{key: point.get(key) for key in CHART_KEYS} for point in data.get("chart", [])],
+            bool(data.get("provisional", False)),
         )
 
 
+@lru_cache(maxsize=65536)  # a 2,000-unit report prints 160,000 points, mostly the same few
 def pts(value: Decimal | None) -> float | None:
     """Points as printed: two decimals, ROUND_HALF_UP."""
     rounded = published(value)
@@ -108,7 +133,7 @@ def coverage_section(coverages: list[Any]) -> Section:
             {
                 "site_kind": c.site_kind,
                 "month": c.month,
-                "status": "complete" if c.complete else "INCOMPLETE",
+                "status": "complete" if c.complete else INCOMPLETE,
                 "reasons": "; ".join(c.reasons),
             }
             for c in coverages

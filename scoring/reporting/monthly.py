@@ -4,26 +4,25 @@ Per department: tier (档), quota, unique posts this month, shortfall, backdated
 year-to-date posts against the annual bonus threshold, documents signed this month that were
 published / late / missing, the two sub-scores as they stand (year to date through this
 month), and the month's crawl coverage. A summary on top counts departments below quota by tier
-and lists late documents. An incomplete month shows ``INCOMPLETE`` beside its post count, never
-a bare zero.
+and lists the documents not disclosed on time. A month whose crawl coverage is not whole (or
+that has not ended) flags its post counts ``INCOMPLETE`` and shows no shortfall at all.
+
+A pure function of an :class:`~scoring.assessment.Assessment`: no query, no side effect.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from db.models import Department, FetchedPage
-from scoring.coverage import month_coverage
-from scoring.disclosure_checks import disclosure_counts, document_verdicts
-from scoring.disclosure_score import disclosure_scores
-from scoring.periods import Period
-from scoring.portal_score import PostCount, portal_scores, post_counts
-from scoring.reporting.model import Report, Section, coverage_section, policy_section, pts
-from scoring.rules import Rules
+from scoring.assessment import Assessment
+from scoring.reporting.model import (
+    INCOMPLETE,
+    Report,
+    Section,
+    coverage_section,
+    policy_section,
+    pts,
+)
 
 DEPARTMENT_COLUMNS = [
     ("department", "部门 department"),
@@ -42,119 +41,79 @@ DEPARTMENT_COLUMNS = [
     ("portal_coverage", "门户覆盖 portal coverage"),
     ("disclosure_coverage", "公开平台覆盖 disclosure coverage"),
 ]
+INCOMPLETE_MONTH_FLAGS = {"posts": INCOMPLETE, "shortfall": INCOMPLETE}
 
 
-def monthly_report(
-    session: Session, rules: Rules, period: Period, cutoff: dt.datetime
-) -> tuple[Report, dict[int, dict[str, Any]]]:
-    """Build the report and the per-department results to store with the score run."""
-    month = period.last_month
-    portal_cov = month_coverage(session, "portal", period.year_to_date(), cutoff)
-    disclosure_cov = month_coverage(session, "disclosure", (month,), cutoff)
-    # Year to date, this month included even while it is in progress (not yet assessed).
-    ytd_posts = post_counts(session, period.year_to_date(), cutoff)
-    portal = portal_scores(session, rules, period, cutoff, portal_cov, counts=ytd_posts)
-    ytd_disclosure = disclosure_scores(
-        session, rules, dt.date(period.year, 1, 1), period.last_day, cutoff
-    )
-    limit = rules.disclosure.limit_working_days
-    month_counts = disclosure_counts(
-        session, start=period.first_day, end=period.last_day, limit_days=limit, cutoff=cutoff
-    )
-    departments = session.execute(
-        select(Department.id, Department.short_name, Department.tier)
-        .where(Department.kind == "department")
-        .order_by(Department.tier, Department.id)
-    ).all()
-    names = {d.id: d.short_name for d in departments}
-    covered = portal_cov[month].complete
-    rows, results = [], {}
-    for dept_id, short_name, tier in departments:
-        score = portal[dept_id]
-        quota = rules.portal.monthly_quota[tier]
-        this = ytd_posts.get((dept_id, month), PostCount(0, 0))
-        posts = this.posts
-        counts = month_counts.get(dept_id)
-        disclosure = ytd_disclosure.get(dept_id)
+def monthly_report(assessment: Assessment) -> Report:
+    """Build the monthly report of ``assessment`` (a monthly period)."""
+    rules, period, month = assessment.rules, assessment.period, assessment.month
+    complete = assessment.month_complete
+    portal_cov = assessment.portal_coverage[month]
+    disclosure_cov = assessment.disclosure_coverage[month]
+    rows = []
+    for assessed in assessment.units_of("department"):
+        posts, score = assessed.month, assessed.portal
+        if posts is None or score is None:
+            continue
+        documents, disclosure = assessed.month_documents, assessed.disclosure
         rows.append(
             {
-                "department": short_name,
-                "tier": tier,
-                "quota": quota,
-                "posts": posts if covered else f"{posts} (INCOMPLETE)",
-                "shortfall": max(0, quota - posts),
-                "backdated": this.backdated,
+                "department": assessed.unit.short_name,
+                "tier": assessed.unit.tier,
+                "quota": posts.quota,
+                "posts": posts.posts,
+                "shortfall": posts.shortfall,
+                "backdated": posts.backdated,
                 "ytd_posts": score.ytd_posts,
                 "bonus_threshold": score.threshold,
-                "documents_published": counts.published if counts else 0,
-                "documents_late": counts.late if counts else 0,
-                "documents_missing": counts.missing if counts else 0,
+                "documents_published": documents.published,
+                "documents_late": documents.late,
+                "documents_missing": documents.missing,
                 "portal_points": pts(score.points),
                 "disclosure_points": pts(disclosure.points) if disclosure else None,
-                "portal_coverage": portal_cov[month].label,
-                "disclosure_coverage": disclosure_cov[month].label,
+                "portal_coverage": portal_cov.label,
+                "disclosure_coverage": disclosure_cov.label,
             }
         )
-        results[dept_id] = {
-            rules.portal.subitem: (
-                score.points,
-                {
-                    "months": {
-                        m.month: [m.posts, m.quota, str(m.credit), m.covered] for m in score.months
-                    },
-                    "ytd_posts": score.ytd_posts,
-                    "bonus": str(score.bonus),
-                },
-            ),
-            rules.disclosure.subitem: (
-                disclosure.points if disclosure else None,
-                {
-                    "on_time": disclosure.on_time if disclosure else 0,
-                    "denominator": disclosure.denominator if disclosure else 0,
-                },
-            ),
-        }
-    summary = _summary(rows, rules, covered)
-    late = _late_documents(session, rules, period, names, cutoff)
+    flags = {} if complete else dict(INCOMPLETE_MONTH_FLAGS)
+    names = {a.unit.id: a.unit.short_name for a in assessment.units}
     meta = [
         ("考核期 period", period.label),
         ("规则 rules", f"{rules.title} ({rules.document_number}) version {rules.version[:12]}"),
-        ("证据截止 evidence cut-off", cutoff.isoformat()),
-        ("门户覆盖 portal coverage", portal_cov[month].label),
-        ("公开平台覆盖 disclosure coverage", disclosure_cov[month].label),
+        ("证据截止 evidence cut-off", assessment.cutoff.isoformat()),
+        ("门户覆盖 portal coverage", portal_cov.label),
+        ("公开平台覆盖 disclosure coverage", disclosure_cov.label),
         ("得分口径 scores", "sub-scores as they stand, year to date through this month"),
     ]
     chart = [
         {
             "department": r["department"],
-            "posts": _number(r["posts"]),
+            "posts": r["posts"],
             "quota": r["quota"],
-            "incomplete": not covered,
+            "incomplete": not complete,
         }
         for r in rows
     ]
-    report = Report(
+    return Report(
         "monthly",
         period.label,
         f"{period.label} 门户网站信息发布和文件公开月报",
         meta,
         [
-            summary,
-            Section("departments", "部门明细 Departments", DEPARTMENT_COLUMNS, rows),
-            late,
-            coverage_section([*portal_cov.values(), *disclosure_cov.values()]),
+            _summary(rows, sorted(rules.portal.monthly_quota), complete),
+            Section("departments", "部门明细 Departments", DEPARTMENT_COLUMNS, rows, flags),
+            _listed_documents(assessment, names),
+            coverage_section(
+                [*assessment.portal_coverage.values(), *assessment.disclosure_coverage.values()]
+            ),
             policy_section(rules),
         ],
         chart,
     )
-    return report, results
 
 
-def _number(value: Any) -> int:
-    return value if isinstance(value, int) else int(str(value).split()[0])
-
-
-def _summary(rows: list[dict[str, Any]], rules: Rules, covered: bool) -> Section:
+def _summary(rows: list[dict[str, Any]], tiers: list[int], complete: bool) -> Section:
+    """Departments below quota by tier; while the month is incomplete, no count at all."""
     section = Section(
         "summary",
         "概要 Summary",
@@ -165,40 +124,27 @@ def _summary(rows: list[dict[str, Any]], rules: Rules, covered: bool) -> Section
             ("names", "未达配额部门 departments below quota"),
             ("late_documents", "逾期文件 late documents"),
         ],
+        flags={} if complete else {"below_quota": INCOMPLETE, "names": INCOMPLETE},
     )
-    for tier in sorted(rules.portal.monthly_quota):
+    for tier in tiers:
         tier_rows = [r for r in rows if r["tier"] == tier]
         below = [r["department"] for r in tier_rows if (r["shortfall"] or 0) > 0]
         section.rows.append(
             {
                 "tier": tier,
                 "departments": len(tier_rows),
-                "below_quota": len(below) if covered else f"{len(below)} (INCOMPLETE month)",
-                "names": "、".join(below),
+                "below_quota": len(below) if complete else None,
+                "names": "、".join(below) if complete else None,
                 "late_documents": sum(r["documents_late"] for r in tier_rows),
             }
         )
     return section
 
 
-def _late_documents(
-    session: Session, rules: Rules, period: Period, names: dict[int, str], cutoff: dt.datetime
-) -> Section:
-    verdicts = [
-        v
-        for v in document_verdicts(
-            session,
-            start=period.first_day,
-            end=period.last_day,
-            limit_days=rules.disclosure.limit_working_days,
-            cutoff=cutoff,
-        )
-        if v.status in ("late", "missing")
-    ]
-    sha = _page_sha(session, [getattr(v, "page_id", None) for v in verdicts])
+def _listed_documents(assessment: Assessment, names: dict[int, str]) -> Section:
     return Section(
         "late_documents",
-        "逾期和未公开文件 Late and missing documents",
+        "逾期、未公开和无法判定的文件 Late, missing and undatable documents",
         [
             ("department", "部门 department"),
             ("status", "状态 status"),
@@ -209,34 +155,25 @@ def _late_documents(
             ("working_days_late", "逾期工作日 working days late"),
             ("url", "网址 URL"),
             ("page_sha256", "页面 stored page sha256"),
+            ("note", "说明 note"),
         ],
         [
             {
                 "department": names.get(v.department_id, str(v.department_id)),
                 "status": v.status,
-                "doc_number": getattr(v, "doc_number", None),
-                "title": getattr(v, "title", None),
-                "signed_on": _iso(getattr(v, "signed_on", None)),
-                "published_on": _iso(getattr(v, "published_on", None)),
-                "working_days_late": getattr(v, "working_days_late", None),
-                "url": getattr(v, "url", None),
-                "page_sha256": sha.get(getattr(v, "page_id", None)),
+                "doc_number": v.doc_number,
+                "title": v.title,
+                "signed_on": _iso(v.signed_on),
+                "published_on": _iso(v.published_on),
+                "working_days_late": v.working_days_late if v.status == "late" else None,
+                "url": v.url,
+                "page_sha256": v.page_sha256,
+                "note": v.note,
             }
-            for v in verdicts
+            for v in assessment.listed_documents
         ],
     )
 
 
 def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
-
-
-def _page_sha(session: Session, page_ids: list[int | None]) -> dict[int, str]:
-    ids = [i for i in page_ids if i is not None]
-    if not ids:
-        return {}
-    return dict(
-        session.execute(
-            select(FetchedPage.id, FetchedPage.sha256).where(FetchedPage.id.in_(ids))
-        ).all()
-    )

@@ -1,18 +1,21 @@
-"""Render a :class:`Report` as a terminal table, JSON, CSV, XLSX or self-contained HTML."""
+"""Render a :class:`Report` as a terminal table, JSON, CSV, XLSX or self-contained HTML.
+
+A flagged column (``Section.flags``) keeps its numbers; the table prints the flag beside each
+value (a missing value prints the flag alone), CSV puts it in the column header.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from pathlib import Path
-
-import click
+from typing import Any
 
 from scoring.reporting.model import Report
 
 REPORT_FORMATS = ("table", "json", "csv", "xlsx", "html")
 BINARY_FORMATS = ("xlsx",)
+EXTENSIONS = {"table": "txt", "json": "json", "csv": "csv", "xlsx": "xlsx", "html": "html"}
 
 
 def render_text(report: Report) -> str:
@@ -25,7 +28,10 @@ def render_text(report: Report) -> str:
     for section in report.sections:
         headers = [header for _, header in section.columns]
         rows = [
-            {header: points_text(row.get(key)) for key, header in section.columns}
+            {
+                header: flagged_text(row.get(key), section.flags.get(key))
+                for key, header in section.columns
+            }
             for row in section.rows
         ]
         parts += ["", f"## {section.title} ({len(section.rows)})"]
@@ -38,6 +44,15 @@ def points_text(value: object) -> object:
     return f"{value:.2f}" if isinstance(value, float) else value
 
 
+def flagged_text(value: object, flag: str | None) -> Any:
+    """A cell as printed: the value, and its column's flag beside it (alone when no value)."""
+    if flag is None:
+        return points_text(value)
+    if value is None or value == "":
+        return flag
+    return f"{points_text(value)} ({flag})"
+
+
 def render_json(report: Report) -> str:
     return json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
 
@@ -46,9 +61,12 @@ def render_csv(report: Report) -> str:
     """Every section in turn: a ``# title`` line, the header row, the rows, a blank line."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
+    if report.provisional:
+        writer.writerow([f"# {report.title}"])
+        writer.writerow([])
     for section in report.sections:
         writer.writerow([f"# {section.title}"])
-        writer.writerow([header for _, header in section.columns])
+        writer.writerow([section.header(key, header) for key, header in section.columns])
         for row in section.rows:
             writer.writerow(["" if row.get(k) is None else row.get(k) for k, _ in section.columns])
         writer.writerow([])
@@ -69,21 +87,3 @@ def render(report: Report, fmt: str) -> str | bytes:
 
         return render_html(report)
     return render_text(report)
-
-
-def write_report(report: Report, fmt: str, output: Path | None) -> None:
-    """Write the report where the user asked; XLSX needs ``-o FILE``."""
-    content = render(report, fmt)
-    if output is None:
-        if isinstance(content, bytes):
-            raise click.UsageError(f"--format {fmt} is a binary file: give -o FILE")
-        click.echo(content, nl=False)
-        return
-    if isinstance(content, bytes):
-        output.write_bytes(content)
-    else:
-        output.write_text(content, encoding="utf-8")
-    rows = sum(len(s.rows) for s in report.sections)
-    click.echo(
-        f"wrote {report.title} ({len(report.sections)} sections, {rows} rows) to {output}", err=True
-    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from db.config import Settings, load_settings
 from scoring.rules.loader import RulesError, load_rules
 from scoring.rules.model import (
     Criterion,
@@ -21,6 +22,17 @@ from scoring.rules.model import (
 RULES_DIR = Path(__file__).parent
 DEFAULT_RULES_FILE = RULES_DIR / "shaoxing-2012.toml"
 
+
+def rules_path_in_force(settings: Settings | None = None) -> Path:
+    """The rules file in force: ``EGOV_RULES_FILE``, else the bundled current year."""
+    return (settings or load_settings()).rules_file or DEFAULT_RULES_FILE
+
+
+def rules_in_force(settings: Settings | None = None) -> Rules:
+    """Load the rules file in force (the one every report and schedule uses)."""
+    return load_rules(rules_path_in_force(settings))
+
+
 __all__ = [
     "DEFAULT_RULES_FILE",
     "RULES_DIR",
@@ -36,4 +48,6 @@ __all__ = [
     "SubItem",
     "SuggestionPolicy",
     "load_rules",
+    "rules_in_force",
+    "rules_path_in_force",
 ]

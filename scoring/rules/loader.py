@@ -161,6 +161,12 @@ def load_rules(path: Path) -> Rules:
     _check_unique_keys(read, rubrics)
     exemptions, normalise_to = _exemptions(read, top["exemptions"], rubrics)
     department = next(r for r in rubrics if r.applies_to == "department")
+    ranking = read.fields(
+        top["ranking"],
+        "ranking",
+        {"ties": choice("shared_rank")},
+        {"provisional_prizes": BOOLEAN},
+    )
     return Rules(
         path=path,
         version=hashlib.sha256(content).hexdigest(),
@@ -175,7 +181,8 @@ def load_rules(path: Path) -> Rules:
         portal=_portal(read, top["portal"], department),
         suggestions=_suggestions(read, top["suggestions"], department),
         disclosure=_disclosure(read, top["disclosure"], department),
-        ties=read.fields(top["ranking"], "ranking", {"ties": choice("shared_rank")})["ties"],
+        ties=ranking["ties"],
+        provisional_prizes=ranking.get("provisional_prizes", False),
         prizes=_prizes(read, top["prizes"]),
     )
 

@@ -59,16 +59,26 @@ class Rubric:
         return tuple(sub for item in self.items for sub in item.subitems)
 
     def subitem(self, key: str) -> SubItem:
-        for sub in self.subitems():
-            if sub.key == key:
-                return sub
-        raise KeyError(key)
+        return self._subitems_by_key()[key][0]
 
     def item_of(self, subitem_key: str) -> Item:
-        for item in self.items:
-            if any(sub.key == subitem_key for sub in item.subitems):
-                return item
-        raise KeyError(subitem_key)
+        return self._subitems_by_key()[subitem_key][1]
+
+    def subitems_with_items(self) -> tuple[tuple[SubItem, str], ...]:
+        """Every sub-item with its item's key, in rubric order."""
+        found = self.__dict__.get("_with_items")
+        if found is None:
+            found = tuple((sub, item.key) for item in self.items for sub in item.subitems)
+            object.__setattr__(self, "_with_items", found)
+        return found
+
+    def _subitems_by_key(self) -> dict[str, tuple[SubItem, Item]]:
+        """Sub-item key -> (sub-item, its item); built once (scoring 2,000 units asks often)."""
+        found = self.__dict__.get("_by_key")
+        if found is None:
+            found = {sub.key: (sub, item) for item in self.items for sub in item.subitems}
+            object.__setattr__(self, "_by_key", found)
+        return found
 
 
 @dataclass(frozen=True)
@@ -139,6 +149,7 @@ class Rules:
     disclosure: DisclosurePolicy
     ties: str
     prizes: dict[str, Prizes]
+    provisional_prizes: bool = False  # award prizes while sub-items are still missing
 
     def rubric_for(self, unit_kind: str) -> Rubric:
         """Return the rubric that applies to ``unit_kind`` (department or county)."""
@@ -149,11 +160,15 @@ class Rules:
 
     def exempt_markers(self, flags: dict[str, bool]) -> frozenset[str]:
         """Markers whose sub-items are not assessed for a unit with these flags."""
-        return frozenset(
-            exemption.marker
-            for exemption in self.exemptions
-            if any(flags.get(flag, False) for flag in exemption.flags)
-        )
+        known = self.__dict__.setdefault("_exempt_by_flags", {})  # few combinations, many units
+        key = tuple(sorted(flags.items()))
+        if key not in known:
+            known[key] = frozenset(
+                exemption.marker
+                for exemption in self.exemptions
+                if any(flags.get(flag, False) for flag in exemption.flags)
+            )
+        return known[key]
 
     def policy_defaults(self) -> list[tuple[str, str]]:
         """The choices the notice leaves open, as (setting, value) pairs for reports."""
@@ -171,6 +186,7 @@ class Rules:
             ("disclosure.undated", d.undated),
             ("disclosure.gap_candidates", d.gap_candidates),
             ("ranking.ties", self.ties),
+            ("ranking.provisional_prizes", str(self.provisional_prizes).lower()),
             *(
                 (f"prizes.{kind}", f"{pz.first}/{pz.second}/{pz.third}")
                 for kind, pz in sorted(self.prizes.items())

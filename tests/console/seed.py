@@ -72,7 +72,6 @@ def build(database_url: str) -> dict[str, int]:
                 platform=platform,
                 signed_on=None,
                 published_on=dt.date(2012, 3, 20),
-                lag=None,
                 title="没有成文日期的文件",
             )
             first = session.get(PortalPost, built["march"][0].id)  # type: ignore[index]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from sqlalchemy import select
 
@@ -127,3 +128,18 @@ def test_a_report_is_stored_as_a_run_and_downloads_in_the_five_formats(
         ).status_code
         == 400
     )
+
+
+def test_the_ranking_is_provisional_and_awards_no_prize_while_points_are_missing(
+    open_console, seeded
+):
+    page = open_console("view").client.get("/entries?year=2012").text
+    assert "暂定排名 Provisional ranking: 部门 departments" in page
+    assert "no prize is awarded" in page and "等奖" not in page
+    ranked = re.findall(r'<tr><td class="num">(\d+)</td><td>([^<]+)</td>', page)
+    assert {name for _, name in ranked} == {"市发改委", "市统计局", "驻京联络处", "越城区"}
+    # a liaison sees its own department's place, not the others'
+    own = open_console("liaison").client.get("/entries?year=2012").text
+    assert [n for _, n in re.findall(r'<tr><td class="num">(\d+)</td><td>([^<]+)</td>', own)] == [
+        "市统计局"
+    ]

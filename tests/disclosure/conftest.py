@@ -45,7 +45,6 @@ def add_document(registry_session: Session) -> DocumentFactory:
         number: str | None,
         signed: dt.date | None,
         published: dt.date | None,
-        lag: int | None,
         url: str | None = None,
     ) -> DisclosureDocument:
         n = next(counter)
@@ -72,7 +71,6 @@ def add_document(registry_session: Session) -> DocumentFactory:
             attribution="department" if department else "unresolved",
             signed_on=signed,
             published_on=published,
-            lag_working_days=lag,
             page_id=page.id,
         )
         session.add(row)

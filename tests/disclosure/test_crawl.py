@@ -18,12 +18,13 @@ from sqlalchemy.orm import Session
 from crawler.evidence import read_body
 from crawler.profiles import load_profile
 from db.engine import make_engine, session_factory
-from db.models import CrawlColumnResult, CrawlRun, Department, DisclosureDocument, FetchedPage
+from db.models import CrawlRun, Department, DisclosureDocument, FetchedPage
 from db.registry import import_registry, load_registry
 from db.workdays import load_calendar
 from samplesites.disclosure import SampleDisclosure
 from samplesites.server import LocalServer, serving
 from scoring.disclosure_checks import disclosure_counts
+from scoring.lags import WorkingDayIndex, calendar_in_force
 from scoring.register import import_explanations, import_register
 
 REPO = Path(__file__).resolve().parents[2]
@@ -83,6 +84,7 @@ def test_crawl_stores_every_document_as_the_truth_says_then_recrawls_incremental
     with _session(registry_url) as session:
         names = dict(session.execute(select(Department.id, Department.short_name)).all())
         rows = {d.url: d for d in session.scalars(select(DisclosureDocument))}
+        lags = WorkingDayIndex(calendar_in_force(), 2011)  # counted when assessing, not stored
         assert len(rows) == len(sample.truth)
         for truth in sample.truth:
             row = rows[DECLARED + truth.path]
@@ -90,7 +92,7 @@ def test_crawl_stores_every_document_as_the_truth_says_then_recrawls_incremental
             assert row.attribution == "department"
             assert row.doc_number_key == truth.doc_number_key, truth
             assert (row.signed_on, row.published_on) == (truth.signed_on, truth.published_on)
-            assert row.lag_working_days == truth.expected_lag, truth
+            assert lags.lag(row.signed_on, row.published_on) == truth.expected_lag, truth
             assert row.title == truth.title
         # Every document points at the bytes it was read from.
         some = rows[DECLARED + sample.truth[7].path]
@@ -140,7 +142,7 @@ def test_crawl_stores_every_document_as_the_truth_says_then_recrawls_incremental
 
 
 @pytest.mark.slow
-def test_document_in_a_year_without_calendar_data_is_stored_with_empty_lag_and_reported(
+def test_document_in_a_year_without_calendar_data_is_stored_with_its_dates_and_judged_undatable(
     sqlite_url: str, tmp_path: Path
 ) -> None:
     """2003 predates chinese-calendar's data (2004-2026) but is a real, past date."""
@@ -158,12 +160,12 @@ def test_document_in_a_year_without_calendar_data_is_stored_with_empty_lag_and_r
         documents = session.scalars(select(DisclosureDocument)).all()
         assert len(documents) == len(sample.truth) > 0
         assert all(d.signed_on and d.signed_on.year == 2003 for d in documents)
-        assert all(d.lag_working_days is None for d in documents)
-        run = session.scalar(select(CrawlRun))
-        assert run is not None
-        assert run.stats["egov/disclosure/lag_not_covered"] == len(documents)
-        messages = session.scalars(select(CrawlColumnResult.message)).all()
-        assert any("2003" in (m or "") and "workdays.toml" in (m or "") for m in messages)
+        year = {"start": dt.date(2003, 1, 1), "end": dt.date(2003, 12, 31), "limit_days": 5}
+        undatable = disclosure_counts(session, **year)
+        assert sum(c.no_calendar for c in undatable.values()) == len(documents)
+        dated = disclosure_counts(session, **year, calendar=load_calendar(calendar_2003))
+        assert sum(c.no_calendar for c in dated.values()) == 0
+        assert sum(c.on_time + c.late for c in dated.values()) == len(documents)
 
 
 @pytest.mark.slow

@@ -15,13 +15,20 @@ from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from db.models import CrawlColumnResult, Site, SiteColumn, WarningDelivery
+from db.models import (
+    CrawlColumnResult,
+    Department,
+    SignedDocument,
+    Site,
+    SiteColumn,
+    WarningDelivery,
+)
 from samplesites.server import Request, Response, serving
 from scoring.cli import cli
 from scoring.rules import DEFAULT_RULES_FILE, load_rules
 from scoring.rules.national import load_national_rules
 from scoring.warnings import scan
-from tests.scoring.factories import department, post, run, shanghai, signed, site
+from tests.scoring.factories import department, document, post, run, shanghai, signed, site
 
 DAY = dt.date(2019, 3, 20)  # a Wednesday: March has 31 days, quota 12 means 7.7 by the 20th
 
@@ -135,6 +142,51 @@ def test_findings_of_the_20th_are_quota_columns_and_register_entries_near_their_
     assert "7 posts in 2019-03 by day 20, below the pro-rata quota 7.7 (12 a month" in quota.subject
     register = next(f for f in found.findings if f.kind == "register" and "1号" in f.key)
     assert "0 working days left (due 2019-03-20)" in register.subject
+
+
+def test_register_rows_published_by_number_or_by_title_are_not_warned_about(session):
+    """The assessment's matching decides what is published; a row without 文号 has its own key."""
+    ids = build_month(session)
+    fgw = session.get(Department, ids["fgw"])
+    platform = session.scalar(select(Site).where(Site.key == "sx-xxgk"))
+    friday = dt.date(2019, 3, 15)
+    signed(session, fgw, 7, friday)
+    on_the_19th = dt.date(2019, 3, 19)  # first seen that evening (UTC): by the 20th
+    document(session, fgw, platform=platform, signed_on=friday, published_on=on_the_19th, number=7)
+    for line, title in ((70, "关于《春季防汛》工作的通知"), (71, "关于秋季检查的通知")):
+        session.add(
+            SignedDocument(
+                department_id=fgw.id,
+                title=title,
+                signed_on=friday,
+                source_file="register.csv",
+                source_line=line,
+                imported_at=shanghai(2019, 3, 15, 18),
+            )
+        )
+    document(
+        session,
+        fgw,
+        platform=platform,
+        signed_on=friday,
+        published_on=on_the_19th,
+        title="关于春季防汛工作的通知",  # the same title once normalised
+    )
+    session.commit()
+    found = scan(session, load_rules(DEFAULT_RULES_FILE), load_national_rules(), DAY)
+    unnumbered = session.scalar(
+        select(SignedDocument.id).where(SignedDocument.title == "关于秋季检查的通知")
+    )
+    register = {f.key: f for f in found.findings if f.kind == "register"}
+    assert set(register) == {
+        f"register:{ids['fgw']}:绍发改〔2012〕1号",
+        f"register:{ids['jxw']}:绍发改〔2012〕2号",
+        f"register:{ids['fgw']}:row-{unnumbered}",
+    }
+    # signed on a Friday: five working days end on the next Friday, and a publication over
+    # that weekend is still on time (the assessment's deadline), so it is due on the Sunday
+    subject = register[f"register:{ids['fgw']}:row-{unnumbered}"].subject
+    assert "(no 文号) not yet published, 2 working days left (due 2019-03-24)" in subject
 
 
 def test_no_quota_warning_when_the_portal_was_not_read_whole(session):

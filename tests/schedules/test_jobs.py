@@ -15,7 +15,7 @@ from db.models import CrawlRun, PortalPost, ScoreRun
 from samplesites.portal import SamplePortal
 from samplesites.server import Request, Response, serving
 from schedules import jobs, locks
-from schedules.reports import previous_month, previous_quarter
+from scoring.periods import last_complete_month, last_complete_quarter
 
 
 def count(url: str, query) -> int:
@@ -94,10 +94,37 @@ def test_monthly_report_job_writes_every_format_from_one_stored_score_run(config
     assert "市发改委" in paths[1].read_text(encoding="utf-8-sig")
 
 
+def test_report_jobs_run_in_this_process_without_a_subprocess(configured, monkeypatch):
+    """The scheduler calls the scoring library: no child process, no reading of printed text."""
+    import subprocess
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"a report job started a process: {args}")
+
+    monkeypatch.setattr(subprocess, "run", refuse)
+    monkeypatch.setattr(subprocess, "Popen", refuse)
+    [path] = jobs.quarterly_bulletin(formats=["json"], quarter="2012Q4")
+    report = json.loads(Path(path).read_text(encoding="utf-8"))
+    engine = make_engine(configured)
+    with session_scope(engine) as session:
+        run = session.scalars(select(ScoreRun)).one()
+        assert (run.kind, run.period, run.created_by) == ("quarterly", "2012Q4", "schedules")
+        assert dict(report["meta"])["评分记录 score run"].startswith(f"{run.id} ")
+    engine.dispose()
+
+
 def test_quarterly_bulletin_job_writes_the_bulletin(configured):
     [path] = jobs.quarterly_bulletin(formats=["json"], quarter="2012Q4")
-    assert json.loads(Path(path).read_text(encoding="utf-8"))["period"] == "2012Q4"
+    report = json.loads(Path(path).read_text(encoding="utf-8"))
+    assert report["period"] == "2012Q4"
+    assert report["provisional"] is True  # nothing entered yet: no prize in a scheduled bulletin
     assert count(configured, select(func.count()).select_from(ScoreRun)) == 1
+
+
+def test_report_job_without_a_period_takes_the_one_just_ended(configured, monkeypatch):
+    monkeypatch.setattr("scoring.api.utcnow", lambda: dt.datetime(2012, 4, 2, tzinfo=dt.UTC))
+    [path] = jobs.monthly_report(formats=["json"])
+    assert Path(path).name == "2012-03.json"
 
 
 @pytest.mark.parametrize(
@@ -111,5 +138,5 @@ def test_quarterly_bulletin_job_writes_the_bulletin(configured):
     ],
 )
 def test_reports_cover_the_period_just_ended_in_shanghai_time(utc, month, quarter):
-    assert previous_month(utc) == month
-    assert previous_quarter(utc) == quarter
+    assert last_complete_month(utc).label == month
+    assert last_complete_quarter(utc).label == quarter

@@ -152,12 +152,14 @@ def document(
     platform: Site,
     signed_on: dt.date | None,
     published_on: dt.date | None,
-    lag: int | None,
     number: int | None = None,
     title: str = "关于印发某某办法的通知",
     first_seen_at: dt.datetime | None = None,
 ) -> DisclosureDocument:
-    """A document, first seen by the crawler on the evening of its publication day."""
+    """A document, first seen by the crawler on the evening of its publication day.
+
+    Only the dates are stored, as the crawler stores them: the lag is the assessment's.
+    """
     n = next(_serial)
     seen_on = published_on or signed_on or dt.date(2012, 1, 1)
     seen = first_seen_at or dt.datetime.combine(seen_on, dt.time(20), tzinfo=dt.UTC)
@@ -176,7 +178,6 @@ def document(
         attribution="department",
         signed_on=signed_on,
         published_on=published_on,
-        lag_working_days=lag,
         first_seen_at=seen,
         last_seen_at=seen,
         page_id=page(session, url).id,

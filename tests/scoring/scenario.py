@@ -54,7 +54,6 @@ def _build(session: Session) -> dict[str, object]:
         platform=platform,
         signed_on=dt.date(2012, 3, 1),
         published_on=dt.date(2012, 3, 5),
-        lag=2,
         number=10,
     )
     late = f.document(
@@ -63,7 +62,6 @@ def _build(session: Session) -> dict[str, object]:
         platform=platform,
         signed_on=dt.date(2012, 3, 12),
         published_on=dt.date(2012, 3, 21),
-        lag=7,
         number=12,
         title="关于迟到文件的通知",
     )

@@ -21,7 +21,6 @@ def _scenario(session):
         platform=platform,
         signed_on=D(2012, 3, 1),
         published_on=D(2012, 3, 8),
-        lag=5,
         number=1,
     )
     f.document(
@@ -30,7 +29,6 @@ def _scenario(session):
         platform=platform,
         signed_on=D(2012, 3, 2),
         published_on=D(2012, 3, 2),
-        lag=0,
         number=2,
     )
     f.document(
@@ -39,12 +37,9 @@ def _scenario(session):
         platform=platform,
         signed_on=D(2012, 3, 5),
         published_on=D(2012, 3, 13),
-        lag=6,
         number=3,
     )
-    f.document(
-        session, unit, platform=platform, signed_on=None, published_on=D(2012, 3, 20), lag=None
-    )
+    f.document(session, unit, platform=platform, signed_on=None, published_on=D(2012, 3, 20))
     f.signed(session, unit, 4, D(2012, 3, 6))
     f.signed(session, unit, 5, D(2012, 3, 7), explained=True)
     return unit

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from scoring.coverage import month_coverage
+from scoring.assessment import assess
 from scoring.periods import parse_month, parse_year
-from scoring.portal_score import month_credit, portal_scores
+from scoring.portal_score import month_credit
 from tests.scoring import factories as f
 
 
@@ -35,8 +35,7 @@ def _covered(session, portal, until_month: int) -> None:
 
 def _score(session, rules, label, cutoff, unit):
     period = parse_month(label) if "-" in label else parse_year(label)
-    coverage = month_coverage(session, "portal", period.year_to_date(), cutoff)
-    return portal_scores(session, rules, period, cutoff, coverage)[unit.id]
+    return assess(session, rules, period, cutoff).unit(unit.id).portal
 
 
 def test_average_monthly_credit_times_eight_with_duplicates_counted_once(

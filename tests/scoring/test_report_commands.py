@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from db.engine import make_engine, session_scope
-from db.models import FetchedPage, ScoreResult, ScoreRun
+from db.models import FetchedPage, ScoreRun
 from scoring.cli import cli
 from tests.scoring import factories as f
 from tests.scoring import scenario
@@ -82,7 +82,8 @@ def test_stored_run_reprints_exactly_and_a_rerun_with_the_cutoff_reproduces_it(c
     with session_scope(engine) as session:
         run = session.scalars(select(ScoreRun)).one()
         assert (run.kind, run.period, len(run.rules_version)) == ("monthly", "2012-03", 64)
-        assert session.scalar(select(func.count()).select_from(ScoreResult)) == 6  # 3 × 2
+        assert (run.provisional, run.final) == (False, False)
+        assert 0 < len(run.report) < len(first.stdout.encode())  # one compressed document
         # a post that appears later, backdated into March, must not change the published run
         portal = session.scalars(select(FetchedPage)).first()
         assert portal is not None
@@ -135,7 +136,9 @@ def test_incomplete_month_is_printed_as_incomplete_not_as_zero(city):
     result = invoke(city, "monthly-report", "--month", "2012-03", "--cutoff", scenario.CUTOFF)
     assert result.exit_code == 0, result.output
     line = next(x for x in result.stdout.splitlines() if x.startswith("驻京联络处"))
-    assert "0 (INCOMPLETE)" in line
+    # posts 0, flagged; shortfall: no number at all, only the flag
+    assert line.split()[3:5] == ["0", "(INCOMPLETE)"]
+    assert line.split()[5] == "INCOMPLETE"
     assert "incomplete: sx-portal run" in line
     # January and February still give 市发改委 full credit: March is left out, not zero
     ndrc = next(x for x in result.stdout.splitlines() if x.startswith("市发改委"))
@@ -177,7 +180,7 @@ def test_quarterly_bulletin_writes_xlsx_with_chinese_headers_frozen_rows_and_wid
     ranking = book[
         next(n for n in book.sheetnames if n.startswith("排名 Ranking") and "市级部门" in n)
     ]
-    assert ranking["A1"].value == "名次 rank"
+    assert ranking["A1"].value == "名次 rank [暂定 PROVISIONAL]"  # nothing entered yet
     assert ranking.freeze_panes == "A2"
     assert ranking.column_dimensions["B"].width >= 10
     units = [ranking.cell(row=r, column=2).value for r in range(2, 5)]
@@ -216,14 +219,19 @@ def test_annual_ranks_with_manual_entries_and_prints_html_without_outside_reques
     assert "<svg" in html and "市发改委" in html
     for outside in ("src=", "href=", "url(", "@import", "<script", "<link"):
         assert outside not in html
-    run_id = result.stderr.rsplit("stored as score run ", 1)[1].strip()
+    run_id = result.stderr.split("stored as score run ", 1)[1].split()[0]
     as_json = json.loads(invoke(city, "runs", "show", run_id, "--format", "json").stdout)
     ranking = _rows(as_json, "ranking_department", by="unit")
     # 市统计局: 8 (portal) + 8 (security) = 16 / 100; 驻京联络处: (0 + 8) × 100 / 98 = 8.16
     assert (ranking["市统计局"]["total"], ranking["市统计局"]["rank"]) == (16.0, 1)
     assert ranking["驻京联络处"]["total"] == 8.16
     assert ranking["驻京联络处"]["out_of"] == 98.0
-    assert ranking["市统计局"]["prize"] == "一等奖"
+    # every other sub-item is still unentered: the ranking is provisional and awards nothing
+    assert as_json["provisional"] is True
+    assert ranking["市统计局"]["prize"] is None
+    # not entered: 100 − portal 8 − security 8, the disclosure 12 included (no documents)
+    assert ranking["市统计局"]["pending_points"] == 84.0
+    assert "暂定 PROVISIONAL" in html
 
 
 def test_user_mistakes_are_one_line_errors(city):
@@ -313,6 +321,11 @@ def test_month_in_progress_shows_the_posts_stored_so_far_flagged_incomplete(city
         city, "monthly-report", "--month", "2012-03", "--cutoff", "2012-03-20", "--format", "json"
     )
     assert result.exit_code == 0, result.output
-    rows = _rows(json.loads(result.stdout), "departments")
-    assert (rows["市发改委"]["posts"], rows["市发改委"]["shortfall"]) == ("6 (INCOMPLETE)", 6)
-    assert (rows["市统计局"]["posts"], rows["市统计局"]["shortfall"]) == ("5 (INCOMPLETE)", 0)
+    report = json.loads(result.stdout)
+    rows = _rows(report, "departments")
+    assert (rows["市发改委"]["posts"], rows["市发改委"]["shortfall"]) == (6, None)
+    assert (rows["市统计局"]["posts"], rows["市统计局"]["shortfall"]) == (5, None)
+    section = next(s for s in report["sections"] if s["key"] == "departments")
+    assert section["flags"] == {"posts": "INCOMPLETE", "shortfall": "INCOMPLETE"}
+    summary = _rows(report, "summary")
+    assert (summary[1]["below_quota"], summary[1]["names"]) == (None, None)
