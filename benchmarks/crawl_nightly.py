@@ -76,7 +76,7 @@ def pad(url: str, total_posts: int) -> int:
             source = "seq" if sqlite else "generate_series(1, :count) AS seq(n)"
             page_url = f"'{PAD_URL}' || n || '.html'"
             params = {"count": count, "base": base_id, "sha": sha, "site": site_id}
-            params |= {"column": column_id, "day": PAD_DAY, "no": False}
+            params |= {"column": column_id, "day": PAD_DAY}
             connection.execute(
                 text(
                     f"{series}INSERT INTO fetched_pages (id, url, final_url, http_status, "
@@ -90,9 +90,9 @@ def pad(url: str, total_posts: int) -> int:
                 text(
                     f"{series}INSERT INTO portal_posts (site_id, canonical_url, title, "
                     "published_at, published_month, source_text, attribution, column_id, "
-                    "identity_key, first_seen_at, last_seen_at, backdated, page_id) "
+                    "identity_key, first_seen_at, last_seen_at, page_id) "
                     f"SELECT :site, {page_url}, 'pad ' || n, :day, '2011-06', '新华社', "
-                    f"'external', :column, 'pad-' || n, :day, :day, :no, :base + n FROM {source}"
+                    f"'external', :column, 'pad-' || n, :day, :day, :base + n FROM {source}"
                 ),
                 params,
             )

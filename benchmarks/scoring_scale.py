@@ -2,10 +2,12 @@
 
 Builds, on SQLite and on PostgreSQL, one year (2012) of evidence for 2,000 departments:
 >= 1.5 million portal posts (5 % reached through a second URL, 2 % unresolved sources, 0.25 %
-flagged backdated) and >= 150,000 disclosure documents (lags 0-10 working days, 2 % undated)
-plus registered but unpublished documents (one in ten without a 文号), daily crawl runs of both
-sites (one failed run in July), with bulk inserts (executemany on SQLite, COPY on PostgreSQL).
-Posts share 20,000 stored pages: the reports never read page bodies, only ``explain`` does.
+backdated: first seen 20 days after their claim, missed by the complete walks in between), each
+listed once in the portal column, and >= 150,000 disclosure documents (lags 0-10 working days,
+2 % undated) plus registered but unpublished documents (one in ten without a 文号), daily crawl
+runs of both sites (one failed run in July; nightly walks read two days back, Sunday walks the
+whole list), with bulk inserts (executemany on SQLite, COPY on PostgreSQL). Posts share 20,000
+stored pages: the reports never read page bodies, only ``explain`` does.
 
 The yardstick is the one query an analyst would write for the same department-month counts:
 ``COUNT(DISTINCT identity_key) ... GROUP BY department_id, published_month``
@@ -191,8 +193,28 @@ def build(url: str, departments: int, posts: int, documents: int) -> dict[str, f
     )
     loader.load(
         "crawl_column_results",
-        ("crawl_run_id", "column_id", "status", "items_seen", "errors"),
-        ((r[0], r[1], "complete" if r[5] == "finished" else "failed", 10, 0) for r in runs),
+        (
+            "crawl_run_id",
+            "column_id",
+            "status",
+            "items_seen",
+            "errors",
+            "oldest_seen",
+            "reached_end",
+        ),
+        # nightly walks read back two days; the Sunday walk reads the whole list
+        (
+            (
+                r[0],
+                r[1],
+                "complete" if r[5] == "finished" else "failed",
+                10,
+                0,
+                day - dt.timedelta(days=2),
+                day.weekday() == 6,
+            )
+            for r, day in zip(runs, days * 2, strict=True)
+        ),
     )
     loader.load(
         "page_bodies",
@@ -219,6 +241,7 @@ def build(url: str, departments: int, posts: int, documents: int) -> dict[str, f
     timings["posts"] = loader.load(
         "portal_posts",
         (
+            "id",
             "site_id",
             "canonical_url",
             "title",
@@ -229,11 +252,17 @@ def build(url: str, departments: int, posts: int, documents: int) -> dict[str, f
             "identity_key",
             "first_seen_at",
             "last_seen_at",
-            "backdated",
             "page_id",
         ),
         _posts(tiers, posts),
     )
+    with loader.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO post_listings (post_id, column_id, listed_url, first_seen_at) "
+                "SELECT id, 1, canonical_url, first_seen_at FROM portal_posts"
+            )
+        )
     timings["posts load s"] = time.perf_counter() - started
     started = time.perf_counter()
     timings["documents"] = loader.load(
@@ -289,7 +318,14 @@ def build(url: str, departments: int, posts: int, documents: int) -> dict[str, f
     timings["documents load s"] = time.perf_counter() - started
     with loader.engine.connect() as connection:
         if not loader.sqlite:
-            for table in ("departments", "sites", "site_columns", "crawl_runs", "fetched_pages"):
+            for table in (
+                "departments",
+                "sites",
+                "site_columns",
+                "crawl_runs",
+                "fetched_pages",
+                "portal_posts",
+            ):
                 connection.execute(
                     text(
                         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
@@ -323,7 +359,9 @@ def _posts(tiers: list[int], total: int) -> Iterator[tuple]:
                 # 5 % are the previous article again, through another column's URL
                 identity = f"k{n - 1}" if n % 20 == 0 else f"k{n}"
                 attribution = "unresolved" if n % 50 == 0 else "department"
+                late = dt.timedelta(days=20) if n % 400 == 7 else dt.timedelta(hours=6)
                 yield (
+                    n,
                     1,
                     f"http://portal.test/art/{n}.html",
                     f"动态信息{n}",
@@ -332,9 +370,8 @@ def _posts(tiers: list[int], total: int) -> Iterator[tuple]:
                     department_id if attribution == "department" else None,
                     attribution,
                     identity,
-                    published + dt.timedelta(hours=6),
-                    published + dt.timedelta(days=3),
-                    n % 400 == 7,
+                    published + late,
+                    published + late + dt.timedelta(days=3),
                     1 + n % PAGES,
                 )
 

@@ -14,10 +14,10 @@ of a site and a ``post_listings`` row per column it was listed in. Rules (see al
 - ``published_month`` is the month of ``published_at`` in Asia/Shanghai;
 - ``first_seen_at`` is when this crawler first stored the post (the crawl clock, EGOV_CLOCK in
   a replay); re-crawls update ``last_seen_at`` only, the first claim stays the evidence;
-- ``backdated`` is never decided here: a first sighting long after the claimed date may only
-  mean the crawler was down. Backdating (倒填日期) is proved when assessing, from the recorded
-  column walks (``crawl_column_results``, ``column_walk_pages``) that should have listed the post
-  and did not; the column stays False.
+- backdating (倒填日期) is never decided here: a first sighting long after the claimed date may
+  only mean the crawler was down. It is proved when assessing (``scoring.backdating``), from
+  the recorded column walks (``crawl_column_results``, ``column_walk_pages``) that should have
+  listed the post and did not.
 
 :func:`post_row` is the one place a ``portal_posts`` row is built.
 """
@@ -96,7 +96,6 @@ def post_row(
         "identity_key": identity_key(item.title, item.published_at, found.normalized),
         "first_seen_at": now,
         "last_seen_at": now,
-        "backdated": False,  # proved when assessing, from the walks; never guessed here
         "page_id": item.page_id,
         "crawl_run_id": crawl_run_id,
     }

@@ -190,7 +190,7 @@ def assess(
     portal_coverage = month_coverage(session, "portal", ytd, cutoff)
     disclosure_coverage = month_coverage(session, "disclosure", ytd, cutoff)
     counts = post_counts(session, ytd, cutoff, departments)
-    backdated = backdated_counts(session, ytd, cutoff, departments)
+    backdated = backdated_counts(session, ytd, cutoff, rules.portal.backdating_margin, departments)
     judgement = judge_disclosure(
         session,
         start=dt.date(period.year, 1, 1),

@@ -2,7 +2,9 @@
 
 The numbers come from an :class:`~scoring.assessment.Assessment` narrowed to the department;
 this module adds what only an explanation shows: each post of the month with its URL and stored
-page, whether it counted or repeated another, and the analyst entries that apply.
+page, whether it counted or repeated another, the proof behind each backdating verdict (the
+walks that should have listed the post, with the list pages they fetched), and the analyst
+entries that apply.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from db.models import FetchedPage, ManualScore, PortalPost
 from scoring.assessment import Assessment
-from scoring.backdating import backdated_post_ids
+from scoring.backdating import NOT_PROVABLE, BackdatingVerdict, verdicts
 from scoring.periods import SHANGHAI, Period
 from scoring.reporting.model import pts
 
@@ -28,23 +30,27 @@ class ExplainEvidence:
     unit_id: int
     posts: tuple[dict[str, Any], ...]
     entries: tuple[dict[str, Any], ...]
+    backdating: tuple[dict[str, Any], ...] = ()  # one row per witness walk, or per unprovable post
 
 
 def load_explain_evidence(
     session: Session, assessment: Assessment, unit_id: int
 ) -> ExplainEvidence:
     """Read the posts and analyst entries behind ``unit_id``'s numbers in ``assessment``."""
+    margin = assessment.rules.portal.backdating_margin
+    rows = _post_rows(session, unit_id, assessment.month)
+    found = verdicts(session, [post for post, _, _ in rows], assessment.cutoff, margin)
     return ExplainEvidence(
         unit_id,
-        tuple(_posts(session, unit_id, assessment.month, assessment.cutoff)),
+        tuple(_posts(rows, found, assessment.cutoff)),
         tuple(_entries(session, unit_id, assessment.period)),
+        tuple(_backdating(rows, found, margin)),
     )
 
 
-def _posts(
-    session: Session, department_id: int, month: str, cutoff: dt.datetime
-) -> list[dict[str, Any]]:
-    backdated = backdated_post_ids(session, department_id, month, cutoff)
+def _post_rows(
+    session: Session, department_id: int, month: str
+) -> list[tuple[PortalPost, str, dt.datetime]]:
     rows = session.execute(
         select(PortalPost, FetchedPage.sha256, FetchedPage.fetched_at)
         .join(FetchedPage, FetchedPage.id == PortalPost.page_id)
@@ -55,6 +61,14 @@ def _posts(
         )
         .order_by(PortalPost.published_at, PortalPost.id)
     ).all()
+    return [(post, sha256, fetched_at) for post, sha256, fetched_at in rows]
+
+
+def _posts(
+    rows: list[tuple[PortalPost, str, dt.datetime]],
+    found: dict[int, BackdatingVerdict],
+    cutoff: dt.datetime,
+) -> list[dict[str, Any]]:
     seen: set[str] = set()
     out = []
     for post, sha256, fetched_at in rows:
@@ -70,7 +84,7 @@ def _posts(
                 "published_at": post.published_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
                 "title": post.title,
                 "counted": counted,
-                "backdated": post.id in backdated,
+                "backdating": found[post.id].status,
                 "url": post.canonical_url,
                 "identity_key": post.identity_key,
                 "page_id": post.page_id,
@@ -80,6 +94,53 @@ def _posts(
             }
         )
     return out
+
+
+def _backdating(
+    rows: list[tuple[PortalPost, str, dt.datetime]],
+    found: dict[int, BackdatingVerdict],
+    margin: dt.timedelta,
+) -> list[dict[str, Any]]:
+    """The proof of each backdated post, walk by walk, and why the others are not provable."""
+    out = []
+    for post, _, _ in rows:
+        verdict = found[post.id]
+        base = {
+            "title": post.title,
+            "url": post.canonical_url,
+            "claimed": _local(post.published_at),
+            "first_seen_at": _local(post.first_seen_at),
+            "verdict": verdict.status,
+        }
+        if verdict.status == NOT_PROVABLE:
+            note = (
+                f"first seen more than {margin.days} days after its claim, but no complete walk "
+                f"of its columns that started more than {margin.days} days after the claim and "
+                "reached back past it ran before the first sighting"
+            )
+            out.append({**base, "note": note})
+        for walk in verdict.witnesses:
+            pages = "; ".join(
+                f"#{p.list_index} page {p.page_id} {p.url} sha256 {p.sha256[:12]}"
+                for p in walk.pages
+            )
+            out.append(
+                {
+                    **base,
+                    "crawl_run_id": walk.crawl_run_id,
+                    "column": walk.column_key,
+                    "walk_started_at": _local(walk.started_at),
+                    "walk_finished_at": _local(walk.finished_at),
+                    "reach": walk.reach,
+                    "list_pages": f"{len(walk.pages)}: {pages}" if pages else "0",
+                    "note": "complete walk that did not list the post",
+                }
+            )
+    return out
+
+
+def _local(instant: dt.datetime) -> str:
+    return instant.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
 
 
 def _entries(session: Session, department_id: int, period: Period) -> list[dict[str, Any]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, utcnow
@@ -27,13 +27,6 @@ class PortalPost(Base):
         Index("ix_portal_posts_department_id_published_month", "department_id", "published_month"),
         Index("ix_portal_posts_identity_key", "identity_key"),
         Index("ix_portal_posts_source_normalized", "source_normalized"),
-        Index(
-            "ix_portal_posts_backdated_department_id_published_month",
-            "department_id",
-            "published_month",
-            sqlite_where=text("backdated = 1"),
-            postgresql_where=text("backdated"),
-        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,9 +49,6 @@ class PortalPost(Base):
     identity_key: Mapped[str] = mapped_column(String(64))
     first_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    backdated: Mapped[bool] = mapped_column(
-        default=False, comment="claimed date older than first_seen_at by more than the margin"
-    )
     page_id: Mapped[int] = mapped_column(ForeignKey("fetched_pages.id"))
     crawl_run_id: Mapped[int | None] = mapped_column(
         ForeignKey("crawl_runs.id", ondelete="SET NULL"), comment="run that first stored it"

@@ -27,6 +27,7 @@ from db.models import ManualScore, PortalPost
 from scoring.api import PublishedRun, explain_with, publish_with, stored_run
 from scoring.assessment import Assessment, MonthPosts, UnitAssessment, assess
 from scoring.backdating import backdated_post, backdated_posts
+from scoring.backdating import witnesses as backdating_witnesses
 from scoring.coverage import MonthCoverage
 from scoring.disclosure_checks import DisclosureCounts, DocumentVerdict
 from scoring.manual import SuggestionCredit, add_entry
@@ -52,6 +53,7 @@ __all__ = [
     "assess_year",
     "backdated_post",
     "backdated_posts",
+    "backdating_witnesses",
     "board",
     "department_month",
     "entries",

@@ -14,8 +14,10 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import DisclosureDocument, PortalPost
+from scoring.backdating import Witness
 from scoring.console import data
 from scoring.periods import SHANGHAI, parse_year
+from scoring.rules import Rules
 
 LISTED = 500
 
@@ -82,11 +84,15 @@ def _unresolved(session: Session, normalized: str | None = None) -> list[Candida
     ]
 
 
-def unresolved_list(session: Session, year: int, cutoff: dt.datetime) -> list[Candidate]:
+def unresolved_list(
+    session: Session, rules: Rules, year: int, cutoff: dt.datetime
+) -> list[Candidate]:
     return _unresolved(session)[:LISTED]
 
 
-def unresolved_lookup(session: Session, key: str, cutoff: dt.datetime) -> Candidate | None:
+def unresolved_lookup(
+    session: Session, rules: Rules, key: str, cutoff: dt.datetime
+) -> Candidate | None:
     found = _unresolved(session, key)
     return found[0] if found else None
 
@@ -94,29 +100,45 @@ def unresolved_lookup(session: Session, key: str, cutoff: dt.datetime) -> Candid
 # --- backdated posts (倒填日期) -----------------------------------------------------------------
 
 
-def _backdated_candidate(post: PortalPost) -> Candidate:
+def _backdated_candidate(post: PortalPost, proof: tuple[Witness, ...]) -> Candidate:
     claimed = post.published_at.astimezone(SHANGHAI).strftime("%Y-%m-%d")
     seen = post.first_seen_at.astimezone(SHANGHAI).strftime("%Y-%m-%d")
+    walks = ", ".join(
+        f"run {w.crawl_run_id} on {w.started_at.astimezone(SHANGHAI):%Y-%m-%d} ({w.reach})"
+        for w in proof
+    )
     return Candidate(
         "backdated_post",
         f"post:{post.id}",
         post.department_id,
         post.title,
-        f"dated {claimed} on the page, first seen {seen}",
+        f"dated {claimed} on the page, first seen {seen}; complete walks that did not list it: "
+        f"{walks}",
         post.page_id,
         post.canonical_url,
     )
 
 
-def backdated_list(session: Session, year: int, cutoff: dt.datetime) -> list[Candidate]:
+def backdated_list(
+    session: Session, rules: Rules, year: int, cutoff: dt.datetime
+) -> list[Candidate]:
     months = parse_year(str(year)).months
-    return [_backdated_candidate(p) for p in data.backdated_posts(session, months, cutoff, LISTED)]
+    margin = rules.portal.backdating_margin
+    posts = data.backdated_posts(session, months, cutoff, margin, LISTED)
+    proofs = data.backdating_witnesses(session, [p.id for p in posts], cutoff, margin)
+    return [_backdated_candidate(p, proofs.get(p.id, ())) for p in posts]
 
 
-def backdated_lookup(session: Session, key: str, cutoff: dt.datetime) -> Candidate | None:
+def backdated_lookup(
+    session: Session, rules: Rules, key: str, cutoff: dt.datetime
+) -> Candidate | None:
     match = re.fullmatch(r"post:(\d+)", key)
-    post = data.backdated_post(session, int(match[1]), cutoff) if match else None
-    return _backdated_candidate(post) if post is not None else None
+    margin = rules.portal.backdating_margin
+    post = data.backdated_post(session, int(match[1]), cutoff, margin) if match else None
+    if post is None:
+        return None
+    proof = data.backdating_witnesses(session, [post.id], cutoff, margin).get(post.id, ())
+    return _backdated_candidate(post, proof)
 
 
 # --- 文号 gaps ---------------------------------------------------------------------------------
@@ -132,11 +154,11 @@ def _gap_candidate(gap: data.NumberGap) -> Candidate:
     )
 
 
-def gap_list(session: Session, year: int, cutoff: dt.datetime) -> list[Candidate]:
+def gap_list(session: Session, rules: Rules, year: int, cutoff: dt.datetime) -> list[Candidate]:
     return [_gap_candidate(g) for g in data.gap_candidates(session, year, cutoff)][:LISTED]
 
 
-def gap_lookup(session: Session, key: str, cutoff: dt.datetime) -> Candidate | None:
+def gap_lookup(session: Session, rules: Rules, key: str, cutoff: dt.datetime) -> Candidate | None:
     match = re.fullmatch(r"(\d+):(.*〔(\d{4})〕\d+号)", key)
     if not match:
         return None
@@ -165,7 +187,7 @@ def _undated_candidate(doc: DisclosureDocument) -> Candidate:
     )
 
 
-def undated_list(session: Session, year: int, cutoff: dt.datetime) -> list[Candidate]:
+def undated_list(session: Session, rules: Rules, year: int, cutoff: dt.datetime) -> list[Candidate]:
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     doc = DisclosureDocument
     documents = session.scalars(
@@ -184,7 +206,9 @@ def undated_list(session: Session, year: int, cutoff: dt.datetime) -> list[Candi
     return [_undated_candidate(d) for d in documents]
 
 
-def undated_lookup(session: Session, key: str, cutoff: dt.datetime) -> Candidate | None:
+def undated_lookup(
+    session: Session, rules: Rules, key: str, cutoff: dt.datetime
+) -> Candidate | None:
     match = re.fullmatch(r"document:(\d+)", key)
     doc = session.get(DisclosureDocument, int(match[1])) if match else None
     if doc is None or doc.attribution != "department":

@@ -31,6 +31,7 @@ from scoring.console.findings import (
     unresolved_list,
     unresolved_lookup,
 )
+from scoring.rules import Rules
 
 DISMISS_REASONS = ("不属实 not true", "重复 duplicate", "不在范围 out of scope")
 
@@ -40,8 +41,8 @@ class Queue:
     kind: str
     title: str
     explanation: str
-    list: Callable[[Session, int, dt.datetime], list[Candidate]]
-    lookup: Callable[[Session, str, dt.datetime], Candidate | None]
+    list: Callable[[Session, Rules, int, dt.datetime], list[Candidate]]
+    lookup: Callable[[Session, Rules, str, dt.datetime], Candidate | None]
 
 
 @dataclass(frozen=True)
@@ -88,8 +89,10 @@ for _queue in (
     Queue(
         "backdated_post",
         "倒填日期 Backdated posts",
-        "Posts whose date on the page is older than when the crawler first saw them by more "
-        "than the margin, after the site's first full crawl.",
+        "Posts proved backdated: a complete walk of their column, run more than the margin "
+        "after the date on the page and reaching back past it, did not list them; they "
+        "appeared later. A post first seen late after a gap in the crawls is not provable "
+        "and is not listed.",
         backdated_list,
         backdated_lookup,
     ),
@@ -114,10 +117,15 @@ for _queue in (
 
 
 def entries(
-    session: Session, queue: Queue, year: int, cutoff: dt.datetime, scope: set[int] | None
+    session: Session,
+    queue: Queue,
+    rules: Rules,
+    year: int,
+    cutoff: dt.datetime,
+    scope: set[int] | None,
 ) -> list[Entry]:
     """The queue's candidates with their states, then past items whose finding is gone."""
-    candidates = queue.list(session, year, cutoff)
+    candidates = queue.list(session, rules, year, cutoff)
     items = {
         i.subject_key: i
         for i in session.scalars(select(ReviewItem).where(ReviewItem.kind == queue.kind))
@@ -133,14 +141,14 @@ def entries(
     return result
 
 
-def find(session: Session, kind: str, key: str, cutoff: dt.datetime) -> Entry | None:
+def find(session: Session, rules: Rules, kind: str, key: str, cutoff: dt.datetime) -> Entry | None:
     queue = QUEUES.get(kind)
     if queue is None:
         return None
     item = session.scalar(
         select(ReviewItem).where(ReviewItem.kind == kind, ReviewItem.subject_key == key)
     )
-    candidate = queue.lookup(session, key, cutoff)
+    candidate = queue.lookup(session, rules, key, cutoff)
     if candidate is None and item is not None:
         candidate = Candidate(
             kind, key, item.department_id, item.title, "no longer in the evidence"

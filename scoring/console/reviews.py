@@ -41,7 +41,7 @@ def overview(ctx: Ctx) -> Response:
     summary = []
     for queue in _visible_queues(ctx):
         states = Counter(
-            e.state for e in queues.entries(ctx.db, queue, year, ctx.now, ctx.user.scope)
+            e.state for e in queues.entries(ctx.db, queue, ctx.rules, year, ctx.now, ctx.user.scope)
         )
         summary.append((queue, states))
     return ctx.render("reviews.html", summary=summary, year=year, states=STATES)
@@ -51,7 +51,7 @@ def queue_page(ctx: Ctx) -> Response:
     queue = _queue(ctx)
     year = chosen_year(ctx)
     state = ctx.query.get("state", "open")
-    listed = queues.entries(ctx.db, queue, year, ctx.now, ctx.user.scope)
+    listed = queues.entries(ctx.db, queue, ctx.rules, year, ctx.now, ctx.user.scope)
     if state in STATES:
         listed = [e for e in listed if e.state == state]
     return ctx.render(
@@ -68,7 +68,7 @@ def queue_page(ctx: Ctx) -> Response:
 
 def item_page(ctx: Ctx) -> Response:
     queue = _queue(ctx)
-    entry = queues.find(ctx.db, queue.kind, ctx.query.get("key", ""), ctx.now)
+    entry = queues.find(ctx.db, ctx.rules, queue.kind, ctx.query.get("key", ""), ctx.now)
     if entry is None:
         raise not_found("no such review item")
     ctx.see(entry.candidate.department_id)
@@ -93,7 +93,7 @@ def _item_url(kind: str, key: str) -> str:
 
 
 def _entry_from_form(ctx: Ctx, queue: queues.Queue) -> queues.Entry:
-    entry = queues.find(ctx.db, queue.kind, ctx.field("subject_key"), ctx.now)
+    entry = queues.find(ctx.db, ctx.rules, queue.kind, ctx.field("subject_key"), ctx.now)
     if entry is None:
         raise not_found("no such review item")
     return entry

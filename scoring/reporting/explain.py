@@ -1,8 +1,11 @@
 """``explain``: one department's month, every number expanded to the evidence behind it.
 
-Posts are listed with their URL, the stored page (fetched_pages id and body sha256) and whether
-each counted (the first post of each ``identity_key``) or was a duplicate of one that did;
-documents with their verdict, working days late and stored page; analyst entries in force.
+Posts are listed with their URL, the stored page (fetched_pages id and body sha256), whether
+each counted (the first post of each ``identity_key``) or was a duplicate of one that did, and
+its backdating verdict; each backdated post with its proof (the complete walks that should have
+listed it: run, times, how far back they read, the list pages fetched) and each post that is
+"not provable" with the reason; documents with their verdict, working days late and stored
+page; analyst entries in force.
 
 A pure function of an Assessment narrowed to the department and of its
 :class:`~scoring.explanation.ExplainEvidence`.
@@ -51,6 +54,7 @@ def explain_report(assessment: Assessment, evidence: ExplainEvidence) -> Report:
         ]
         sections.append(_months(assessed.portal))
         sections.append(_posts(evidence))
+        sections.append(_backdating(evidence, rules))
     d = assessed.month_documents
     if unit.kind == "department" or d.published or d.missing:
         score = score_counts(unit.id, d, rules)
@@ -117,7 +121,7 @@ def _posts(evidence: ExplainEvidence) -> Section:
             ("published_at", "发布时间 published"),
             ("title", "标题 title"),
             ("counted", "计数 counted"),
-            ("backdated", "倒填日期 backdated"),
+            ("backdating", "倒填日期 backdating"),
             ("url", "网址 URL"),
             ("identity_key", "去重键 identity key"),
             ("page_id", "页面 page id"),
@@ -126,6 +130,29 @@ def _posts(evidence: ExplainEvidence) -> Section:
             ("first_seen_at", "首次发现 first seen"),
         ],
         list(evidence.posts),
+    )
+
+
+def _backdating(evidence: ExplainEvidence, rules: Rules) -> Section:
+    margin = rules.portal.backdating_margin_days
+    return Section(
+        "backdating",
+        f"倒填日期证明 Backdating proof (margin {margin} days)",
+        [
+            ("title", "标题 title"),
+            ("verdict", "结论 verdict"),
+            ("claimed", "标注时间 claimed"),
+            ("first_seen_at", "首次发现 first seen"),
+            ("crawl_run_id", "抓取批次 crawl run"),
+            ("column", "栏目 column"),
+            ("walk_started_at", "遍历开始 walk started"),
+            ("walk_finished_at", "遍历结束 walk finished"),
+            ("reach", "遍历范围 reach"),
+            ("list_pages", "列表页 list pages fetched"),
+            ("url", "网址 URL"),
+            ("note", "说明 note"),
+        ],
+        list(evidence.backdating),
     )
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from scoring.rules.model import (
+    DEFAULT_BACKDATING_MARGIN_DAYS,
     TIERS,
     UNIT_FLAGS,
     Criterion,
@@ -331,7 +332,11 @@ def _portal(read: _Reader, raw: Any, rubric: Rubric) -> PortalPolicy:
             "subitem_score": choice("average_monthly_credit"),
             "incomplete_months": choice("exclude", "include"),
         },
+        {"backdating_margin_days": INTEGER},
     )
+    margin = v.get("backdating_margin_days", DEFAULT_BACKDATING_MARGIN_DAYS)
+    if margin < 0:
+        raise read.fail("portal › backdating_margin_days", f"expected 0 or more days, got {margin}")
     return PortalPolicy(
         subitem=_existing_subitem(read, "portal › subitem", v["subitem"], rubric),
         monthly_quota=_tiers(read, v["monthly_quota"], "portal › monthly_quota"),
@@ -342,6 +347,7 @@ def _portal(read: _Reader, raw: Any, rubric: Rubric) -> PortalPolicy:
         month_credit=v["month_credit"],
         subitem_score=v["subitem_score"],
         incomplete_months=v["incomplete_months"],
+        backdating_margin_days=margin,
     )
 
 

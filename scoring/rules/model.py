@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 TIERS = (1, 2, 3)
+DEFAULT_BACKDATING_MARGIN_DAYS = 7  # policy default: a week, as the crawler-era rule had it
 UNIT_FLAGS = ("liaison_office", "financial_institution", "city_enterprise", "no_approval_items")
 
 
@@ -101,6 +102,13 @@ class PortalPolicy:
     month_credit: str  # proportional or all_or_nothing
     subitem_score: str
     incomplete_months: str  # exclude or include
+    # 倒填日期: a walk that ran more than this many days after a post's claimed time, reached
+    # back past it and did not list it proves the post backdated (scoring.backdating)
+    backdating_margin_days: int = DEFAULT_BACKDATING_MARGIN_DAYS
+
+    @property
+    def backdating_margin(self) -> dt.timedelta:
+        return dt.timedelta(days=self.backdating_margin_days)
 
 
 @dataclass(frozen=True)
@@ -179,6 +187,7 @@ class Rules:
             ("portal.month_credit", p.month_credit),
             ("portal.subitem_score", p.subitem_score),
             ("portal.incomplete_months", p.incomplete_months),
+            ("portal.backdating_margin_days", str(p.backdating_margin_days)),
             ("suggestions.exceeds_item_maximum", str(s.exceeds_item_maximum).lower()),
             ("disclosure.day_zero", d.day_zero),
             ("disclosure.non_working_signing", d.non_working_signing),

@@ -52,6 +52,14 @@ def test_a_department_month_lists_posts_and_documents_each_with_its_evidence(ope
         assert f'class="verdict {verdict}"' in html
     assert "关于迟到文件的通知" in html and "没有成文日期的文件" in html
     assert "绍发改〔2012〕11号" in html  # the gap between 10 and 12
+    assert "⚑ backdated" not in html
+
+
+def test_a_department_month_marks_the_post_its_walks_prove_backdated(open_console, seeded):
+    html = open_console("view").client.get(f"/departments/{seeded['stats']}?month=2012-03").text
+    row = re.search(r"<tr><td>[^<]*</td><td>倒填日期的信息</td>.*?</tr>", html, re.S)
+    assert row and "⚑ backdated" in row[0]
+    assert html.count("⚑ backdated") == 1
 
 
 def test_the_evidence_page_gives_url_fetch_time_sha256_and_the_original(open_console, seeded):

@@ -2,52 +2,55 @@
 
 The scenario (:mod:`samplesites.timeline`, driven by :mod:`tests.backdating_scenario`): honest
 posts every day, nightly and weekly crawls, four weeks with no crawl at all, then weekly full
-walks, and twelve truly backdated posts inserted deep in the list. Read straight from the
-recorded evidence, the proof "a complete walk of the column that reached back past the claimed
-date, ran more than 7 days after it, and did not list the post" finds every provable one and
-flags no honest post; the crawl-time rule it replaces (first sighting more than 7 days after the
-claim) flags the honest posts of the outage.
+walks, and twelve truly backdated posts inserted deep in the list. The assessment's proof
+(:mod:`scoring.backdating`: a complete walk of the column that reached back past the claimed
+date, ran more than the margin after it, and did not list the post) finds every provable one,
+calls the other backdated ones and the honest posts of the outage "not provable", and flags
+no honest post; ``scoring explain`` shows the walks of the proof. The crawl-time rule it
+replaced (first sighting more than 7 days after the claim) flags the honest posts of the outage.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import subprocess
+import sys
 
 import pytest
 from sqlalchemy import select
 
-from db.models import CrawlColumnResult, CrawlRun, PortalPost, SiteColumn
-from tests.backdating_scenario import ScenarioResult, run_backdating_scenario
-from tests.evidence_queries import query, with_registry
+from db.engine import make_engine, session_scope
+from db.models import Department, PortalPost
+from scoring.backdating import BACKDATED, NOT_PROVABLE, WITHIN_MARGIN, verdicts
+from scoring.rules import rules_in_force
+from tests.backdating_scenario import REPO, ScenarioResult, run_backdating_scenario
+from tests.evidence_queries import with_registry
 
 pytestmark = pytest.mark.slow
-MARGIN = dt.timedelta(days=7)
+LATER = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
 
 
-def proved_backdated(url: str) -> set[str]:
-    """Posts of 部门动态 a recorded walk proves backdated (the rule, read from the evidence)."""
-    walks = query(
-        url,
-        select(
-            CrawlRun.started_at,
-            CrawlRun.finished_at,
-            CrawlColumnResult.reached_end,
-            CrawlColumnResult.oldest_seen,
-        )
-        .join(CrawlColumnResult, CrawlColumnResult.crawl_run_id == CrawlRun.id)
-        .join(SiteColumn, SiteColumn.id == CrawlColumnResult.column_id)
-        .where(SiteColumn.key == "bmdt", CrawlColumnResult.status == "complete"),
-    )
-    posts = query(
-        url, select(PortalPost.canonical_url, PortalPost.published_at, PortalPost.first_seen_at)
-    )
-    proved = set()
-    for post_url, claimed, first_seen in posts:
-        for started, finished, reached_end, oldest in walks:
-            reached_back = reached_end or (oldest is not None and claimed.date() > oldest)
-            if started - claimed > MARGIN and finished < first_seen and reached_back:
-                proved.add(post_url)
-    return proved
+def _verdicts(url: str) -> dict[str, tuple[str, str, str, tuple[int, ...]]]:
+    """canonical URL -> (verdict, department, month, witness runs)."""
+    margin = rules_in_force().portal.backdating_margin
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        posts = list(session.scalars(select(PortalPost)))
+        names = dict(session.execute(select(Department.id, Department.short_name)).all())
+        found = verdicts(session, posts, LATER, margin, with_pages=False)
+        out = {
+            p.canonical_url: (
+                found[p.id].status,
+                names.get(p.department_id, ""),
+                p.published_month,
+                tuple(w.crawl_run_id for w in found[p.id].witnesses),
+            )
+            for p in posts
+        }
+    engine.dispose()
+    return out
 
 
 def test_the_walks_prove_every_provable_backdated_post_and_no_honest_one(
@@ -56,21 +59,44 @@ def test_the_walks_prove_every_provable_backdated_post_and_no_honest_one(
     url = with_registry(database_url)
     result: ScenarioResult = run_backdating_scenario(url)
     assert len(result.run_ids) == 10
-    first_seen = dict(query(url, select(PortalPost.canonical_url, PortalPost.first_seen_at)))
-    claimed = dict(query(url, select(PortalPost.canonical_url, PortalPost.published_at)))
-    everything = result.honest_urls | result.provable_urls | result.unprovable_urls
-    assert everything <= set(first_seen)  # every post of the timeline was stored
-    assert (len(result.honest_urls), len(result.provable_urls), len(result.unprovable_urls)) == (
-        118,
-        8,
-        4,
+    judged = _verdicts(url)
+    honest, provable, unprovable = result.honest_urls, result.provable_urls, result.unprovable_urls
+    assert honest | provable | unprovable <= set(judged)  # every post of the timeline was stored
+    assert (len(honest), len(provable), len(unprovable)) == (118, 8, 4)
+
+    status = {u: judged[u][0] for u in honest | provable | unprovable}
+    assert {u for u, s in status.items() if s == BACKDATED} == provable  # all found, no false one
+    # not provable: nothing watched the list between the claim + 7 days and the first sighting,
+    # or the post showed up within 7 days of its claim (nothing can tell it from an honest one)
+    assert [status[u] for u in sorted(unprovable)].count(NOT_PROVABLE) == 3
+    assert {status[u] for u in unprovable} == {NOT_PROVABLE, WITHIN_MARGIN}
+    outage = {u for u in honest if status[u] == NOT_PROVABLE}
+    assert {status[u] for u in honest - outage} == {WITHIN_MARGIN}
+    assert len(outage) >= 40  # honest posts of the outage: first seen late, never accused
+
+    # The crawl-time rule it replaced (first sighting more than 7 days after the claim) flagged
+    # those honest posts, and all the backdated ones but one.
+    late = {u for u, s in status.items() if s != WITHIN_MARGIN}
+    assert outage <= late and len(late & (provable | unprovable)) == 11
+    print(f"honest {len(honest)}: never flagged, {len(outage)} of them first seen late")
+    print(f"backdated {len(provable | unprovable)}: {len(provable)} proved, {len(unprovable)} not")
+
+    # scoring explain shows the proof of one: the witness walk's run and its list pages
+    some = sorted(provable)[0]
+    _, department, month, runs = judged[some]
+    command = ["explain", "--department", department, "--month", month, "--cutoff", "2100-01-01"]
+    explained = subprocess.run(
+        [sys.executable, "-m", "scoring", *command, "--format", "json"],
+        cwd=REPO,
+        env={**os.environ, "EGOV_DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
-
-    proved = proved_backdated(url)
-    assert proved & everything == result.provable_urls
-    assert not proved & result.honest_urls
-
-    # The rule it replaces: a first sighting more than 7 days after the claim.
-    late = {u for u in everything if first_seen[u] - claimed[u] > MARGIN}
-    assert len(late & result.honest_urls) >= 40  # the posts published during the outage
-    assert len(late & (result.provable_urls | result.unprovable_urls)) == 11
+    assert explained.returncode == 0, explained.stderr
+    sections = {s["key"]: s for s in json.loads(explained.stdout)["sections"]}
+    proof = [r for r in sections["backdating"]["rows"] if r["url"] == some]
+    assert [r["crawl_run_id"] for r in proof] == list(runs) and runs
+    assert all(r["verdict"] == BACKDATED and r["list_pages"] != "0" for r in proof)
+    row = next(r for r in sections["posts"]["rows"] if r["url"] == some)
+    assert row["backdating"] == BACKDATED

@@ -23,6 +23,7 @@ from db.models import (
 )
 from samplesites.portal import SHANGHAI, SamplePortal
 from samplesites.server import LocalServer, serving
+from scoring.backdating import BACKDATED, verdicts
 from tests.crawler.conftest import crawl
 from tests.evidence_queries import counted, query, with_registry
 
@@ -205,15 +206,22 @@ def test_second_crawl_fetches_only_the_new_details_and_the_lists_down_to_a_store
     assert counted(url) == dict(site.truth)
 
 
-def test_crawl_flags_nothing_backdated_and_keeps_each_walk_of_the_column_instead(
+def test_each_walk_is_kept_and_proves_the_posts_added_later_with_an_old_date(
     recrawled,
 ) -> None:
-    """A late first sighting may be the crawler's own outage: the walks are the evidence."""
+    """The crawl flags nothing; the first whole walk, a month after the old claims, proves them."""
     url, _site, second, _spent, new, old = recrawled
-    flagged = query(url, select(func.count()).select_from(PortalPost).where(PortalPost.backdated))
-    assert flagged == [(0,)]
     stored = {t for (t,) in query(url, select(PortalPost.title))}
     assert {p.title for p in old + new} <= stored
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        posts = list(session.scalars(select(PortalPost)))
+        now = dt.datetime.now(dt.UTC)
+        found = verdicts(session, posts, now, dt.timedelta(days=7), with_pages=False)
+        status = {p.title: found[p.id].status for p in posts}
+    engine.dispose()
+    assert {status[p.title] for p in old} == {BACKDATED}
+    assert {t for t, s in status.items() if s == BACKDATED} == {p.title for p in old}
     walks = query(
         url,
         select(CrawlColumnResult.crawl_run_id, CrawlColumnResult.reached_end)

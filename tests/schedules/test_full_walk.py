@@ -15,6 +15,7 @@ from samplesites.server import serving
 from schedules import jobs
 from schedules.config import DEFAULT_SCHEDULES_FILE, ScheduleError, SiteProfile, load_schedules
 from schedules.crawl import crawl_command
+from scoring.backdating import BACKDATED, verdicts
 
 PROFILE = SiteProfile("sx-portal", "portal", "中国绍兴", "http://www.sx.gov.cn/", Path("x.toml"))
 
@@ -62,21 +63,29 @@ def test_post_inserted_deep_in_a_list_is_missed_nightly_and_caught_by_the_full_w
         deep = site.add_posts(1, published=dt.datetime(2012, 1, 20, 10, 0, tzinfo=SHANGHAI))[0]
         nightly = jobs.crawl_site("sample-portal", base_url=server.url, full_walk_weekday=not_today)
         assert nightly["full_walk"] is False
-        assert _stored(configured, deep.title) is None
+        assert _verdict(configured, deep.title) is None  # not stored
         weekly = jobs.crawl_site("sample-portal", base_url=server.url, full_walk_weekday=today)
     assert (weekly["status"], weekly["full_walk"]) == ("finished", True)
-    assert _stored(configured, deep.title) is False  # found; backdating is proved when assessing
+    # found, and proved backdated by the first crawl's complete walk: it read the whole list
+    # years after the claimed date, before the post was first seen. The nightly walk stopped
+    # at stored posts, so it proves nothing.
+    assert _verdict(configured, deep.title) == (BACKDATED, (first["crawl_run_id"],))
     assert _reached_end(configured, nightly["crawl_run_id"]) == {False}
     assert _reached_end(configured, weekly["crawl_run_id"]) == {True}
 
 
-def _stored(url: str, title: str) -> bool | None:
-    """None when the post is not stored, else its crawl-time backdated flag (always False)."""
+def _verdict(url: str, title: str) -> tuple[str, tuple[int, ...]] | None:
+    """None when the post is not stored, else its backdating verdict and witness runs."""
     engine = make_engine(url)
     with session_scope(engine) as session:
-        backdated = session.scalar(select(PortalPost.backdated).where(PortalPost.title == title))
+        post = session.scalars(select(PortalPost).where(PortalPost.title == title)).first()
+        found = None
+        if post is not None:
+            now = dt.datetime.now(dt.UTC)
+            verdict = verdicts(session, [post], now, dt.timedelta(days=7))[post.id]
+            found = verdict.status, tuple(w.crawl_run_id for w in verdict.witnesses)
     engine.dispose()
-    return backdated
+    return found
 
 
 def _reached_end(url: str, run_id: int) -> set[bool]:

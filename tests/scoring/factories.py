@@ -18,6 +18,7 @@ from db.models import (
     NondisclosureExplanation,
     PageBody,
     PortalPost,
+    PostListing,
     SignedDocument,
     Site,
     SiteColumn,
@@ -88,7 +89,15 @@ def post(
     first_seen_at: dt.datetime | None = None,
     title: str | None = None,
 ) -> PortalPost:
+    """A post listed in the portal's first column, first seen when published unless told.
+
+    ``backdated=True`` adds the evidence that proves it: first seen 20 days after its claim
+    (unless ``first_seen_at`` says when) and a complete walk of the column that read the whole
+    list 8 days after the claim, before the first sighting, without listing it.
+    """
     n = next(_serial)
+    if backdated and first_seen_at is None:
+        first_seen_at = on + dt.timedelta(days=20)
     url = f"{portal.base_url}art/{n}.html"
     row = PortalPost(
         site_id=portal.id,
@@ -99,12 +108,21 @@ def post(
         department_id=unit.id if unit is not None else None,
         attribution=attribution,
         identity_key=identity or f"id-{n}",
-        backdated=backdated,
         first_seen_at=first_seen_at or on,
         last_seen_at=first_seen_at or on,
         page_id=page(session, url).id,
     )
     session.add(row)
+    session.flush()
+    column = portal.columns[0]
+    session.add(
+        PostListing(
+            post_id=row.id, column_id=column.id, listed_url=url, first_seen_at=row.first_seen_at
+        )
+    )
+    if backdated:
+        walk = run(session, portal, on + dt.timedelta(days=8), reached_end=True)
+        assert walk.finished_at is not None and walk.finished_at < row.first_seen_at
     session.flush()
     return row
 
@@ -123,6 +141,7 @@ def run(
     status: str = "finished",
     healthy: bool | None = True,
     column_status: str = "complete",
+    reached_end: bool = False,
 ) -> CrawlRun:
     row = CrawlRun(
         site_id=crawled.id,
@@ -139,7 +158,12 @@ def run(
     column = crawled.columns[0] if crawled.columns else None
     if column is not None:
         session.add(
-            CrawlColumnResult(crawl_run_id=row.id, column_id=column.id, status=column_status)
+            CrawlColumnResult(
+                crawl_run_id=row.id,
+                column_id=column.id,
+                status=column_status,
+                reached_end=reached_end,
+            )
         )
         session.flush()
     return row
