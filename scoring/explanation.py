@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from db.models import FetchedPage, ManualScore, PortalPost
 from scoring.assessment import Assessment
-from scoring.backdating import NOT_PROVABLE, BackdatingVerdict, verdicts
+from scoring.backdating import BackdatingVerdict, verdicts
 from scoring.periods import SHANGHAI, Period
 from scoring.reporting.model import pts
 
@@ -30,7 +30,7 @@ class ExplainEvidence:
     unit_id: int
     posts: tuple[dict[str, Any], ...]
     entries: tuple[dict[str, Any], ...]
-    backdating: tuple[dict[str, Any], ...] = ()  # one row per witness walk, or per unprovable post
+    backdating: tuple[dict[str, Any], ...] = ()  # one row per walk proving a post backdated
 
 
 def load_explain_evidence(
@@ -44,7 +44,7 @@ def load_explain_evidence(
         unit_id,
         tuple(_posts(rows, found, assessment.cutoff)),
         tuple(_entries(session, unit_id, assessment.period)),
-        tuple(_backdating(rows, found, margin)),
+        tuple(_backdating(rows, found)),
     )
 
 
@@ -97,43 +97,29 @@ def _posts(
 
 
 def _backdating(
-    rows: list[tuple[PortalPost, str, dt.datetime]],
-    found: dict[int, BackdatingVerdict],
-    margin: dt.timedelta,
+    rows: list[tuple[PortalPost, str, dt.datetime]], found: dict[int, BackdatingVerdict]
 ) -> list[dict[str, Any]]:
-    """The proof of each backdated post, walk by walk, and why the others are not provable."""
+    """The proof of each backdated post: one row per complete walk that did not list it."""
     out = []
     for post, _, _ in rows:
-        verdict = found[post.id]
-        base = {
-            "title": post.title,
-            "url": post.canonical_url,
-            "claimed": _local(post.published_at),
-            "first_seen_at": _local(post.first_seen_at),
-            "verdict": verdict.status,
-        }
-        if verdict.status == NOT_PROVABLE:
-            note = (
-                f"first seen more than {margin.days} days after its claim, but no complete walk "
-                f"of its columns that started more than {margin.days} days after the claim and "
-                "reached back past it ran before the first sighting"
-            )
-            out.append({**base, "note": note})
-        for walk in verdict.witnesses:
+        for walk in found[post.id].witnesses:
             pages = "; ".join(
                 f"#{p.list_index} page {p.page_id} {p.url} sha256 {p.sha256[:12]}"
                 for p in walk.pages
             )
             out.append(
                 {
-                    **base,
+                    "title": post.title,
+                    "url": post.canonical_url,
+                    "claimed": _local(post.published_at),
+                    "first_seen_at": _local(post.first_seen_at),
+                    "verdict": found[post.id].status,
                     "crawl_run_id": walk.crawl_run_id,
                     "column": walk.column_key,
                     "walk_started_at": _local(walk.started_at),
                     "walk_finished_at": _local(walk.finished_at),
                     "reach": walk.reach,
                     "list_pages": f"{len(walk.pages)}: {pages}" if pages else "0",
-                    "note": "complete walk that did not list the post",
                 }
             )
     return out

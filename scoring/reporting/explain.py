@@ -3,9 +3,9 @@
 Posts are listed with their URL, the stored page (fetched_pages id and body sha256), whether
 each counted (the first post of each ``identity_key``) or was a duplicate of one that did, and
 its backdating verdict; each backdated post with its proof (the complete walks that should have
-listed it: run, times, how far back they read, the list pages fetched) and each post that is
-"not provable" with the reason; documents with their verdict, working days late and stored
-page; analyst entries in force.
+listed it: run, times, how far back they read, the list pages fetched), and how many are "not
+provable"; documents with their verdict, working days late and stored page; analyst entries in
+force.
 
 A pure function of an Assessment narrowed to the department and of its
 :class:`~scoring.explanation.ExplainEvidence`.
@@ -14,6 +14,7 @@ A pure function of an Assessment narrowed to the department and of its
 from __future__ import annotations
 
 from scoring.assessment import Assessment
+from scoring.backdating import BACKDATED, NOT_PROVABLE
 from scoring.disclosure_score import score_counts
 from scoring.explanation import ExplainEvidence
 from scoring.portal_score import PortalScore
@@ -52,6 +53,7 @@ def explain_report(assessment: Assessment, evidence: ExplainEvidence) -> Report:
             ("门户网站得分 portal sub-score", _portal_formula(assessed.portal, rules)),
             ("门户覆盖 portal coverage", assessment.portal_coverage[month].label),
         ]
+        meta.append(("倒填日期 backdating", _backdating_summary(evidence, rules)))
         sections.append(_months(assessed.portal))
         sections.append(_posts(evidence))
         sections.append(_backdating(evidence, rules))
@@ -150,9 +152,18 @@ def _backdating(evidence: ExplainEvidence, rules: Rules) -> Section:
             ("reach", "遍历范围 reach"),
             ("list_pages", "列表页 list pages fetched"),
             ("url", "网址 URL"),
-            ("note", "说明 note"),
         ],
         list(evidence.backdating),
+    )
+
+
+def _backdating_summary(evidence: ExplainEvidence, rules: Rules) -> str:
+    verdicts = [p["backdating"] for p in evidence.posts]
+    margin = rules.portal.backdating_margin_days
+    return (
+        f"{verdicts.count(BACKDATED)} proved by a complete walk that did not list the post "
+        f"(below); {verdicts.count(NOT_PROVABLE)} not provable: first seen more than {margin} "
+        f"days after the claim, with no complete walk between that reached back past it"
     )
 
 
