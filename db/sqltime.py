@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Date, DateTime, literal_column
+from sqlalchemy import BigInteger, Date, DateTime, literal_column
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
@@ -66,3 +66,25 @@ def _local_date_sqlite(element: local_date, compiler: SQLCompiler, **kw: Any) ->
 def _local_date_default(element: local_date, compiler: SQLCompiler, **kw: Any) -> str:
     instant = compiler.process(element.clauses, **kw)
     return f"CAST(({instant} AT TIME ZONE '{LOCAL_ZONE}') AS DATE)"
+
+
+class seconds_between(FunctionElement[int]):
+    """Whole seconds from ``earlier`` to ``later`` (two stored UTC timestamps).
+
+    Deterministic on both backends, so it may define a generated column and its index.
+    """
+
+    type = BigInteger()
+    inherit_cache = True
+
+
+@compiles(seconds_between, "sqlite")
+def _seconds_between_sqlite(element: seconds_between, compiler: SQLCompiler, **kw: Any) -> str:
+    earlier, later = (compiler.process(c, **kw) for c in element.clauses.clauses)
+    return f"CAST(round((julianday({later}) - julianday({earlier})) * 86400) AS INTEGER)"
+
+
+@compiles(seconds_between)
+def _seconds_between_default(element: seconds_between, compiler: SQLCompiler, **kw: Any) -> str:
+    earlier, later = (compiler.process(c, **kw) for c in element.clauses.clauses)
+    return f"CAST(extract(epoch FROM ({later} - {earlier})) AS BIGINT)"

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Computed,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    literal_column,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, utcnow
+from db.sqltime import seconds_between
 
 ATTRIBUTIONS = ("department", "external", "unresolved")
 _ATTRIBUTION_CHECK = "attribution IN ('department', 'external', 'unresolved')"
@@ -27,6 +37,7 @@ class PortalPost(Base):
         Index("ix_portal_posts_department_id_published_month", "department_id", "published_month"),
         Index("ix_portal_posts_identity_key", "identity_key"),
         Index("ix_portal_posts_source_normalized", "source_normalized"),
+        Index("ix_portal_posts_first_seen_lag_seconds", "first_seen_lag_seconds"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,6 +60,12 @@ class PortalPost(Base):
     identity_key: Mapped[str] = mapped_column(String(64))
     first_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    first_seen_lag_seconds: Mapped[int] = mapped_column(
+        BigInteger,
+        Computed(seconds_between(literal_column("published_at"), literal_column("first_seen_at"))),
+        comment="first_seen_at - published_at: how long after its claim the post was first seen "
+        "(a fact, not a verdict: backdating is proved from the walks)",
+    )
     page_id: Mapped[int] = mapped_column(ForeignKey("fetched_pages.id"))
     crawl_run_id: Mapped[int | None] = mapped_column(
         ForeignKey("crawl_runs.id", ondelete="SET NULL"), comment="run that first stored it"

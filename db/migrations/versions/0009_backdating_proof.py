@@ -5,6 +5,9 @@
   only when a complete walk of its column, in a finished run that started more than the margin
   after the claimed time and reached back past it, finished before the post was first seen
   (``scoring.backdating``, with the margin of the rules in force).
+- ``portal_posts.first_seen_lag_seconds``, generated from the two stored times (virtual on
+  SQLite, stored on PostgreSQL), with an index: the few posts first seen late are the only ones
+  a proof has to look at, found without reading every post.
 - An index over ``crawl_column_results.column_id`` finds the walks of a post's columns.
 - A new analyst view ``analyst_backdating_proofs`` lists each proof: the post and every walk
   that should have listed it (with the policy default margin of 7 days, and no cut-off).
@@ -33,6 +36,11 @@ depends_on: str | Sequence[str] | None = None
 
 BACKDATED_INDEX = "ix_portal_posts_backdated_department_id_published_month"
 WALK_COLUMN_INDEX = "ix_crawl_column_results_column_id"
+LAG_INDEX = "ix_portal_posts_first_seen_lag_seconds"
+LAG_COMMENT = (
+    "first_seen_at - published_at: how long after its claim the post was first seen "
+    "(a fact, not a verdict: backdating is proved from the walks)"
+)
 MARGIN_SECONDS = 7 * 24 * 3600  # the rules' policy default (portal.backdating_margin_days)
 VIEWS = (  # in creation order
     "analyst_backdating_proofs",
@@ -63,6 +71,14 @@ def _claimed_day() -> str:
     if _sqlite():
         return "date(p.published_at, '+8 hours')"
     return "CAST((p.published_at AT TIME ZONE 'Asia/Shanghai') AS DATE)"
+
+
+def _lag_expression() -> str:
+    if _sqlite():
+        return (
+            "CAST(round((julianday(first_seen_at) - julianday(published_at)) * 86400) AS INTEGER)"
+        )
+    return "CAST(extract(epoch FROM (first_seen_at - published_at)) AS BIGINT)"
 
 
 def _proof_conditions() -> str:
@@ -137,6 +153,17 @@ def upgrade() -> None:
     _drop_views()
     op.drop_index(BACKDATED_INDEX, table_name="portal_posts")
     op.drop_column("portal_posts", "backdated")  # in place: nothing else of the table moves
+    op.add_column(
+        "portal_posts",
+        sa.Column(
+            "first_seen_lag_seconds",
+            sa.BigInteger(),
+            sa.Computed(_lag_expression(), persisted=not _sqlite()),  # SQLite only adds VIRTUAL
+            nullable=True,
+            comment=LAG_COMMENT,
+        ),
+    )
+    op.create_index(LAG_INDEX, "portal_posts", ["first_seen_lag_seconds"], unique=False)
     op.create_index(WALK_COLUMN_INDEX, "crawl_column_results", ["column_id"], unique=False)
     for statement in (_backdating_proofs(), MONTHLY_POSTS, *_other_views()):
         op.execute(statement)
@@ -145,6 +172,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     _drop_views()
     op.drop_index(WALK_COLUMN_INDEX, table_name="crawl_column_results")
+    op.drop_index(LAG_INDEX, table_name="portal_posts")
+    op.drop_column("portal_posts", "first_seen_lag_seconds")
     op.add_column(
         "portal_posts",
         sa.Column(
