@@ -123,14 +123,17 @@ def list_jobs(ctx: click.Context, fmt: str, output: Path | None) -> None:
 
 def _stored_next_runs(schedules: Schedules) -> dict[str, dt.datetime | None]:
     """Next run times held in the job store, without creating it if it is not there yet."""
-    engine = make_engine(load_settings().database_url)
+    url = load_settings().database_url
+    engine = make_engine(url)
     try:
         if not inspect(engine).has_table(JOBS_TABLE):
             return {}
         with paused_scheduler(engine, schedules.timezone) as scheduler:
             stored = {job.id: job.next_run_time for job in scheduler.get_jobs()}
     except Exception as error:
-        raise UserError(f"cannot read the job store: {one_line(error)}") from error
+        raise UserError(
+            f"cannot read the job store in {shown_url(url)}: {one_line(error)}"
+        ) from error
     finally:
         engine.dispose()
     return stored
