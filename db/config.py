@@ -12,7 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_VAR_DIR = Path("var")
+DEBUG_VARIABLE = "EGOV_DEBUG"
 DEFAULT_SQLITE_NAME = "evidence.sqlite"
+
+
+class SettingsError(ValueError):
+    """A variable of the environment has a value the product cannot use (says which)."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     ``EGOV_HEARTBEAT_LIMIT_SECONDS``  a crawl run still ``running`` with no heartbeat for this
                            long is dead: the next crawl closes it as killed, coverage counts it
                            failed; default 900 (a crawl beats every EGOV_HEARTBEAT_SECONDS, 60).
+    ``EGOV_DEBUG``         ``1``: a command's one-line error also shows its traceback (see
+                           :func:`debug_enabled`).
     """
     env = os.environ if environ is None else environ
     var_dir = Path(env.get("EGOV_VAR_DIR") or DEFAULT_VAR_DIR)
@@ -85,7 +92,14 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     try:
         seconds = float(value)
     except ValueError:
-        raise ValueError(f"{name} must be a number of seconds, got {value!r}") from None
+        raise SettingsError(f"{name} must be a number of seconds, got {value!r}") from None
     if seconds <= 0:
-        raise ValueError(f"{name} must be positive, got {value!r}")
+        raise SettingsError(f"{name} must be positive, got {value!r}")
     return seconds
+
+
+def debug_enabled(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether EGOV_DEBUG asks for tracebacks: read apart from :func:`load_settings`, which may
+    itself be what failed."""
+    env = os.environ if environ is None else environ
+    return env.get(DEBUG_VARIABLE, "").strip().lower() in ("1", "true", "yes")

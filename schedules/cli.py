@@ -17,21 +17,23 @@ from apscheduler.events import EVENT_SCHEDULER_STARTED, SchedulerEvent
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.util import ref_to_obj
 from sqlalchemy import inspect
-from sqlalchemy.engine import make_url
 
 from db.config import load_settings
 from db.engine import make_engine
-from db.errors import one_line
+from db.errors import UPGRADE_HINT, one_line, shown_url
 from schedules.config import DEFAULT_SCHEDULES_FILE, ScheduleError, Schedules, load_schedules
 from schedules.crawl import SHUTTING_DOWN
 from schedules.scheduler import JOBS_TABLE, make_scheduler, paused_scheduler, sync_jobs
+from scoring.cli.errors import PRODUCT_ERRORS, OneLineErrors, UserError
 from scoring.cli.output import emit, output_options
 
 log = logging.getLogger("schedules")
 
 
-class UserError(click.ClickException):
-    """A mistake the user can fix: one line, exit status 1."""
+class SchedulesErrors(OneLineErrors):
+    """The ``schedules`` group: a wrong schedules file is one line too."""
+
+    known_errors = (*PRODUCT_ERRORS, ScheduleError)
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -50,7 +52,7 @@ def _schedules(ctx: click.Context) -> Schedules:
         raise UserError(str(error)) from error
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=SchedulesErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(version("egov-watch"), "-V", "--version", prog_name="schedules")
 @click.option(
     "--file",
@@ -121,17 +123,32 @@ def list_jobs(ctx: click.Context, fmt: str, output: Path | None) -> None:
 
 def _stored_next_runs(schedules: Schedules) -> dict[str, dt.datetime | None]:
     """Next run times held in the job store, without creating it if it is not there yet."""
-    engine = make_engine(load_settings().database_url)
+    url = load_settings().database_url
+    engine = make_engine(url)
     try:
         if not inspect(engine).has_table(JOBS_TABLE):
             return {}
         with paused_scheduler(engine, schedules.timezone) as scheduler:
             stored = {job.id: job.next_run_time for job in scheduler.get_jobs()}
     except Exception as error:
-        raise UserError(f"cannot read the job store: {one_line(error)}") from error
+        raise UserError(
+            f"cannot read the job store in {shown_url(url)}: {one_line(error)}"
+        ) from error
     finally:
         engine.dispose()
     return stored
+
+
+def _require_schema(url: str) -> None:
+    """Refuse before any job runs on a database the jobs cannot use (no schema, unreachable)."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            migrated = inspect(connection).has_table("alembic_version")
+    finally:
+        engine.dispose()
+    if not migrated:
+        raise UserError(f"the evidence database {shown_url(url)} has no schema yet; {UPGRADE_HINT}")
 
 
 def _local(moment: dt.datetime | None, timezone: str) -> str:
@@ -155,8 +172,9 @@ def run(ctx: click.Context) -> None:
     """
     schedules = _schedules(ctx)
     settings = load_settings()
+    _require_schema(settings.database_url)
     engine = make_engine(settings.database_url)
-    shown = make_url(settings.database_url).render_as_string(hide_password=True)
+    shown = shown_url(settings.database_url)
     try:
         with paused_scheduler(engine, schedules.timezone) as paused:
             report = sync_jobs(paused, schedules.jobs)
@@ -208,6 +226,7 @@ def run_once(ctx: click.Context, job_id: str) -> None:
         spec = schedules.job(job_id)
     except ScheduleError as error:
         raise UserError(str(error)) from error
+    _require_schema(load_settings().database_url)
     function = ref_to_obj(spec.func)
     started = time.monotonic()
     log.info("running %s now: %s", spec.id, spec.description)

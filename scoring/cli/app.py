@@ -6,25 +6,48 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
 from importlib.metadata import version
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import click
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from db.config import Settings, load_settings
 from db.engine import make_engine, session_scope
+from scoring.api import NotFinalError
+from scoring.cli.errors import PRODUCT_ERRORS, CommandLineError, OneLineErrors, UserError
+from scoring.inspection.columns import InspectionError
+from scoring.manual import ManualEntryError
+from scoring.notify import NotifyConfigError
+from scoring.periods import PeriodError
+from scoring.register import RegisterFileError
+from scoring.rules import RulesError
+from scoring.runs import UnknownRunError
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-
-class UserError(click.ClickException):
-    """A mistake the user can fix: printed as one line, exit status 1, no traceback."""
+__all__ = ["CommandLineError", "UserError"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class ScoringErrors(OneLineErrors):
+    """The ``scoring`` group: the product errors of scoring are one line too."""
+
+    known_errors = (
+        *PRODUCT_ERRORS,
+        PeriodError,
+        RulesError,
+        UnknownRunError,
+        ManualEntryError,
+        RegisterFileError,
+        InspectionError,
+        NotifyConfigError,
+        NotFinalError,
+    )
+
+
+@click.group(cls=ScoringErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(version("egov-watch"), "-V", "--version", prog_name="scoring")
 def cli() -> None:
     """Score government websites against the assessment rules.
@@ -43,26 +66,11 @@ def settings() -> Settings:
 
 
 @contextmanager
-def database_errors() -> Iterator[None]:
-    """Turn database failures into one-line errors ("no schema" says what to run)."""
-    try:
-        yield
-    except (OperationalError, ProgrammingError) as error:
-        message = str(error.orig) if error.orig is not None else str(error)
-        if "no such table" in message or "does not exist" in message:
-            raise UserError(
-                f"the evidence database has no schema yet ({message.splitlines()[0]}); "
-                "run 'scoring db upgrade' first"
-            ) from error
-        raise UserError(f"database error: {message.splitlines()[0]}") from error
-
-
-@contextmanager
 def open_session() -> Iterator[Session]:
-    """Open a session on the configured database; turn "no schema" into a one-line error."""
+    """Open a session on the configured database (its failures are one line: see errors.py)."""
     engine = make_engine(settings().database_url)
     try:
-        with database_errors(), session_scope(engine) as session:
+        with session_scope(engine) as session:
             yield session
     finally:
         engine.dispose()
@@ -86,6 +94,25 @@ def user_errors(*error_types: type[Exception]) -> Callable[[Callable[P, R]], Cal
         return wrapper
 
     return decorate
+
+
+def period_option(parse: Callable[[str], object]) -> Callable[..., str | None]:
+    """A click callback: a period ``parse`` refuses is a command-line mistake (status 2)."""
+
+    def check(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                parse(value)
+            except PeriodError as error:
+                raise CommandLineError(str(error)) from None
+        return value
+
+    return check
+
+
+def not_utf8(path: Path, error: UnicodeDecodeError) -> UserError:
+    """The one line for an input file that is not UTF-8 text."""
+    return UserError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})")
 
 
 def echo_err(message: str, **kwargs: Any) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import click
-from sqlalchemy.engine import make_url
 
+from db.config import debug_enabled
+from db.errors import one_line, shown_url
 from scoring.cli.app import UserError, settings
+from scoring.cli.errors import describe
 
 
 @click.group()
@@ -24,11 +26,19 @@ def db_upgrade(revision: str) -> None:
 
         EGOV_DATABASE_URL=postgresql+psycopg://egov@db/egov scoring db upgrade
     """
-    from db.migrate import upgrade  # Alembic is slow to import: only this command needs it
+    # Alembic is slow to import: only this command needs it.
+    from alembic.util import CommandError
+
+    from db.migrate import upgrade
 
     url = settings().database_url
     try:
         upgrade(url, revision)
     except Exception as error:
-        raise UserError(f"cannot upgrade {make_url(url).render_as_string()}: {error}") from error
-    click.echo(f"schema at {revision} in {make_url(url).render_as_string(hide_password=True)}")
+        # A revision unknown here (or a database ahead of this code) is CommandError; an
+        # error that is neither that nor a known failure is a bug and keeps its traceback.
+        known = isinstance(error, CommandError) or describe(error, ()) is not None
+        if debug_enabled() or not known:
+            raise
+        raise UserError(f"cannot upgrade {shown_url(url)}: {one_line(error)}") from error
+    click.echo(f"schema at {revision} in {shown_url(url)}")

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from db.models import utcnow
-from scoring.cli.app import UserError, open_session, settings, user_errors
+from scoring.cli.app import CommandLineError, UserError, open_session, settings, user_errors
 from scoring.cli.output import emit, output_options
 from scoring.cli.report_commands import report_output_options, write_report
 from scoring.cli.rules_commands import load_current_rules
@@ -32,7 +32,9 @@ def parse_day(text: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise UserError(f"not a date: {text!r} (expected YYYY-MM-DD, e.g. 2019-03-20)") from None
+        raise CommandLineError(
+            f"not a date: {text!r} (expected YYYY-MM-DD, e.g. 2019-03-20)"
+        ) from None
 
 
 def national_rules(path: Path | None = None) -> NationalRules:

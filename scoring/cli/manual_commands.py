@@ -8,10 +8,11 @@ import click
 from sqlalchemy import select
 
 from db.models import Department, ManualScore
-from scoring.cli.app import open_session, user_errors
+from scoring.cli.app import not_utf8, open_session, period_option, user_errors
 from scoring.cli.output import emit, output_options
 from scoring.cli.rules_commands import load_current_rules
 from scoring.manual import KINDS, ManualEntryError, add_entry, import_csv
+from scoring.periods import parse_period
 from scoring.rules import RulesError
 
 ENTRY_COLUMNS = (
@@ -35,7 +36,12 @@ def manual() -> None:
 @manual.command("add")
 @click.option("--department", required=True, help="Short name (简称) of the unit.")
 @click.option("--item", "item_key", required=True, help="Sub-item key, see 'scoring rules show'.")
-@click.option("--period", required=True, help="2012, 2012Q1 or 2012-03.")
+@click.option(
+    "--period",
+    required=True,
+    callback=period_option(parse_period),
+    help="2012, 2012Q1 or 2012-03.",
+)
 @click.option("--points", help="Points (an adjustment may be negative); suggestions: optional.")
 @click.option("--kind", type=click.Choice(KINDS), default="score", show_default=True)
 @click.option("--reason", required=True, help="Why: kept with the entry.")
@@ -87,8 +93,11 @@ def manual_import(csv_file: Path, entered_by: str | None) -> None:
 
         scoring manual import scores-2012.csv --by 王芳
     """
-    with open_session() as session:
-        count = import_csv(session, load_current_rules(), csv_file, entered_by)
+    try:
+        with open_session() as session:
+            count = import_csv(session, load_current_rules(), csv_file, entered_by)
+    except UnicodeDecodeError as error:
+        raise not_utf8(csv_file, error) from error
     click.echo(f"imported {count} entries from {csv_file}")
 
 

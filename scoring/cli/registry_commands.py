@@ -16,7 +16,7 @@ from db.attribution import (
 )
 from db.models import Department, DepartmentAlias, UnresolvedName
 from db.registry import DEFAULT_REGISTRY, RegistryError, import_registry, load_registry
-from scoring.cli.app import open_session, user_errors
+from scoring.cli.app import not_utf8, open_session, user_errors
 from scoring.cli.output import emit, output_options
 
 DEPARTMENT_COLUMNS = (
@@ -103,7 +103,11 @@ def departments_import(registry_file: Path | None) -> None:
 
         scoring departments import db/data/departments.toml
     """
-    registry = load_registry(registry_file or DEFAULT_REGISTRY)
+    path = registry_file or DEFAULT_REGISTRY
+    try:
+        registry = load_registry(path)
+    except UnicodeDecodeError as error:
+        raise not_utf8(path, error) from error
     with open_session() as session:
         summary = import_registry(session, registry)
         moved = reattribute(session)

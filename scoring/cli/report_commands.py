@@ -12,9 +12,9 @@ import click
 from db.attribution import UnknownDepartmentError
 from db.models import utcnow
 from scoring.api import NotFinalError, explain, publish
-from scoring.cli.app import UserError, database_errors, open_session, user_errors
+from scoring.cli.app import CommandLineError, open_session, period_option, user_errors
 from scoring.cli.output import emit, format_options, output_options
-from scoring.periods import SHANGHAI, PeriodError
+from scoring.periods import SHANGHAI, PeriodError, parse_month, parse_quarter, parse_year
 from scoring.reporting.model import Report
 from scoring.reporting.render import REPORT_FORMATS, render
 from scoring.rules import RulesError
@@ -34,7 +34,7 @@ def parse_cutoff(text: str | None) -> dt.datetime:
             return (end - dt.timedelta(microseconds=1)).astimezone(dt.UTC)
         moment = dt.datetime.fromisoformat(text.strip())
     except ValueError:
-        raise UserError(
+        raise CommandLineError(
             f"not a cut-off: {text!r} (expected 2012-04-05 or 2012-04-05T08:00+08:00)"
         ) from None
     if moment.tzinfo is None:
@@ -90,20 +90,23 @@ def _publish(
 ) -> None:
     if fmt in ("xlsx",) and output is None:
         raise click.UsageError(f"--format {fmt} is a binary file: give -o FILE")
-    with database_errors():
-        try:
-            run = publish(kind, period, parse_cutoff(cutoff), by=created_by, final=final)
-        except NotFinalError as refused:
-            for missing in refused.missing:
-                click.echo(f"missing: {missing}", err=True)
-            raise
+    try:
+        run = publish(kind, period, parse_cutoff(cutoff), by=created_by, final=final)
+    except NotFinalError as refused:
+        for missing in refused.missing:
+            click.echo(f"missing: {missing}", err=True)
+        raise
     write_report(run.report, fmt, output)
     state = " (PROVISIONAL ranking: no prize awarded)" if run.provisional and not final else ""
     click.echo(f"stored as score run {run.run_id}{state}", err=True)
 
 
 @click.command("monthly-report")
-@click.option("--month", help="YYYY-MM; default: the last month that had ended by the cut-off.")
+@click.option(
+    "--month",
+    callback=period_option(parse_month),
+    help="YYYY-MM; default: the last month that had ended by the cut-off.",
+)
 @report_options
 @user_errors(PeriodError, RulesError)
 def monthly_report_command(
@@ -125,7 +128,9 @@ def monthly_report_command(
 
 
 @click.command("quarterly-bulletin")
-@click.option("--quarter", required=True, help="YYYYQn, e.g. 2012Q1.")
+@click.option(
+    "--quarter", required=True, callback=period_option(parse_quarter), help="YYYYQn, e.g. 2012Q1."
+)
 @report_options
 @user_errors(PeriodError, RulesError)
 def quarterly_bulletin_command(
@@ -144,7 +149,7 @@ def quarterly_bulletin_command(
 
 
 @click.command("annual")
-@click.option("--year", required=True, help="YYYY, e.g. 2012.")
+@click.option("--year", required=True, callback=period_option(parse_year), help="YYYY, e.g. 2012.")
 @click.option(
     "--final",
     is_flag=True,
@@ -175,7 +180,7 @@ def annual_command(
 
 @click.command("explain")
 @click.option("--department", required=True, help="Short name (简称), e.g. 市发改委.")
-@click.option("--month", required=True, help="YYYY-MM.")
+@click.option("--month", required=True, callback=period_option(parse_month), help="YYYY-MM.")
 @cutoff_option
 @report_output_options
 @user_errors(PeriodError, RulesError, UnknownDepartmentError)
@@ -191,8 +196,7 @@ def explain_command(
 
         scoring explain --department 市发改委 --month 2012-03
     """
-    with database_errors():
-        report = explain(department, month, parse_cutoff(cutoff))
+    report = explain(department, month, parse_cutoff(cutoff))
     write_report(report, fmt, output)
 
 

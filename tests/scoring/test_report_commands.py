@@ -236,7 +236,7 @@ def test_annual_ranks_with_manual_entries_and_prints_html_without_outside_reques
 
 def test_user_mistakes_are_one_line_errors(city):
     bad_month = invoke(city, "monthly-report", "--month", "2012-13")
-    assert bad_month.exit_code == 1
+    assert bad_month.exit_code == 2  # a value the option does not take: a command-line mistake
     assert (
         bad_month.stderr.strip() == "Error: not a month: '2012-13' (expected YYYY-MM, e.g. 2012-03)"
     )
