@@ -5,7 +5,8 @@ Each queue is a :class:`Queue` with a ``kind`` and two functions over the eviden
 computed, never copied: a ``review_items`` row exists only once someone acted, and holds the
 state (open → confirmed / dismissed with a reason → fixed). Every step goes to the audit log.
 A new kind of finding (e.g. inspection findings, 检查发现) is one more :class:`Queue` passed to
-:func:`register_queue`; the tables stay as they are.
+:func:`register_queue`; the tables stay as they are. A ``city_wide`` queue holds
+findings of no department and is closed to liaisons.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class Queue:
     explanation: str
     list: Callable[[Session, Rules, int, dt.datetime], list[Candidate]]
     lookup: Callable[[Session, Rules, str, dt.datetime], Candidate | None]
+    city_wide: bool = False  # findings of no department: the whole queue is closed to liaisons
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ for _queue in (
         "every earlier post and document with that name is credited at once.",
         unresolved_list,
         unresolved_lookup,
+        city_wide=True,
     ),
     Queue(
         "backdated_post",
