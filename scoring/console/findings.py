@@ -33,6 +33,7 @@ class Candidate:
     detail: str
     page_id: int | None = None
     url: str | None = None
+    pages: tuple[tuple[str, int], ...] = ()  # more stored pages behind it: (label, page id)
 
 
 # --- unresolved names (未识别来源) -------------------------------------------------------------

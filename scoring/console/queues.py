@@ -4,8 +4,9 @@ Each queue is a :class:`Queue` with a ``kind`` and two functions over the eviden
 (the candidates of a year) and ``lookup`` (one candidate by its subject key). Candidates are
 computed, never copied: a ``review_items`` row exists only once someone acted, and holds the
 state (open → confirmed / dismissed with a reason → fixed). Every step goes to the audit log.
-A new kind of finding (e.g. inspection findings, 检查发现) is one more :class:`Queue` passed to
-:func:`register_queue`; the tables stay as they are.
+A new kind of finding is one more :class:`Queue` passed to :func:`register_queue` (as the
+inspection findings, 国办检查指标, are); the tables stay as they are. A ``city_wide`` queue holds
+findings of no department and is closed to liaisons.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from scoring.console.findings import (
     unresolved_list,
     unresolved_lookup,
 )
+from scoring.console.inspections import KIND as INSPECTION_KIND
+from scoring.console.inspections import inspection_list, inspection_lookup
 from scoring.rules import Rules
 
 DISMISS_REASONS = ("不属实 not true", "重复 duplicate", "不在范围 out of scope")
@@ -43,6 +46,7 @@ class Queue:
     explanation: str
     list: Callable[[Session, Rules, int, dt.datetime], list[Candidate]]
     lookup: Callable[[Session, Rules, str, dt.datetime], Candidate | None]
+    city_wide: bool = False  # findings of no department: the whole queue is closed to liaisons
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,7 @@ for _queue in (
         "every earlier post and document with that name is credited at once.",
         unresolved_list,
         unresolved_lookup,
+        city_wide=True,
     ),
     Queue(
         "backdated_post",
@@ -111,6 +116,18 @@ for _queue in (
         "left out of the on-time share.",
         undated_list,
         undated_lookup,
+    ),
+    Queue(
+        INSPECTION_KIND,
+        "国办检查指标 Inspection findings",
+        "National inspection indicators (国办秘函〔2019〕19号) at warning, veto or deduction "
+        "for each site with probes or link checks, as scoring inspection judges them on "
+        "today's evidence; ok and not provable indicators are never listed. One item per "
+        "site, indicator and month: a finding confirmed this month stays confirmed until the "
+        "month ends, and is open again next month if the indicator still fails.",
+        inspection_list,
+        inspection_lookup,
+        city_wide=True,
     ),
 ):
     register_queue(_queue)

@@ -23,17 +23,13 @@ def _queue(ctx: Ctx) -> queues.Queue:
     queue = queues.QUEUES.get(ctx.request.path_params["kind"])
     if queue is None:
         raise not_found("no such review queue")
-    if queue.kind == "unresolved_name" and ctx.user.scope is not None:
-        raise not_found("no such review queue")  # names of nobody's department
+    if queue.city_wide and ctx.user.scope is not None:
+        raise not_found("no such review queue")  # findings of nobody's department
     return queue
 
 
 def _visible_queues(ctx: Ctx) -> list[queues.Queue]:
-    return [
-        q
-        for q in queues.QUEUES.values()
-        if not (q.kind == "unresolved_name" and ctx.user.scope is not None)
-    ]
+    return [q for q in queues.QUEUES.values() if not (q.city_wide and ctx.user.scope is not None)]
 
 
 def overview(ctx: Ctx) -> Response:

@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from db.engine import make_engine, session_scope
 from db.models import ConsoleUser, Department, FetchedPage, PageBody, PortalPost, Site
+from scoring.periods import SHANGHAI
 from tests.scoring import factories as f
 from tests.scoring import scenario
 
@@ -127,3 +128,42 @@ def _page_of(session, department_id: int) -> int:  # type: ignore[no-untyped-def
     return session.scalar(
         select(PortalPost.page_id).where(PortalPost.department_id == department_id).limit(1)
     )
+
+
+def inspection_week(database_url: str, today: dt.date) -> dict[str, int]:
+    """A week of home-page probes of the portal ending ``today`` (Asia/Shanghai), as the probe
+    spider stores them (:func:`crawler.inspection.store.store_probe`), and no link check.
+
+    56 probes every 3 hours, 4 of them HTTP 503: 站点无法访问 7.14% (4/56), a veto. The home
+    page's newest item is 11 days old: 首页不更新 a warning. No column has a category (栏目不更新
+    ok), no link check ran (链接不可用 not provable), no 年报 column (not provable).
+    """
+    from crawler.inspection.items import ProbeItem
+    from crawler.inspection.store import store_probe
+
+    start = dt.datetime.combine(today - dt.timedelta(days=6), dt.time(), SHANGHAI)
+    engine = make_engine(database_url)
+    try:
+        with session_scope(engine) as session:
+            portal = session.scalar(select(Site).where(Site.kind == "portal"))
+            assert portal is not None
+            pages: dict[str, int] = {}
+            for n in range(56):
+                at = start + dt.timedelta(hours=3 * n)
+                failed = n in (5, 17, 30, 44)
+                page_id = None
+                if n in (44, 55):  # the last failure's error page, the last home page served
+                    page_id = f.page(session, f"{portal.base_url}?probe={n}").id
+                    pages["failed_probe" if failed else "home_probe"] = page_id
+                item = ProbeItem(
+                    target="home",
+                    url=portal.base_url,
+                    probed_at=at,
+                    http_status=503 if failed else 200,
+                    latency_seconds=0.4,
+                    newest_item_on=None if failed else today - dt.timedelta(days=11),
+                )
+                store_probe(session, portal.id, item, page_id)
+            return pages
+    finally:
+        engine.dispose()
