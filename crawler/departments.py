@@ -19,6 +19,7 @@ from crawler.profiles import ProfileError, SiteProfile
 from db.attribution import load_resolver
 from db.config import load_settings
 from db.engine import make_engine, session_factory
+from db.errors import describe_database_error, one_line
 from db.models import Department
 from db.names import NameResolver
 
@@ -39,15 +40,15 @@ class DepartmentNames:
     def from_database(cls, url: str | None = None) -> DepartmentNames:
         """Read the registry of the evidence database (``EGOV_DATABASE_URL`` by default)."""
         url = url or load_settings().database_url
-        engine = make_engine(url)
+        try:
+            engine = make_engine(url)
+        except (SQLAlchemyError, OSError) as error:
+            raise ProfileError(_registry_error(error, url)) from None
         try:
             with session_factory(engine)() as session:
                 return cls.from_session(session)
         except SQLAlchemyError as error:
-            raise ProfileError(
-                f"cannot read the department registry from the evidence database: "
-                f"{type(error).__name__} (run `scoring db upgrade`)"
-            ) from None
+            raise ProfileError(_registry_error(error, url)) from None
         finally:
             engine.dispose()
 
@@ -84,3 +85,9 @@ def resolve_departments(profile: SiteProfile, url: str | None = None) -> SitePro
     if not profile.department_names():
         return profile
     return DepartmentNames.from_database(url).resolve_profile(profile)
+
+
+def _registry_error(error: BaseException, url: str) -> str:
+    """One line: why the department registry cannot be read, and what to do about it."""
+    described = describe_database_error(error, url) or one_line(error)
+    return f"cannot read the department registry: {described}"

@@ -1,6 +1,7 @@
 """Every user mistake and environment problem is one line, ``Error: …``, from the real commands.
 
-The console scripts run as a user runs them (``python -m scoring`` / ``python -m schedules``)
+The console scripts run as a user runs them (``python -m scoring`` / ``python -m schedules`` /
+``python -m crawler.onboarding`` for ``sites``)
 against a dead PostgreSQL, SQLite paths that cannot be created or opened, a URL that is not one,
 a database never migrated, malformed input files and values the options do not take. Each must
 print exactly one line on standard error and exit 1 (the environment or the data) or 2 (the
@@ -158,6 +159,33 @@ CASES = [
     ("unknown-run", "scoring", ["runs", "show", "999"], MIGRATED, {}, 1, "no score run with id"),
     ("unknown-user", "scoring", ["users", "disable", "nobody"], MIGRATED, {}, 1, "no user"),
     ("unknown-job", "schedules", ["run-once", "nope"], MIGRATED, {}, 1, "no job 'nope'"),
+    (
+        "discover-dead-pg",
+        "crawler.onboarding",
+        ["discover", "http://127.0.0.1:9/", "--kind", "disclosure", "-o", "x.toml"],
+        DEAD_POSTGRES,
+        {},
+        1,
+        "cannot read the department registry: cannot use the evidence database",
+    ),
+    (
+        "discover-fresh",
+        "crawler.onboarding",
+        ["discover", "http://127.0.0.1:9/", "--kind", "disclosure", "-o", "x.toml"],
+        FRESH,
+        {},
+        1,
+        UPGRADE,
+    ),
+    (
+        "discover-not-a-url",
+        "crawler.onboarding",
+        ["discover", "nope", "--kind", "portal"],
+        MIGRATED,
+        {},
+        1,
+        "not a web address",
+    ),
 ]
 
 

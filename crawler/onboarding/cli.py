@@ -96,6 +96,8 @@ def discover(
 
         sites discover http://xxgk.sx.gov.cn/ --kind disclosure --key sx-xxgk
     """
+    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+        raise UserError(f"not a web address: {url!r} (expected http://… or https://…)")
     key = key or _default_key(url)
     target = output or sites_dir() / f"{key}.toml"
     if target.exists() and not force:
