@@ -120,7 +120,6 @@ class CrawlColumnResult(Base):
         CheckConstraint(
             "status IN ('complete', 'partial', 'failed', 'blocked', 'skipped')", name="status"
         ),
-        Index("ix_crawl_column_results_column_id", "column_id"),  # a post's column's walks
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,7 +8,6 @@
 - ``portal_posts.first_seen_lag_seconds``, generated from the two stored times (virtual on
   SQLite, stored on PostgreSQL), with an index: the few posts first seen late are the only ones
   a proof has to look at, found without reading every post.
-- An index over ``crawl_column_results.column_id`` finds the walks of a post's columns.
 - A new analyst view ``analyst_backdating_proofs`` lists each proof: the post and every walk
   that should have listed it (with the policy default margin of 7 days, and no cut-off).
   ``analyst_monthly_posts.backdated_posts`` counts the posts it proves.
@@ -35,7 +34,6 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 BACKDATED_INDEX = "ix_portal_posts_backdated_department_id_published_month"
-WALK_COLUMN_INDEX = "ix_crawl_column_results_column_id"
 LAG_INDEX = "ix_portal_posts_first_seen_lag_seconds"
 LAG_COMMENT = (
     "first_seen_at - published_at: how long after its claim the post was first seen "
@@ -83,10 +81,12 @@ def _lag_expression() -> str:
 
 def _proof_conditions() -> str:
     """The walk ``w`` of run ``r``, on a column post ``p`` is listed in, proves ``p`` backdated."""
-    return f"""w.status = 'complete'
+    return f"""r.site_id = p.site_id
+  AND r.started_at > {_claimed_plus_margin()}
+  AND r.started_at < p.first_seen_at
+  AND w.status = 'complete'
   AND r.status = 'finished'
   AND r.finished_at < p.first_seen_at
-  AND r.started_at > {_claimed_plus_margin()}
   AND (w.reached_end OR w.oldest_seen < {_claimed_day()})"""
 
 
@@ -114,7 +114,8 @@ JOIN crawl_column_results w ON w.column_id = l.column_id
 JOIN crawl_runs r ON r.id = w.crawl_run_id
 JOIN site_columns c ON c.id = w.column_id
 LEFT JOIN departments d ON d.id = p.department_id
-WHERE {_proof_conditions()}
+WHERE p.first_seen_lag_seconds > {MARGIN_SECONDS}
+  AND {_proof_conditions()}
 """
 
 
@@ -164,14 +165,12 @@ def upgrade() -> None:
         ),
     )
     op.create_index(LAG_INDEX, "portal_posts", ["first_seen_lag_seconds"], unique=False)
-    op.create_index(WALK_COLUMN_INDEX, "crawl_column_results", ["column_id"], unique=False)
     for statement in (_backdating_proofs(), MONTHLY_POSTS, *_other_views()):
         op.execute(statement)
 
 
 def downgrade() -> None:
     _drop_views()
-    op.drop_index(WALK_COLUMN_INDEX, table_name="crawl_column_results")
     op.drop_index(LAG_INDEX, table_name="portal_posts")
     op.drop_column("portal_posts", "first_seen_lag_seconds")
     op.add_column(
