@@ -15,7 +15,7 @@ import zlib
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
 from db.models import ScoreRun
@@ -101,9 +101,15 @@ def store_run(
     """Store ``report`` as a new run; return the run and the report as published.
 
     The published report is ``report`` with one more metadata line naming the run, so that a
-    printed copy says how to re-print it.
+    printed copy says how to re-print it. The run's id is taken first, so the row is written
+    once, whole: a stored run is never updated (the console's role may only insert runs).
     """
+    run_id = _next_run_id(session)
+    published = report.with_meta(
+        "评分记录 score run", f"{run_id} (reprint: scoring runs show {run_id})"
+    )
     run = ScoreRun(
+        id=run_id,
         kind=report.kind,
         period=report.period,
         rules_file=str(rules.path)[-256:],
@@ -112,16 +118,20 @@ def store_run(
         created_by=created_by,
         provisional=report.provisional,
         final=final,
-        report=b"",
+        report=encode_report(published),
     )
     session.add(run)
     session.flush()
-    published = report.with_meta(
-        "评分记录 score run", f"{run.id} (reprint: scoring runs show {run.id})"
-    )
-    run.report = encode_report(published)
-    session.flush()
     return run, published
+
+
+def _next_run_id(session: Session) -> int:
+    """The id the next stored run takes: the sequence's next value, or one past the last on
+    SQLite (whose writers take turns, so two runs never draw the same)."""
+    if session.get_bind().dialect.name == "postgresql":
+        sequence = func.pg_get_serial_sequence(ScoreRun.__tablename__, "id")
+        return int(session.scalar(select(func.nextval(sequence))))
+    return int(session.scalar(select(func.coalesce(func.max(ScoreRun.id), 0)))) + 1
 
 
 def load_run(session: Session, run_id: int) -> tuple[ScoreRun, Report]:

@@ -202,7 +202,7 @@ CONSOLE_WRITES = (
     "UPDATE (attribution, department_id) ON portal_posts",
     "UPDATE (attribution, department_id) ON disclosure_documents",
     "INSERT ON manual_scores",
-    "INSERT, UPDATE (report) ON score_runs",
+    "INSERT ON score_runs",
 )
 
 

@@ -200,6 +200,7 @@ def test_the_console_works_as_a_role_granted_by_grant_console_and_no_more(
             "DELETE FROM portal_posts",
             "UPDATE portal_posts SET title = 'changed'",
             "UPDATE manual_scores SET points = 8",
+            "UPDATE score_runs SET report = ''",
             "DROP TABLE review_items",
         ):
             with (
