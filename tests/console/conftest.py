@@ -14,6 +14,7 @@ with warnings.catch_warnings():  # Starlette suggests httpx2; httpx is what the 
     from starlette.testclient import TestClient
 
 from db.config import Settings
+from db.engine import make_engine, session_scope
 from scoring.console.app import create_app
 from tests.console import seed
 
@@ -83,3 +84,13 @@ def open_console(
     for client in clients:
         client.app.state.engine.dispose()  # type: ignore[attr-defined]
         client.close()
+
+
+def rows(database_url: str, query):  # type: ignore[no-untyped-def]
+    """The ORM rows ``query`` selects, read in a session of their own."""
+    engine = make_engine(database_url)
+    try:
+        with session_scope(engine) as session:
+            return list(session.scalars(query))
+    finally:
+        engine.dispose()

@@ -7,17 +7,8 @@ import re
 
 from sqlalchemy import select
 
-from db.engine import make_engine, session_scope
 from db.models import AuditEvent, ManualScore, ScoreRun
-
-
-def _rows(database_url: str, query):  # type: ignore[no-untyped-def]
-    engine = make_engine(database_url)
-    try:
-        with session_scope(engine) as session:
-            return list(session.scalars(query))
-    finally:
-        engine.dispose()
+from tests.console.conftest import rows
 
 
 def test_an_entry_is_stored_with_the_logged_in_user_as_its_author(
@@ -38,13 +29,13 @@ def test_an_entry_is_stored_with_the_logged_in_user_as_its_author(
         },
     )
     assert response.status_code == 303
-    (entry,) = _rows(database_url, select(ManualScore))
+    (entry,) = rows(database_url, select(ManualScore))
     assert (entry.entered_by, entry.item_key, str(entry.points)) == (
         "rev",
         "a2.portal.duty",
         "1.500",
     )
-    (event,) = _rows(database_url, select(AuditEvent))
+    (event,) = rows(database_url, select(AuditEvent))
     assert (event.action, event.actor, event.subject) == (
         "manual_entry",
         "rev",
@@ -72,7 +63,7 @@ def test_a_wrong_entry_is_refused_with_one_line_and_nothing_stored(
     )
     assert response.status_code == 400
     assert "takes 0 to" in response.text
-    assert _rows(database_url, select(ManualScore)) == []
+    assert rows(database_url, select(ManualScore)) == []
 
 
 def test_suggestions_are_capped_and_the_missing_sub_items_are_listed(open_console, seeded):
@@ -105,7 +96,7 @@ def test_a_report_is_stored_as_a_run_and_downloads_in_the_five_formats(
     browser = open_console("rev")
     response = browser.post_form("/reports", "/reports", {"kind": "monthly", "period": "2012-03"})
     assert response.status_code == 303
-    (run,) = _rows(database_url, select(ScoreRun))
+    (run,) = rows(database_url, select(ScoreRun))
     assert (run.kind, run.period, run.created_by) == ("monthly", "2012-03", "rev")
     assert response.headers["location"] == f"/reports/runs/{run.id}"
     viewer = open_console("view").client

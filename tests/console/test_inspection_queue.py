@@ -10,10 +10,10 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import select
 
-from db.engine import make_engine, session_scope
 from db.models import AuditEvent, ReviewItem
 from scoring.periods import SHANGHAI
 from tests.console import seed
+from tests.console.conftest import rows
 
 QUEUE = "/reviews/inspection_finding"
 
@@ -24,15 +24,6 @@ def inspected(database_url: str, seeded: dict[str, int]) -> dict[str, object]:
     today = dt.datetime.now(SHANGHAI).date()
     pages = seed.inspection_week(database_url, today)
     return {"today": today, "month": f"{today:%Y-%m}", **pages}
-
-
-def _rows(database_url: str, query):  # type: ignore[no-untyped-def]
-    engine = make_engine(database_url)
-    try:
-        with session_scope(engine) as session:
-            return list(session.scalars(query))
-    finally:
-        engine.dispose()
 
 
 def test_warnings_and_vetoes_are_listed_with_their_figures_never_ok_or_not_provable(
@@ -73,14 +64,14 @@ def test_a_finding_is_confirmed_then_fixed_and_both_steps_are_logged(
     item_page = browser.client.get(f"{QUEUE}/item?key={quote(key)}").text
     assert "7.14% (4/56)" in item_page and item_page.count("<td>rev</td>") == 2
     assert key in browser.client.get(f"{QUEUE}?state=fixed").text
-    (item,) = _rows(database_url, select(ReviewItem))
+    (item,) = rows(database_url, select(ReviewItem))
     assert (item.kind, item.subject_key, item.state, item.department_id) == (
         "inspection_finding",
         key,
         "fixed",
         None,
     )
-    events = _rows(database_url, select(AuditEvent).order_by(AuditEvent.id))
+    events = rows(database_url, select(AuditEvent).order_by(AuditEvent.id))
     assert [(e.action, e.from_state, e.to_state, e.subject) for e in events] == [
         ("confirm", "open", "confirmed", f"inspection_finding:{key}"),
         ("fix", "confirmed", "fixed", f"inspection_finding:{key}"),

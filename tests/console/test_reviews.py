@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from db.engine import make_engine, session_scope
 from db.models import AuditEvent, ReviewItem, UnresolvedName
+from tests.console.conftest import rows
 from tests.console.seed import UNKNOWN_SOURCE
 
 
@@ -17,15 +18,6 @@ def _march_posts(client, department_id: int) -> int:  # type: ignore[no-untyped-
     match = re.search(rf'id="cell-{department_id}-2012-03" data-posts="(\d+)"', html)
     assert match
     return int(match[1])
-
-
-def _rows(database_url: str, query):  # type: ignore[no-untyped-def]
-    engine = make_engine(database_url)
-    try:
-        with session_scope(engine) as session:
-            return list(session.scalars(query))
-    finally:
-        engine.dispose()
 
 
 def test_adding_an_alias_resolves_the_name_and_the_board_count_changes(
@@ -51,9 +43,9 @@ def test_adding_an_alias_resolves_the_name_and_the_board_count_changes(
     assert UNKNOWN_SOURCE not in browser.client.get("/reviews/unresolved_name").text
     fixed = browser.client.get("/reviews/unresolved_name?state=fixed").text
     assert UNKNOWN_SOURCE in fixed
-    (item,) = _rows(database_url, select(ReviewItem))
+    (item,) = rows(database_url, select(ReviewItem))
     assert (item.kind, item.state, item.updated_by) == ("unresolved_name", "fixed", "rev")
-    (event,) = _rows(database_url, select(AuditEvent))
+    (event,) = rows(database_url, select(AuditEvent))
     assert (event.actor, event.action, event.from_state, event.to_state) == (
         "rev",
         "alias_added",
@@ -86,7 +78,7 @@ def test_a_finding_goes_open_confirmed_fixed_and_every_step_is_logged(
     assert step("fix") == 303
     page = browser.client.get(f"/reviews/backdated_post/item?key={quote(key[1])}").text
     assert "confirm" in page and "fixed" in page and page.count("<td>rev</td>") == 2
-    events = _rows(database_url, select(AuditEvent).order_by(AuditEvent.id))
+    events = rows(database_url, select(AuditEvent).order_by(AuditEvent.id))
     assert [(e.action, e.from_state, e.to_state, e.actor) for e in events] == [
         ("confirm", "open", "confirmed", "rev"),
         ("fix", "confirmed", "fixed", "rev"),
@@ -109,7 +101,7 @@ def test_a_dismissal_needs_a_reason_and_keeps_it(open_console, seeded, database_
 
     assert dismiss(reason="", reason_other="") == 400
     assert dismiss(reason="重复 duplicate", reason_other="与11号文合并印发") == 303
-    (item,) = _rows(database_url, select(ReviewItem))
+    (item,) = rows(database_url, select(ReviewItem))
     assert (item.state, item.reason) == ("dismissed", "与11号文合并印发")
     assert "与11号文合并印发" in browser.client.get("/reviews/number_gap?state=dismissed").text
 
@@ -132,5 +124,5 @@ def test_dismissing_a_name_marks_it_ignored_for_the_command_line_review(
         "/reviews/unresolved_name/step",
         {"subject_key": key[1], "action": "dismiss", "reason": "不在范围 out of scope"},
     )
-    (name,) = _rows(database_url, select(UnresolvedName))
+    (name,) = rows(database_url, select(UnresolvedName))
     assert name.status == "ignored"
