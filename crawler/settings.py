@@ -96,4 +96,6 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
+# Scrapy's, except that items are logged only at LOG_LEVEL DEBUG (no record built per post).
+LOG_FORMATTER = "crawler.logformatter.ItemLogFormatter"
 LOG_LEVEL = "INFO"
