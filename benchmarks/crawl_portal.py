@@ -1,6 +1,7 @@
 """Benchmark a full portal crawl against a bare Scrapy spider fetching the same URL set.
 
     uv run python benchmarks/crawl_portal.py [--scale 1] [--backend sqlite|postgresql] [--rounds 1]
+        [--product-setting NAME=VALUE …]
 
 Serves :class:`samplesites.portal.SamplePortal` (``--scale 1``: about 6,100 posts, 6,200 pages)
 on 127.0.0.1 and runs ``scrapy crawl portal`` with politeness off (no delay, no AutoThrottle, 16
@@ -15,7 +16,9 @@ Prints, for both: pages, CPU seconds, CPU per page, pages/s, peak RSS; their rat
 whether the stored counts match the sample's truth. The bare spider runs with the project's
 CONCURRENT_ITEMS too (Scrapy creates that many asyncio tasks per response, items or not), and
 once more with Scrapy's default, reported apart. ``--rounds N`` repeats both (fresh
-database each time) to show the spread on a shared machine. Not part of the test suite.
+database each time) to show the spread on a shared machine. ``--product-setting NAME=VALUE``
+(repeatable) passes ``-s NAME=VALUE`` to the product's crawl only, to weigh one of its settings
+(``EGOV_GC_TUNING=0``, say) against the same bare anchor. Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -88,9 +91,11 @@ def drop_database(name: str | None) -> None:
     admin.dispose()
 
 
-def product_crawl(url: str, base: str, log: Path) -> Measured:
+def product_crawl(url: str, base: str, log: Path, *settings: str) -> Measured:
     command = [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", "site=sample-portal"]
     command += ["-a", f"base_url={base}", *POLITENESS_OFF]
+    for setting in settings:
+        command += ["-s", setting]
     return run_measured(command, cwd=ROOT, env={**os.environ, "EGOV_DATABASE_URL": url}, log=log)
 
 
@@ -118,7 +123,7 @@ def one_round(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
     recording = Recording(site)
     try:
         with serving(recording) as server:
-            product = product_crawl(url, server.url, workdir / "product.log")
+            product = product_crawl(url, server.url, workdir / "product.log", *args.product_setting)
             assert product.returncode == 0, (workdir / "product.log").read_text()[-3000:]
             requests_file = workdir / "requests.json"
             replay = recording.replay_list(server.url)
@@ -159,10 +164,15 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument(
+        "--product-setting", action="append", default=[], metavar="NAME=VALUE",
+        help="a Scrapy setting for the product's crawl only (repeatable)",
+    )  # fmt: skip
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="crawl-bench-"))
     rounds = [one_round(args, workdir) for _ in range(args.rounds)]
-    print(json.dumps({"database": args.backend, "rounds": rounds}, indent=2, ensure_ascii=False))
+    summary = {"database": args.backend, "product_settings": args.product_setting, "rounds": rounds}
+    print(json.dumps(summary, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":

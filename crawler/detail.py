@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from lxml import etree
 from parsel import Selector
 
 from crawler.dates import SHANGHAI, find_datetime
@@ -34,6 +35,7 @@ _LABEL_END = r"(?=\s|发布|来源|信息来源|浏览|点击|作者|字号|【|
 _PUBLISHED = re.compile(r"(?:发布时间|发布日期|发文日期|日期|时间)\s*[:：]\s*([^\n]{6,30})")
 _SOURCE = re.compile(r"(?:信息来源|来源|发布机构)\s*[:：]\s*(\S{2,40}?)" + _LABEL_END)
 _TITLE_SUFFIX = re.compile(r"\s*[-_|｜]\s*[^-_|｜]*$")
+_NAMED_METAS = etree.XPath("//meta[@name and @content]")  # compiled once, run on every page
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ class DetailFields:
 def _metas(selector: Selector) -> dict[str, str]:
     metas: dict[str, str] = {}
     # lxml's elements, not a Selector per tag: a page has a dozen metas and this runs per page.
-    for meta in selector.root.xpath("//meta[@name and @content]"):
+    for meta in _NAMED_METAS(selector.root):
         name = (meta.get("name") or "").strip().lower()
         metas.setdefault(name, (meta.get("content") or "").strip())
     return metas

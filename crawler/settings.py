@@ -56,6 +56,7 @@ SPIDER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "crawler.recording.CrawlRecording": 100,
+    "crawler.gctuning.GcTuning": 0,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.PortalPostPipeline": 300,
@@ -74,6 +75,8 @@ EGOV_DATE_EARLIEST_YEAR = 1995  # a post dated before this year is quarantined, 
 EGOV_DATE_FUTURE_MARGIN_DAYS = 1.0  # a post dated more than this ahead of now is quarantined
 EGOV_HEARTBEAT_SECONDS = 60.0  # a running crawl refreshes crawl_runs.heartbeat_at this often
 # (the limit after which a silent run counts as dead is EGOV_HEARTBEAT_LIMIT_SECONDS, db/config.py)
+EGOV_GC_TUNING = True  # freeze the heap once the engine started, skip it in collections
+EGOV_GC_THRESHOLDS = [50_000, 20, 20]  # gc.set_threshold while crawling (crawler/gctuning.py)
 EGOV_CLOCK = ""  # ISO instant (with zone) to stamp crawls, probes and link checks from; replays
 # The national inspection's probe and link-check spiders (crawler/spiders/probe.py, linkcheck.py).
 EGOV_PROBE_TIMEOUT = 30.0  # seconds one probe may take; above the 15 s "slow" line, on purpose
@@ -93,4 +96,6 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
+# Scrapy's, except that items are logged only at LOG_LEVEL DEBUG (no record built per post).
+LOG_FORMATTER = "crawler.logformatter.ItemLogFormatter"
 LOG_LEVEL = "INFO"
