@@ -42,6 +42,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,6 +88,17 @@ class RunOutcome:
     def line(self) -> str:
         run = f"crawl run {self.run_id}" if self.run_id else "a crawl (no run could be recorded)"
         return f"{run} of {self.site_key} {self.status}: {self.reason}"
+
+
+def _every_column_failed(coverage: Mapping[str, ColumnCoverage]) -> str:
+    """Scrapy finished, yet no column was read: say why, columns grouped by their last error."""
+    columns_by_reason: dict[str, list[str]] = {}
+    for key, column in coverage.items():
+        reason = column.messages[-1] if column.messages else column.status()
+        columns_by_reason.setdefault(reason, []).append(key)
+    return "every column failed: " + "; ".join(
+        f"{', '.join(keys)}: {reason}" for reason, keys in columns_by_reason.items()
+    )
 
 
 def sync_site(session: Session, profile: SiteProfile) -> tuple[Site, dict[str, int]]:
@@ -360,7 +372,8 @@ class CrawlRecording:
         run.healthy, run.health_problems = not problems, problems
         run.stats = json_safe(stats.get_stats())
         write_column_walks(self.session, run.id, self.coverage, self.column_ids)
-        self.outcome = RunOutcome(self.site.key, run.id, status, reason)
+        shown = _every_column_failed(self.coverage) if reason == "finished" != status else reason
+        self.outcome = RunOutcome(self.site.key, run.id, status, shown)
         if status == "finished" and self.site.first_crawled_at is None:
             self.site.first_crawled_at = now
         refresh_review_queue(self.session, self.writer.unresolved_names)  # type: ignore[arg-type,union-attr]

@@ -70,8 +70,11 @@ def test_site_refusing_connections_or_answering_5xx_all_night_is_a_failed_run_no
     assert before == dict(site.truth)
 
     down = _refused_url()
-    run_scrapy(evidence_url, down)
+    log = run_scrapy(evidence_url, down)
     refused = last_run(evidence_url)
+    last_line = log.strip().splitlines()[-1]
+    assert last_line.startswith(f"Error: crawl run {refused.id} of sample-portal failed: ")
+    assert "every column failed: bmdt, tpxw, zwdt: connection refused" in last_line
     unavailable = Faulty(site, override=lambda request: Response(503, b"Service Unavailable"))
     with serving(unavailable) as server:
         run_scrapy(evidence_url, server.url)
