@@ -157,7 +157,7 @@ def backdated_counts(
 
 
 def backdated_posts(
-    session: Session, months: Collection[str], cutoff: dt.datetime, margin: dt.timedelta, limit: int
+    session: Session, months: Collection[str], cutoff: dt.datetime, margin: dt.timedelta
 ) -> list[PortalPost]:
     """Posts of ``months`` proved backdated by ``cutoff``, oldest claim first.
 
@@ -170,7 +170,6 @@ def backdated_posts(
             select(post)
             .where(post.published_month.in_(list(months)), *_proved(post, cutoff, margin))
             .order_by(post.published_at, post.id)
-            .limit(limit)
         )
     )
 

@@ -1,7 +1,8 @@
 """What each review queue finds in the evidence: candidates of one kind, listed or looked up.
 
-Every kind has a ``list`` (the candidates of a year, at most ``LISTED``) and a ``lookup`` (one
-candidate by its subject key, or ``None`` when the evidence no longer shows it).
+Every kind has a ``list`` (every candidate of a year: the queue page shows them a page at a
+time, and the counts are whole) and a ``lookup`` (one candidate by its subject key, or ``None``
+when the evidence no longer shows it).
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ from scoring.backdating import Witness
 from scoring.console import data
 from scoring.periods import SHANGHAI, parse_year
 from scoring.rules import Rules
-
-LISTED = 500
 
 
 @dataclass(frozen=True)
@@ -88,7 +87,7 @@ def _unresolved(session: Session, normalized: str | None = None) -> list[Candida
 def unresolved_list(
     session: Session, rules: Rules, year: int, cutoff: dt.datetime
 ) -> list[Candidate]:
-    return _unresolved(session)[:LISTED]
+    return _unresolved(session)
 
 
 def unresolved_lookup(
@@ -125,7 +124,7 @@ def backdated_list(
 ) -> list[Candidate]:
     months = parse_year(str(year)).months
     margin = rules.portal.backdating_margin
-    posts = data.backdated_posts(session, months, cutoff, margin, LISTED)
+    posts = data.backdated_posts(session, months, cutoff, margin)
     proofs = data.backdating_witnesses(session, [p.id for p in posts], cutoff, margin)
     return [_backdated_candidate(p, proofs.get(p.id, ())) for p in posts]
 
@@ -156,7 +155,7 @@ def _gap_candidate(gap: data.NumberGap) -> Candidate:
 
 
 def gap_list(session: Session, rules: Rules, year: int, cutoff: dt.datetime) -> list[Candidate]:
-    return [_gap_candidate(g) for g in data.gap_candidates(session, year, cutoff)][:LISTED]
+    return [_gap_candidate(g) for g in data.gap_candidates(session, year, cutoff)]
 
 
 def gap_lookup(session: Session, rules: Rules, key: str, cutoff: dt.datetime) -> Candidate | None:
@@ -202,7 +201,6 @@ def undated_list(session: Session, rules: Rules, year: int, cutoff: dt.datetime)
             )
         )
         .order_by(doc.id)
-        .limit(LISTED)
     )
     return [_undated_candidate(d) for d in documents]
 

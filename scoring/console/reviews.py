@@ -17,6 +17,7 @@ from scoring.console.board import chosen_year
 from scoring.console.routing import Ctx, HTTPError, action, not_found, page
 
 STATES = ("open", "confirmed", "dismissed", "fixed")
+PER_PAGE = 100  # items on one page of a queue; the counts are always of the whole queue
 
 
 def _queue(ctx: Ctx) -> queues.Queue:
@@ -50,16 +51,29 @@ def queue_page(ctx: Ctx) -> Response:
     listed = queues.entries(ctx.db, queue, ctx.rules, year, ctx.now, ctx.user.scope)
     if state in STATES:
         listed = [e for e in listed if e.state == state]
+    pages = max(1, -(-len(listed) // PER_PAGE))
+    number = _page_number(ctx.query.get("page", "1"), pages)
     return ctx.render(
         "queue.html",
         queue=queue,
-        entries=listed,
+        entries=listed[(number - 1) * PER_PAGE : number * PER_PAGE],
+        total=len(listed),
+        page=number,
+        pages=pages,
         state=state,
         states=STATES,
         year=year,
         names=_department_names(ctx),
         reasons=queues.DISMISS_REASONS,
     )
+
+
+def _page_number(text: str, pages: int) -> int:
+    """The page asked for, kept within the queue's pages (a stale link shows the last one)."""
+    try:
+        return min(max(1, int(text)), pages)
+    except ValueError:
+        raise HTTPError(400, f"not a page number: {text!r}") from None
 
 
 def item_page(ctx: Ctx) -> Response:

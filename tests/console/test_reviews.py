@@ -8,9 +8,10 @@ from urllib.parse import quote
 from sqlalchemy import select
 
 from db.engine import make_engine, session_scope
-from db.models import AuditEvent, ReviewItem, UnresolvedName
+from db.models import AuditEvent, ReviewItem, Site, UnresolvedName
 from tests.console.conftest import rows
 from tests.console.seed import UNKNOWN_SOURCE
+from tests.scoring import factories as f
 
 
 def _march_posts(client, department_id: int) -> int:  # type: ignore[no-untyped-def]
@@ -126,3 +127,30 @@ def test_dismissing_a_name_marks_it_ignored_for_the_command_line_review(
     )
     (name,) = rows(database_url, select(UnresolvedName))
     assert name.status == "ignored"
+
+
+def test_a_long_queue_is_shown_a_page_at_a_time_and_counted_whole(
+    open_console, seeded, monkeypatch, database_url
+):
+    from scoring.console import reviews
+
+    engine = make_engine(database_url)
+    with session_scope(engine) as session:  # two more sources that match no unit
+        portal = session.scalars(select(Site).where(Site.kind == "portal")).one()
+        for name in ("某某研究会", "某某协会"):
+            post = f.post(session, None, f.shanghai(2012, 3, 9), portal=portal)
+            post.attribution, post.source_text, post.source_normalized = "unresolved", name, name
+    engine.dispose()
+    monkeypatch.setattr(reviews, "PER_PAGE", 1)
+    client = open_console("rev").client
+    first = client.get("/reviews/unresolved_name?state=all").text
+    total = int(re.search(r"(\d+) 项 items", first)[1])  # type: ignore[index]
+    assert total == 3 and f"page 1 of {total}" in first and 'rel="prev"' not in first
+    titles = set()
+    for number in range(1, total + 1):
+        html = client.get(f"/reviews/unresolved_name?state=all&page={number}").text
+        titles |= set(re.findall(r'/reviews/unresolved_name/item\?key=[^"]+">([^<]+)</a>', html))
+    assert len(titles) == total  # each item on exactly one page, none lost
+    last = client.get(f"/reviews/unresolved_name?state=all&page={total + 5}").text
+    assert f"page {total} of {total}" in last and 'rel="next"' not in last
+    assert client.get("/reviews/unresolved_name?page=two").status_code == 400
