@@ -22,7 +22,15 @@ from scoring.cli.output import emit, output_options
     is_flag=True,
     help="Send the session cookie over HTTPS only (set it behind a TLS reverse proxy).",
 )
-def serve(host: str, port: int, secure_cookies: bool) -> None:
+@click.option(
+    "--trusted-proxy",
+    "trusted_proxies",
+    multiple=True,
+    metavar="ADDRESS",
+    help="A reverse proxy (IP address or network) whose X-Forwarded-For is believed; "
+    "repeatable. Without it, no forwarded address is believed.",
+)
+def serve(host: str, port: int, secure_cookies: bool, trusted_proxies: tuple[str, ...]) -> None:
     """Serve the web console: the board, evidence, reviews, entries, reports and users.
 
     Uses the same database and rules as every other command. Session cookies are signed with
@@ -39,11 +47,14 @@ def serve(host: str, port: int, secure_cookies: bool) -> None:
     from scoring.console.secret import SecretKeyError
 
     try:
-        app = create_app(settings(), secure_cookies=secure_cookies)
+        app = create_app(settings(), secure_cookies=secure_cookies, trusted_proxies=trusted_proxies)
     except SecretKeyError as error:
         raise UserError(str(error)) from error
     click.echo(f"console on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    # the app itself decides which proxies to believe (create_app); uvicorn believes none
+    uvicorn.run(
+        app, host=host, port=port, log_level="info", server_header=False, proxy_headers=False
+    )
 
 
 @click.group("users")

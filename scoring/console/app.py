@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -13,6 +13,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from db.config import Settings
 from db.engine import make_engine
@@ -52,11 +53,19 @@ def _local_time(moment: dt.datetime | None) -> str:
     return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
 
 
-def create_app(settings: Settings, *, secure_cookies: bool = False) -> Starlette:
+def create_app(
+    settings: Settings,
+    *,
+    secure_cookies: bool = False,
+    trusted_proxies: Sequence[str] = (),
+) -> Starlette:
     """The console for the database and rules of ``settings``.
 
     ``secure_cookies`` marks the session cookie ``Secure``: set it when the console is served
     over HTTPS (behind a reverse proxy), as it should be anywhere but on 127.0.0.1.
+    ``trusted_proxies`` are the addresses of reverse proxies whose ``X-Forwarded-For`` and
+    ``X-Forwarded-Proto`` are believed: the login rate limit then counts the user's own
+    address, not the proxy's. Nobody is trusted by default, so no client can pose as another.
     """
     engine = make_engine(settings.database_url)
 
@@ -77,6 +86,11 @@ def create_app(settings: Settings, *, secure_cookies: bool = False) -> Starlette
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     middleware = [
+        *(
+            [Middleware(ProxyHeadersMiddleware, trusted_hosts=list(trusted_proxies))]
+            if trusted_proxies
+            else []
+        ),
         Middleware(SecurityHeaders),
         Middleware(
             SessionMiddleware,

@@ -242,3 +242,30 @@ def _backdated_key(browser) -> str:  # type: ignore[no-untyped-def]
     match = re.search(r'name="subject_key" value="(post:\d+)"', page)
     assert match, page
     return match[1]
+
+
+def test_behind_a_trusted_proxy_the_rate_limit_counts_the_forwarded_address(
+    seeded, tmp_path, database_url
+):
+    from scoring.console.app import create_app
+    from tests.console.conftest import Browser, TestClient, console_settings
+
+    def attempts(trusted: tuple[str, ...], forwarded: str, n: int, user: str) -> list[int]:
+        app = create_app(console_settings(database_url, tmp_path), trusted_proxies=trusted)
+        client = TestClient(
+            app,
+            base_url="http://127.0.0.1",
+            client=("10.0.0.1", 50000),  # the proxy
+            headers={"X-Forwarded-For": forwarded},
+        )
+        try:
+            return [_login_status(Browser(client), f"{user}{i}", "guess guess") for i in range(n)]
+        finally:
+            app.state.engine.dispose()
+
+    # believed: twenty failures from one user's address do not lock out the proxy's others
+    assert attempts(("10.0.0.1",), "203.0.113.7", 21, "a")[-1] == 429
+    assert attempts(("10.0.0.1",), "203.0.113.8", 1, "b") == [401]
+    # not believed (the default): a client cannot escape the limit by naming another address
+    assert attempts((), "198.51.100.1", 21, "c")[-1] == 429
+    assert attempts((), "198.51.100.2", 1, "d") == [429]
