@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
@@ -150,41 +150,30 @@ def _supervise(
     # The child sees this process's environment, with the database this crawl must write to.
     env = {**os.environ, **(env or {}), "EGOV_DATABASE_URL": absolute_database_url(database_url)}
     log.info("starting crawl of %s: %s", profile.key, " ".join(command))
-    started = time.monotonic()
-    stopped_by_us: str | None = None
+    last_renewal = time.monotonic()
+
+    def tick(elapsed: float) -> None:
+        nonlocal last_renewal
+        if time.monotonic() - last_renewal >= lock_renew:
+            locks.renew(engine, lease, ttl)
+            last_renewal = time.monotonic()
+        if progress is not None:
+            progress(elapsed, _pages_so_far(engine, profile.key, launched_at))
+
     with open(log_file or os.devnull, "ab") as output:
         process = subprocess.Popen(
             command, cwd=REPO_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
         )
-        last_renewal = started
+        watch = Watch(process, time_limit, stop_grace, f"crawl of {profile.key}")
         try:
-            while True:
-                try:
-                    process.wait(timeout=1.0)
-                    break
-                except subprocess.TimeoutExpired:
-                    pass
-                now = time.monotonic()
-                if now - last_renewal >= lock_renew:
-                    locks.renew(engine, lease, ttl)
-                    last_renewal = now
-                if progress is not None:
-                    progress(now - started, _pages_so_far(engine, profile.key, launched_at))
-                if stopped_by_us is None and now - started > time_limit:
-                    stopped_by_us = f"time limit of {time_limit:g}s exceeded"
-                elif stopped_by_us is None and SHUTTING_DOWN.is_set():
-                    stopped_by_us = "the scheduler is shutting down"
-                else:
-                    continue
-                log.warning("crawl of %s: %s, stopping it", profile.key, stopped_by_us)
-                _stop(process, stop_grace)
+            watch.run(tick)
         except BaseException:
-            # The scheduler itself is going down (Ctrl-C, SIGTERM, lost lock): take the crawl too.
-            stopped_by_us = stopped_by_us or "the scheduler stopped while the crawl ran"
-            _stop(process, stop_grace)
+            # The scheduler itself is going down (Ctrl-C, SIGTERM, lost lock): the crawl went too.
+            stopped_by_us = watch.stopped_by or "the scheduler stopped while the crawl ran"
             _record_end(engine, profile, launched_at, process.returncode, stopped_by_us)
             raise
-    seconds = time.monotonic() - started
+    stopped_by_us = watch.stopped_by
+    seconds = time.monotonic() - watch.started
     run = _record_end(
         engine, profile, launched_at, process.returncode, stopped_by_us, _last_line(log_file)
     )
@@ -205,6 +194,45 @@ def _supervise(
     )
     (log.info if outcome.status == "finished" else log.error)("%s", outcome.summary())
     return outcome
+
+
+@dataclass
+class Watch:
+    """Wait for a spider's process; stop it past its time limit or when the scheduler stops.
+
+    ``stopped_by`` says why this supervisor stopped it (None when it ended by itself). An
+    exception while waiting (Ctrl-C, a lost lock raised by a tick) stops the process too.
+    """
+
+    process: subprocess.Popen[bytes]
+    time_limit: float
+    stop_grace: float
+    name: str
+    started: float = field(default_factory=time.monotonic)
+    stopped_by: str | None = None
+
+    def run(self, tick: Callable[[float], None] | None = None) -> None:
+        """Wait, calling ``tick(seconds elapsed)`` about once a second."""
+        try:
+            while True:
+                try:
+                    self.process.wait(timeout=1.0)
+                    return
+                except subprocess.TimeoutExpired:
+                    pass
+                if tick is not None:
+                    tick(time.monotonic() - self.started)
+                if self.stopped_by is None and time.monotonic() - self.started > self.time_limit:
+                    self.stopped_by = f"time limit of {self.time_limit:g}s exceeded"
+                elif self.stopped_by is None and SHUTTING_DOWN.is_set():
+                    self.stopped_by = "the scheduler is shutting down"
+                else:
+                    continue
+                log.warning("%s: %s, stopping it", self.name, self.stopped_by)
+                _stop(self.process, self.stop_grace)
+        except BaseException:
+            _stop(self.process, self.stop_grace)
+            raise
 
 
 def _stop(process: subprocess.Popen[bytes], grace: float) -> None:
@@ -361,28 +389,10 @@ def run_spider_process(
     """
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
-    started = time.monotonic()
-    stopped_by_us: str | None = None
     with open(log_file or os.devnull, "ab") as output:
         process = subprocess.Popen(
             list(command), cwd=REPO_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
         )
-        try:
-            while True:
-                try:
-                    process.wait(timeout=1.0)
-                    break
-                except subprocess.TimeoutExpired:
-                    pass
-                if stopped_by_us is None and time.monotonic() - started > time_limit:
-                    stopped_by_us = f"time limit of {time_limit:g}s exceeded"
-                elif stopped_by_us is None and SHUTTING_DOWN.is_set():
-                    stopped_by_us = "the scheduler is shutting down"
-                else:
-                    continue
-                log.warning("%s: %s, stopping it", " ".join(command[2:5]), stopped_by_us)
-                _stop(process, stop_grace)
-        except BaseException:
-            _stop(process, stop_grace)
-            raise
-    return ProcessOutcome(process.returncode, stopped_by_us, time.monotonic() - started)
+        watch = Watch(process, time_limit, stop_grace, " ".join(command[2:5]))
+        watch.run()
+    return ProcessOutcome(process.returncode, watch.stopped_by, time.monotonic() - watch.started)

@@ -46,40 +46,23 @@ def inspection_jobs(
     ]
     specs = []
     if "probes" in section:
-        options = _options(section["probes"], "probes")
-        specs += [
-            JobSpec(
-                id=f"probe-{key}",
-                func=PROBE_JOB,
-                cron=str(options["cron"]),
-                timezone=timezone,
-                misfire_grace_seconds=int(options.get("misfire_grace_seconds", 3600)),
-                kwargs={
-                    "site_key": key,
-                    "time_limit_seconds": int(options.get("time_limit_seconds", 300)),
-                },
-                description=f"reachability probes of {key} (home page and chosen columns)",
-            )
-            for key in sites
-        ]
+        specs += _per_site_jobs(
+            sites,
+            _options(section["probes"], "probes"),
+            timezone,
+            job=("probe", PROBE_JOB, 3600),
+            limits={"time_limit_seconds": 300},
+            description="reachability probes of {key} (home page and chosen columns)",
+        )
     if "link-check" in section:
-        options = _options(section["link-check"], "link-check")
-        specs += [
-            JobSpec(
-                id=f"linkcheck-{key}",
-                func=LINK_CHECK_JOB,
-                cron=str(options["cron"]),
-                timezone=timezone,
-                misfire_grace_seconds=int(options.get("misfire_grace_seconds", 43200)),
-                kwargs={
-                    "site_key": key,
-                    "time_limit_seconds": int(options.get("time_limit_seconds", 7200)),
-                    "stop_grace_seconds": int(options.get("stop_grace_seconds", 30)),
-                },
-                description=f"link check of {key} (home page and column pages)",
-            )
-            for key in sites
-        ]
+        specs += _per_site_jobs(
+            sites,
+            _options(section["link-check"], "link-check"),
+            timezone,
+            job=("linkcheck", LINK_CHECK_JOB, 43200),
+            limits={"time_limit_seconds": 7200, "stop_grace_seconds": 30},
+            description="link check of {key} (home page and column pages)",
+        )
     if "warnings" in section:
         options = _options(section["warnings"], "warnings")
         specs.append(
@@ -100,3 +83,29 @@ def _options(raw: Any, name: str) -> dict[str, Any]:
     if not isinstance(raw, dict) or "cron" not in raw:
         raise ScheduleError(f"[inspection.{name}]: expected a table with a cron expression")
     return raw
+
+
+def _per_site_jobs(
+    sites: list[str],
+    options: dict[str, Any],
+    timezone: str,
+    *,
+    job: tuple[str, str, int],
+    limits: dict[str, int],
+    description: str,
+) -> list[JobSpec]:
+    """One job a site: ``job`` is (id prefix, function, default misfire grace in seconds);
+    ``limits`` the integer options passed to the function, with their defaults."""
+    prefix, func, grace = job
+    return [
+        JobSpec(
+            id=f"{prefix}-{key}",
+            func=func,
+            cron=str(options["cron"]),
+            timezone=timezone,
+            misfire_grace_seconds=int(options.get("misfire_grace_seconds", grace)),
+            kwargs={"site_key": key} | {n: int(options.get(n, d)) for n, d in limits.items()},
+            description=description.format(key=key),
+        )
+        for key in sites
+    ]

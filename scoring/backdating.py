@@ -174,16 +174,6 @@ def backdated_posts(
     )
 
 
-def backdated_post(
-    session: Session, post_id: int, cutoff: dt.datetime, margin: dt.timedelta
-) -> PortalPost | None:
-    """The post if it is proved backdated by ``cutoff``, else None."""
-    post = PortalPost
-    return session.scalars(
-        select(post).where(post.id == post_id, *_proved(post, cutoff, margin))
-    ).first()
-
-
 def verdicts(
     session: Session,
     posts: Iterable[PortalPost],

@@ -6,12 +6,10 @@ import sys
 from pathlib import Path
 
 import click
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
-from scoring.cli.analyst_commands import ROLE_NAME
-from scoring.cli.app import UserError, open_engine, open_session, settings
+from scoring.cli.app import UserError, open_session, settings
 from scoring.cli.output import emit, output_options
+from scoring.cli.roles import grant_role
 
 
 @click.command("serve")
@@ -232,35 +230,19 @@ def grant_console(role: str, password: str | None) -> None:
 
         scoring db grant-console egov_console --password 'change-me'
     """
-    if not ROLE_NAME.fullmatch(role):
-        raise UserError(f"role name {role!r}: use lower-case letters, digits and _")
-    engine = open_engine()
-    try:
-        if engine.dialect.name != "postgresql":
-            raise UserError("grant-console needs PostgreSQL; SQLite files have no roles")
-        database = make_url(str(engine.url)).database
-        with engine.begin() as connection:
-            exists = connection.scalar(
-                text("SELECT 1 FROM pg_roles WHERE rolname = :role"), {"role": role}
-            )
-            if not exists:
-                connection.execute(text(f'CREATE ROLE "{role}" LOGIN'))
-            if password is not None:
-                quoted = password.replace("'", "''")
-                connection.execute(text(f"ALTER ROLE \"{role}\" PASSWORD '{quoted}'"))
-            for statement in (
-                f'GRANT CONNECT ON DATABASE "{database}" TO "{role}"',
-                f'GRANT USAGE ON SCHEMA public TO "{role}"',
-                f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{role}"',
-                f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO "{role}"',
-                *(f'GRANT {grant} TO "{role}"' for grant in CONSOLE_WRITES),
-            ):
-                connection.execute(text(statement))
-    finally:
-        engine.dispose()
+    granted = grant_role(
+        "grant-console",
+        role,
+        password,
+        (
+            "GRANT SELECT ON ALL TABLES IN SCHEMA public TO",
+            "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO",
+            *(f"GRANT {grant} TO" for grant in CONSOLE_WRITES),
+        ),
+    )
     click.echo(
-        f"{role}: {'created, ' if not exists else ''}SELECT on all tables, "
-        f"console writes on {len(CONSOLE_WRITES)} tables of {database}"
+        f"{role}: {'created, ' if granted.created else ''}SELECT on all tables, "
+        f"console writes on {len(CONSOLE_WRITES)} tables of {granted.database}"
     )
 
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from db.models import ManualScore, PortalPost
 from scoring.api import PublishedRun, explain_with, publish_with, stored_run
 from scoring.assessment import Assessment, MonthPosts, UnitAssessment, assess
-from scoring.backdating import backdated_post, backdated_posts
+from scoring.backdating import backdated_posts
 from scoring.backdating import witnesses as backdating_witnesses
 from scoring.coverage import MonthCoverage
 from scoring.disclosure_checks import DisclosureCounts, DocumentVerdict
@@ -51,7 +51,6 @@ __all__ = [
     "Readiness",
     "add_entry",
     "assess_year",
-    "backdated_post",
     "backdated_posts",
     "backdating_witnesses",
     "board",

@@ -125,7 +125,8 @@ def backdated_list(
     months = parse_year(str(year)).months
     margin = rules.portal.backdating_margin
     posts = data.backdated_posts(session, months, cutoff, margin)
-    proofs = data.backdating_witnesses(session, [p.id for p in posts], cutoff, margin)
+    ids = [p.id for p in posts]
+    proofs = data.backdating_witnesses(session, ids, cutoff, margin, with_pages=False)
     return [_backdated_candidate(p, proofs.get(p.id, ())) for p in posts]
 
 
@@ -133,12 +134,13 @@ def backdated_lookup(
     session: Session, rules: Rules, key: str, cutoff: dt.datetime
 ) -> Candidate | None:
     match = re.fullmatch(r"post:(\d+)", key)
-    margin = rules.portal.backdating_margin
-    post = data.backdated_post(session, int(match[1]), cutoff, margin) if match else None
-    if post is None:
+    post = session.get(PortalPost, int(match[1])) if match else None
+    if post is None or post.first_seen_at > cutoff:
         return None
-    proof = data.backdating_witnesses(session, [post.id], cutoff, margin).get(post.id, ())
-    return _backdated_candidate(post, proof)
+    margin = rules.portal.backdating_margin
+    found = data.backdating_witnesses(session, [post.id], cutoff, margin, with_pages=False)
+    proof = found.get(post.id)  # the witnesses are the proof: none, not backdated
+    return _backdated_candidate(post, proof) if proof else None
 
 
 # --- 文号 gaps ---------------------------------------------------------------------------------

@@ -124,16 +124,21 @@ class _Reader:
         return values
 
 
-def load_rules(path: Path) -> Rules:
-    """Load and validate ``path``; raise :class:`RulesError` on the first problem."""
+def read_rules_file(path: Path) -> tuple[bytes, dict[str, Any]]:
+    """The file's bytes (its version is their sha256) and its TOML; RulesError if unreadable."""
     try:
         content = path.read_bytes()
     except OSError as error:
         raise RulesError(f"{path}: cannot read: {error.strerror}") from error
     try:
-        data = tomllib.loads(content.decode("utf-8"))
+        return content, tomllib.loads(content.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise RulesError(f"{path}: not valid TOML: {error}") from error
+
+
+def load_rules(path: Path) -> Rules:
+    """Load and validate ``path``; raise :class:`RulesError` on the first problem."""
+    content, data = read_rules_file(path)
     read = _Reader(path)
     top = read.fields(
         data,

@@ -11,13 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import tomllib
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from scoring.rules.loader import INTEGER, TABLE, TEXT, RulesError, _Reader, choice
+from scoring.rules.loader import (
+    INTEGER,
+    TABLE,
+    TEXT,
+    _Reader,
+    choice,
+    read_rules_file,
+)
 from scoring.rules.national_model import (
     DEDUCTION,
     VETO,
@@ -98,14 +104,7 @@ def POSITIVE(value: Any) -> int:
 
 def load_national_rules(path: Path = DEFAULT_NATIONAL_RULES_FILE) -> NationalRules:
     """Load and validate ``path``; raise :class:`RulesError` on the first problem."""
-    try:
-        content = path.read_bytes()
-    except OSError as error:
-        raise RulesError(f"{path}: cannot read: {error.strerror}") from error
-    try:
-        data = tomllib.loads(content.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise RulesError(f"{path}: not valid TOML: {error}") from error
+    content, data = read_rules_file(path)
     read = _Reader(path)
     top = read.fields(
         data,
