@@ -11,7 +11,8 @@ stored pages: the reports never read page bodies, only ``explain`` does.
 
 The yardstick is the one query an analyst would write for the same department-month counts:
 ``COUNT(DISTINCT identity_key) ... GROUP BY department_id, published_month``
-(:func:`scoring.portal_score.post_count_query`). Each report is timed as ``scoring annual`` /
+(:func:`scoring.assessment.portal_score.post_count_query`). Each report is timed as ``scoring
+annual`` /
 ``scoring monthly-report`` run it — assess, build the report, store the score run, commit — and
 printed as a ratio to that GROUP BY, both measured alternately in the same child process
 (median of ``--repeats``), so the machine's load weighs on both alike. Rendering to JSON is
@@ -406,9 +407,9 @@ def _documents(departments: int, total: int) -> Iterator[tuple]:
 def time_report(url: str, kind: str, repeats: int) -> dict[str, float]:
     """Child process: time the GROUP BY and the stored report alternately; report medians."""
     from scoring.api import publish_with
+    from scoring.assessment.periods import parse_month, parse_year
+    from scoring.assessment.portal_score import post_count_query
     from scoring.bulk import fetch_tuples
-    from scoring.periods import parse_month, parse_year
-    from scoring.portal_score import post_count_query
     from scoring.reporting.render import render_json
     from scoring.rules import DEFAULT_RULES_FILE, load_rules
 

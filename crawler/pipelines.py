@@ -15,8 +15,8 @@ of a site and a ``post_listings`` row per column it was listed in. Rules (see al
 - ``first_seen_at`` is when this crawler first stored the post (the crawl clock, EGOV_CLOCK in
   a replay); re-crawls update ``last_seen_at`` only, the first claim stays the evidence;
 - backdating (倒填日期) is never decided here: a first sighting long after the claimed date may
-  only mean the crawler was down. It is proved when assessing (``scoring.backdating``), from
-  the recorded column walks (``crawl_column_results``, ``column_walk_pages``) that should have
+  only mean the crawler was down. It is proved when assessing (``scoring.assessment.backdating``),
+  from the recorded column walks (``crawl_column_results``, ``column_walk_pages``) that should have
   listed the post and did not.
 
 :func:`post_row` is the one place a ``portal_posts`` row is built.

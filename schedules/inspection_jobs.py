@@ -4,7 +4,7 @@ Probes and link checks run their spider in its own process (``scrapy crawl probe
 under a time limit. A link check holds a lock per site (``linkcheck:<site>``) so two never run
 at once, and a link-check run its process left ``running`` (killed, crashed, timed out) is
 closed as ``killed`` or ``failed``: the inspection only reads finished runs. The warnings run
-in this process (:mod:`scoring.warnings`, :mod:`scoring.deliveries`).
+in this process (:mod:`scoring.warnings.findings`, :mod:`scoring.warnings.deliveries`).
 """
 
 from __future__ import annotations
@@ -137,12 +137,12 @@ def _last_run_id(engine: Engine) -> int:
 
 def send_warnings(dry_run: bool = False, day: str | None = None) -> dict[str, Any]:
     """Find today's (or ``day``'s) early warnings and send each once to its targets."""
-    from scoring.deliveries import deliver
-    from scoring.notify import DEFAULT_NOTIFY_FILE, load_notify_config
-    from scoring.periods import SHANGHAI
+    from scoring.assessment.periods import SHANGHAI
     from scoring.rules import DEFAULT_RULES_FILE, load_rules
     from scoring.rules.national import DEFAULT_NATIONAL_RULES_FILE, load_national_rules
-    from scoring.warnings import scan
+    from scoring.warnings.deliveries import deliver
+    from scoring.warnings.findings import scan
+    from scoring.warnings.notify import DEFAULT_NOTIFY_FILE, load_notify_config
 
     settings = load_settings()
     when = dt.date.fromisoformat(day) if day else utcnow().astimezone(SHANGHAI).date()

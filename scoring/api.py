@@ -24,9 +24,9 @@ from db.attribution import find_department
 from db.config import Settings, load_settings
 from db.engine import make_engine, session_scope
 from db.models import ScoreRun, utcnow
-from scoring.assessment import Assessment, MissingEntry, assess
+from scoring.assessment.assess import Assessment, MissingEntry, assess
+from scoring.assessment.periods import Period, parse_month, period_of_kind
 from scoring.explanation import ExplainEvidence, load_explain_evidence
-from scoring.periods import Period, parse_month, period_of_kind
 from scoring.reporting.model import Report
 from scoring.reporting.render import EXTENSIONS, REPORT_FORMATS, render
 from scoring.rules import Rules, rules_in_force

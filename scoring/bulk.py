@@ -4,7 +4,7 @@ A report reads up to 150,000 document rows; building a ``Row`` per row and parsi
 date costs more than the query itself. :func:`fetch_tuples` runs an ordinary Core ``select``
 (parameters are bound and typed as usual) and returns what the driver returned: integers and
 text as they are, dates as ``date`` on PostgreSQL and ISO text on SQLite (see
-:mod:`scoring.lags`, which reads both). Select no timestamps or booleans through it.
+:mod:`scoring.assessment.lags`, which reads both). Select no timestamps or booleans through it.
 """
 
 from __future__ import annotations

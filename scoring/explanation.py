@@ -1,6 +1,6 @@
 """The evidence behind one department's month, for ``scoring explain``.
 
-The numbers come from an :class:`~scoring.assessment.Assessment` narrowed to the department;
+The numbers come from an :class:`~scoring.assessment.assess.Assessment` narrowed to the department;
 this module adds what only an explanation shows: each post of the month with its URL and stored
 page, whether it counted or repeated another, the proof behind each backdating verdict (the
 walks that should have listed the post, with the list pages they fetched), and the analyst
@@ -17,9 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import FetchedPage, ManualScore, PortalPost
-from scoring.assessment import Assessment
-from scoring.backdating import BackdatingVerdict, verdicts
-from scoring.periods import SHANGHAI, Period
+from scoring.assessment.assess import Assessment
+from scoring.assessment.backdating import BackdatingVerdict, verdicts
+from scoring.assessment.periods import SHANGHAI, Period
 from scoring.reporting.model import pts
 
 

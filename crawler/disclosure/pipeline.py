@@ -5,7 +5,8 @@ per canonical URL of a site (:func:`document_row` is the one place it is built).
 
 - the 文号 is parsed (:mod:`db.docnumber`) into prefix, year, seq and the matching key;
 - the signing and publication dates are stored as read (observations only): lags and on-time
-  verdicts are derived by the assessment from the calendar in force (:mod:`scoring.lags`), so a
+  verdicts are derived by the assessment from the calendar in force
+  (:mod:`scoring.assessment.lags`), so a
   calendar correction reaches every stored document on the next report;
 - the issuer (发布机构) is resolved through the alias table; a page without an issuer is
   credited to the department the profile's catalogue gives the link's column, else to the

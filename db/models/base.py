@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
@@ -57,3 +58,13 @@ class Base(DeclarativeBase):
         dt.datetime: UTCDateTime,
         dict[str, Any]: JSONDocument,
     }
+
+
+def allowed_values(column: str, vocabulary: type[enum.StrEnum]) -> str:
+    """The SQL of a CHECK constraint keeping ``column`` to the members of ``vocabulary``.
+
+    Each vocabulary is one ``StrEnum``; its CHECK constraint, the console's choices and the
+    command line's ``click.Choice`` are all generated from it, never typed again.
+    """
+    values = ", ".join(f"'{member.value}'" for member in vocabulary)
+    return f"{column} IN ({values})"

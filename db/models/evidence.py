@@ -94,7 +94,7 @@ class DisclosureDocument(Base):
     """A document on the disclosure platform (政府信息公开), with its signing and publication dates.
 
     The dates are stored as read; the working-day lag between them is counted when assessing,
-    on the calendar in force (:mod:`scoring.lags`).
+    on the calendar in force (:mod:`scoring.assessment.lags`).
     """
 
     __tablename__ = "disclosure_documents"

@@ -14,7 +14,7 @@ class SignedDocument(Base):
     """A row of a department's register of signed documents (发文登记), as exported.
 
     About one row in ten has no 文号: it is matched to published documents by department,
-    signing date and normalised title instead (:mod:`scoring.register_matching`).
+    signing date and normalised title instead (:mod:`scoring.assessment.register_matching`).
     """
 
     __tablename__ = "signed_documents"

@@ -16,14 +16,14 @@ from sqlalchemy.orm import Session
 from db.config import Settings, load_settings
 from db.engine import make_engine, session_scope
 from scoring.api import NotFinalError
+from scoring.assessment.periods import PeriodError
 from scoring.cli.errors import PRODUCT_ERRORS, CommandLineError, OneLineErrors, UserError
+from scoring.entries.manual import ManualEntryError
+from scoring.entries.register import RegisterFileError
 from scoring.inspection.columns import InspectionError
-from scoring.manual import ManualEntryError
-from scoring.notify import NotifyConfigError
-from scoring.periods import PeriodError
-from scoring.register import RegisterFileError
 from scoring.rules import RulesError
 from scoring.runs import UnknownRunError
+from scoring.warnings.notify import NotifyConfigError
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from db.attribution import UnknownDepartmentError, find_department
 from db.models import Department
+from scoring.assessment.disclosure_checks import STATUSES, judge_disclosure
+from scoring.assessment.number_gaps import number_gaps
 from scoring.cli.app import echo_err, open_session, user_errors
 from scoring.cli.output import emit, output_options
 from scoring.cli.rules_commands import load_current_rules
-from scoring.disclosure_checks import STATUSES, judge_disclosure
-from scoring.number_gaps import number_gaps
 from scoring.rules import RulesError
 
 VERDICT_COLUMNS = (

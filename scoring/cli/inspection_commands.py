@@ -9,16 +9,21 @@ from pathlib import Path
 import click
 
 from db.models import utcnow
+from scoring.assessment.periods import SHANGHAI
 from scoring.cli.app import CommandLineError, UserError, open_session, settings, user_errors
 from scoring.cli.output import emit, output_options
 from scoring.cli.report_commands import report_output_options, write_report
 from scoring.cli.rules_commands import load_current_rules
 from scoring.inspection.columns import InspectionError
-from scoring.notify import DEFAULT_NOTIFY_FILE, NotifyConfig, NotifyConfigError, load_notify_config
-from scoring.periods import SHANGHAI
 from scoring.rules import RulesError
 from scoring.rules.national import DEFAULT_NATIONAL_RULES_FILE, load_national_rules
 from scoring.rules.national_model import NationalRules
+from scoring.warnings.notify import (
+    DEFAULT_NOTIFY_FILE,
+    NotifyConfig,
+    NotifyConfigError,
+    load_notify_config,
+)
 
 RULES_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 date_option = click.option(
@@ -144,8 +149,8 @@ def warnings_send(day: str | None, dry_run: bool, fmt: str, output: Path | None)
 
         scoring warnings send --date 2019-03-20 --dry-run
     """
-    from scoring.deliveries import FAILED, deliver
-    from scoring.warnings import scan
+    from scoring.warnings.deliveries import FAILED, deliver
+    from scoring.warnings.findings import scan
 
     when = parse_day(day)
     config = notify_config()
@@ -190,7 +195,7 @@ def warnings_targets(fmt: str, output: Path | None) -> None:
 
         scoring warnings targets
     """
-    from scoring.notify import check_target
+    from scoring.warnings.notify import check_target
 
     config = notify_config()
     secrets = settings().notify_secrets

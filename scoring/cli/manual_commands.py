@@ -8,11 +8,11 @@ import click
 from sqlalchemy import select
 
 from db.models import Department, ManualScore
+from scoring.assessment.periods import parse_period
 from scoring.cli.app import not_utf8, open_session, period_option, user_errors
 from scoring.cli.output import emit, output_options
 from scoring.cli.rules_commands import load_current_rules
-from scoring.manual import KINDS, ManualEntryError, add_entry, import_csv
-from scoring.periods import parse_period
+from scoring.entries.manual import KINDS, ManualEntryError, add_entry, import_csv
 from scoring.rules import RulesError
 
 ENTRY_COLUMNS = (

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from scoring.cli.app import UserError, echo_err, open_session, user_errors
-from scoring.register import (
+from scoring.entries.register import (
     ImportResult,
     RegisterFileError,
     import_explanations,

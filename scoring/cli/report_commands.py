@@ -12,9 +12,9 @@ import click
 from db.attribution import UnknownDepartmentError
 from db.models import utcnow
 from scoring.api import NotFinalError, explain, publish
+from scoring.assessment.periods import SHANGHAI, PeriodError, parse_month, parse_quarter, parse_year
 from scoring.cli.app import CommandLineError, open_session, period_option, user_errors
 from scoring.cli.output import emit, format_options, output_options
-from scoring.periods import SHANGHAI, PeriodError, parse_month, parse_quarter, parse_year
 from scoring.reporting.model import Report
 from scoring.reporting.render import REPORT_FORMATS, render
 from scoring.rules import RulesError

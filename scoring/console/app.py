@@ -17,6 +17,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from db.config import Settings
 from db.engine import make_engine
+from scoring.assessment.periods import SHANGHAI
 from scoring.console import (
     auth,
     board,
@@ -30,7 +31,6 @@ from scoring.console import (
 from scoring.console.csrf import csrf_token
 from scoring.console.headers import SecurityHeaders
 from scoring.console.secret import console_secret
-from scoring.periods import SHANGHAI
 from scoring.rules import rules_in_force
 
 HERE = Path(__file__).parent

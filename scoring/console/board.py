@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
+from scoring.assessment.periods import SHANGHAI
 from scoring.console import data
 from scoring.console.routing import Ctx, HTTPError, page
-from scoring.periods import SHANGHAI
 
 SORTS = {
     "tier": lambda row: (row.tier, row.department_id),

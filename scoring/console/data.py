@@ -6,8 +6,8 @@ lacks all come from :func:`scoring.assessment.assess` (one call per page, with t
 force and an evidence cut-off of "now"); a department's month adds the evidence that
 ``scoring explain`` shows (:func:`scoring.api.explain_with`); reports are published and
 re-printed through :mod:`scoring.api`, so the console and the command line store the same runs.
-Backdated posts are read through :mod:`scoring.backdating`, 文号 gaps through
-:mod:`scoring.number_gaps`.
+Backdated posts are read through :mod:`scoring.assessment.backdating`, 文号 gaps through
+:mod:`scoring.assessment.number_gaps`.
 
 ``scope`` everywhere is the set of department ids a user may see (``None``: all of them).
 """
@@ -25,19 +25,25 @@ from sqlalchemy.orm import Session
 
 from db.models import ManualScore, PortalPost
 from scoring.api import PublishedRun, explain_with, publish_with, stored_run
-from scoring.assessment import Assessment, MonthPosts, UnitAssessment, assess
-from scoring.backdating import backdated_posts
-from scoring.backdating import witnesses as backdating_witnesses
-from scoring.coverage import MonthCoverage
-from scoring.disclosure_checks import DisclosureCounts, DocumentVerdict
-from scoring.manual import SuggestionCredit, add_entry
-from scoring.number_gaps import NumberGap, number_gaps
-from scoring.periods import Period, months_ended_by, parse_month, parse_period, parse_year
-from scoring.ranking import RankedUnit, Ranking
+from scoring.assessment.assess import Assessment, MonthPosts, UnitAssessment, assess
+from scoring.assessment.backdating import backdated_posts
+from scoring.assessment.backdating import witnesses as backdating_witnesses
+from scoring.assessment.coverage import MonthCoverage
+from scoring.assessment.disclosure_checks import DisclosureCounts, DocumentVerdict
+from scoring.assessment.number_gaps import NumberGap, number_gaps
+from scoring.assessment.periods import (
+    Period,
+    months_ended_by,
+    parse_month,
+    parse_period,
+    parse_year,
+)
+from scoring.assessment.ranking import RankedUnit, Ranking
+from scoring.assessment.totals import UnitTotal
+from scoring.entries.manual import SuggestionCredit, add_entry
 from scoring.reporting.render import REPORT_FORMATS
 from scoring.rules import Rules
 from scoring.runs import list_runs
-from scoring.totals import UnitTotal
 
 __all__ = [
     "REPORT_FORMATS",

@@ -6,10 +6,10 @@ from sqlalchemy import select
 from starlette.responses import Response
 
 from db.models import Department
+from scoring.assessment.periods import PeriodError, parse_month
 from scoring.console import data
 from scoring.console.board import chosen_year
 from scoring.console.routing import Ctx, HTTPError, not_found, page
-from scoring.periods import PeriodError, parse_month
 
 
 def department_list(ctx: Ctx) -> Response:

@@ -14,7 +14,7 @@ from scoring.console import data
 from scoring.console.audit import record
 from scoring.console.board import chosen_year
 from scoring.console.routing import Ctx, HTTPError, action, page
-from scoring.manual import KINDS, ManualEntryError
+from scoring.entries.manual import KINDS, ManualEntryError
 
 
 def entries_page(ctx: Ctx) -> Response:

@@ -15,9 +15,9 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import DisclosureDocument, PortalPost
-from scoring.backdating import Witness
+from scoring.assessment.backdating import Witness
+from scoring.assessment.periods import SHANGHAI, parse_year
 from scoring.console import data
-from scoring.periods import SHANGHAI, parse_year
 from scoring.rules import Rules
 
 
@@ -172,7 +172,7 @@ def gap_lookup(session: Session, rules: Rules, key: str, cutoff: dt.datetime) ->
 
 
 def _undated(doc: type[DisclosureDocument]) -> tuple[ColumnElement[bool], ...]:
-    """A date missing: what :func:`scoring.deadlines.status_sql` judges ``undated``."""
+    """A date missing: what :func:`scoring.assessment.deadlines.status_sql` judges ``undated``."""
     return doc.signed_on.is_(None), doc.published_on.is_(None)
 
 

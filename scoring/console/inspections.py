@@ -28,13 +28,13 @@ from sqlalchemy.orm import Session
 
 from db.config import load_settings
 from db.models import LinkCheck, LinkCheckRun, ProbeResult, Site
+from scoring.assessment.periods import SHANGHAI, shanghai_midnight
 from scoring.console.findings import Candidate
 from scoring.inspection.columns import InspectionError
 from scoring.inspection.links import NOT_CHECKED
 from scoring.inspection.reachability import FAILED, HOME, SLOW
 from scoring.inspection.site import Inspection, inspect_site
 from scoring.inspection.verdict import WARNING, Indicator, local_time
-from scoring.periods import SHANGHAI, shanghai_midnight
 from scoring.rules import Rules
 from scoring.rules.national import DEFAULT_NATIONAL_RULES_FILE, load_national_rules
 from scoring.rules.national_model import NationalRules

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
+from scoring.assessment.periods import PeriodError
 from scoring.console import data
 from scoring.console.accounts import ALL_DEPARTMENTS
 from scoring.console.audit import record
 from scoring.console.routing import Ctx, HTTPError, action, not_found, page
-from scoring.periods import PeriodError
 from scoring.runs import UnknownRunError
 
 KINDS = ("monthly", "quarterly", "annual")

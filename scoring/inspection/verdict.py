@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from scoring.periods import SHANGHAI, shanghai_midnight
+from scoring.assessment.periods import SHANGHAI, shanghai_midnight
 
 OK, WARNING, NOT_PROVABLE = "ok", "warning", "not provable"
 

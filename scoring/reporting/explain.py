@@ -13,11 +13,11 @@ A pure function of an Assessment narrowed to the department and of its
 
 from __future__ import annotations
 
-from scoring.assessment import Assessment
-from scoring.backdating import BACKDATED, NOT_PROVABLE
-from scoring.disclosure_score import score_counts
+from scoring.assessment.assess import Assessment
+from scoring.assessment.backdating import BACKDATED, NOT_PROVABLE
+from scoring.assessment.disclosure_score import score_counts
+from scoring.assessment.portal_score import PortalScore
 from scoring.explanation import ExplainEvidence
-from scoring.portal_score import PortalScore
 from scoring.reporting.model import INCOMPLETE, Report, Section, gaps_section, pts
 from scoring.rules import Rules
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from scoring.ranking import published
+from scoring.assessment.ranking import published
 
 CHART_KEYS = ("department", "posts", "quota", "incomplete")
 INCOMPLETE = "INCOMPLETE"  # the month's crawl coverage is not whole (or the month not over)
@@ -67,7 +67,7 @@ class Report:
     meta: list[tuple[str, str]]
     sections: list[Section]
     chart: list[dict[str, Any]] = field(default_factory=list)
-    provisional: bool = False  # a ranking in it is not final (see scoring.ranking)
+    provisional: bool = False  # a ranking in it is not final (see scoring.assessment.ranking)
 
     def section(self, key: str) -> Section:
         for section in self.sections:

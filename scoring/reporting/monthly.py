@@ -7,14 +7,14 @@ month), and the month's crawl coverage. A summary on top counts departments belo
 and lists the documents not disclosed on time. A month whose crawl coverage is not whole (or
 that has not ended) flags its post counts ``INCOMPLETE`` and shows no shortfall at all.
 
-A pure function of an :class:`~scoring.assessment.Assessment`: no query, no side effect.
+A pure function of an :class:`~scoring.assessment.assess.Assessment`: no query, no side effect.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from scoring.assessment import Assessment
+from scoring.assessment.assess import Assessment
 from scoring.reporting.model import (
     INCOMPLETE,
     Report,

@@ -7,16 +7,17 @@ has no points yet the ranking is provisional (暂定): the title, the metadata, 
 and total columns and the JSON's ``provisional`` say so in every format, each unit shows the
 points not yet entered, and no prize is awarded (unless ``ranking.provisional_prizes``).
 
-A pure function of an :class:`~scoring.assessment.Assessment`: no query, no side effect.
+A pure function of an :class:`~scoring.assessment.assess.Assessment`: no query, no side effect.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from scoring.assessment import Assessment
-from scoring.periods import Period
-from scoring.ranking import Ranking
+from scoring.assessment.assess import Assessment
+from scoring.assessment.periods import Period
+from scoring.assessment.ranking import Ranking
+from scoring.assessment.totals import UnitTotal
 from scoring.reporting.model import (
     INCOMPLETE,
     PROVISIONAL,
@@ -28,7 +29,6 @@ from scoring.reporting.model import (
     pts,
 )
 from scoring.rules import Rules
-from scoring.totals import UnitTotal
 
 TITLES = {"quarterly": "季度通报", "annual": "年度考核"}
 UNIT_LABELS = {"department": "市级部门", "county": "县(市、区)"}

@@ -103,7 +103,7 @@ class PortalPolicy:
     subitem_score: str
     incomplete_months: str  # exclude or include
     # 倒填日期: a walk that ran more than this many days after a post's claimed time, reached
-    # back past it and did not list it proves the post backdated (scoring.backdating)
+    # back past it and did not list it proves the post backdated (scoring.assessment.backdating)
     backdating_margin_days: int = DEFAULT_BACKDATING_MARGIN_DAYS
 
     @property

@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from db.engine import make_engine, session_scope
 from db.models import ConsoleUser, Department, FetchedPage, PageBody, PortalPost, Site
-from scoring.periods import SHANGHAI
+from scoring.assessment.periods import SHANGHAI
 from tests.scoring import factories as f
 from tests.scoring import scenario
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import AuditEvent, ReviewItem
-from scoring.periods import SHANGHAI
+from scoring.assessment.periods import SHANGHAI
 from tests.console import seed
 from tests.console.conftest import rows
 

@@ -3,7 +3,8 @@
 The scenario (:mod:`samplesites.timeline`, driven by :mod:`tests.backdating_scenario`): honest
 posts every day, nightly and weekly crawls, four weeks with no crawl at all, then weekly full
 walks, and twelve truly backdated posts inserted deep in the list. The assessment's proof
-(:mod:`scoring.backdating`: a complete walk of the column that reached back past the claimed
+(:mod:`scoring.assessment.backdating`: a complete walk of the column that reached back past the
+claimed
 date, ran more than the margin after it, and did not list the post) finds every provable one,
 calls the other backdated ones and the honest posts of the outage "not provable", and flags
 no honest post; ``scoring explain`` shows the walks of the proof. The crawl-time rule it
@@ -23,7 +24,7 @@ from sqlalchemy import select
 
 from db.engine import make_engine, session_scope
 from db.models import Department, PortalPost
-from scoring.backdating import BACKDATED, NOT_PROVABLE, WITHIN_MARGIN, verdicts
+from scoring.assessment.backdating import BACKDATED, NOT_PROVABLE, WITHIN_MARGIN, verdicts
 from scoring.rules import rules_in_force
 from tests.backdating_scenario import REPO, ScenarioResult, run_backdating_scenario
 from tests.evidence_queries import with_registry

@@ -23,7 +23,7 @@ from db.models import (
 )
 from samplesites.portal import SHANGHAI, SamplePortal
 from samplesites.server import LocalServer, serving
-from scoring.backdating import BACKDATED, verdicts
+from scoring.assessment.backdating import BACKDATED, verdicts
 from tests.crawler.conftest import crawl
 from tests.evidence_queries import counted, query, with_registry
 

@@ -10,14 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import DisclosureDocument, NondisclosureExplanation
-from scoring.disclosure_checks import (
+from scoring.assessment.disclosure_checks import (
     DisclosureCounts,
     disclosure_counts,
     document_verdicts,
     judge_disclosure,
 )
-from scoring.number_gaps import number_gaps
-from scoring.periods import month_end, month_start
+from scoring.assessment.number_gaps import number_gaps
+from scoring.assessment.periods import month_end, month_start
 from tests.disclosure.conftest import DocumentFactory, RegisterFactory, dept_id
 
 D = dt.date.fromisoformat

@@ -23,9 +23,9 @@ from db.registry import import_registry, load_registry
 from db.workdays import load_calendar
 from samplesites.disclosure import SampleDisclosure
 from samplesites.server import LocalServer, serving
-from scoring.disclosure_checks import disclosure_counts
-from scoring.lags import WorkingDayIndex, calendar_in_force
-from scoring.register import import_explanations, import_register
+from scoring.assessment.disclosure_checks import disclosure_counts
+from scoring.assessment.lags import WorkingDayIndex, calendar_in_force
+from scoring.entries.register import import_explanations, import_register
 
 REPO = Path(__file__).resolve().parents[2]
 PROFILE = "sample-disclosure"

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Department, NondisclosureExplanation, SignedDocument
-from scoring.register import RegisterFileError, import_explanations, import_register
+from scoring.entries.register import RegisterFileError, import_explanations, import_register
 
 REPO = Path(__file__).resolve().parents[2]
 GOOD_AND_BAD = (

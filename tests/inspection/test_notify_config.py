@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from scoring.cli import cli
-from scoring.notify import NotifyConfigError, load_notify_config, resolve_url
+from scoring.warnings.notify import NotifyConfigError, load_notify_config, resolve_url
 
 GOOD = """
 [target.center]

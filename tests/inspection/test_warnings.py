@@ -27,7 +27,7 @@ from samplesites.server import Request, Response, serving
 from scoring.cli import cli
 from scoring.rules import DEFAULT_RULES_FILE, load_rules
 from scoring.rules.national import load_national_rules
-from scoring.warnings import scan
+from scoring.warnings.findings import scan
 from tests.scoring.factories import department, document, post, run, shanghai, signed, site
 
 DAY = dt.date(2019, 3, 20)  # a Wednesday: March has 31 days, quota 12 means 7.7 by the 20th

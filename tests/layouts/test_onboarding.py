@@ -27,8 +27,8 @@ from samplesites.disclosure import SampleDisclosure
 from samplesites.jpaas_portal import JPAGE_COLUMN, SampleJpaasPortal
 from samplesites.server import LocalServer, serving
 from samplesites.xxgk_platform import UNKNOWN_UNIT, SampleXxgkPlatform
-from scoring.disclosure_checks import disclosure_counts
-from scoring.lags import WorkingDayIndex, calendar_in_force
+from scoring.assessment.disclosure_checks import disclosure_counts
+from scoring.assessment.lags import WorkingDayIndex, calendar_in_force
 from tests.evidence_queries import counted, last_run
 
 REPO = Path(__file__).resolve().parents[2]

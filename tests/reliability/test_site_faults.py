@@ -16,7 +16,7 @@ from db.engine import make_engine
 from db.models import CrawlColumnResult, CrawlRun, SiteColumn
 from samplesites.portal import SamplePortal
 from samplesites.server import Response, serving
-from scoring.periods import SHANGHAI
+from scoring.assessment.periods import SHANGHAI
 from tests.evidence_queries import counted, last_run
 from tests.reliability.conftest import REPO, Faulty, run_scrapy
 

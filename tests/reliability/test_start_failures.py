@@ -20,8 +20,8 @@ from sqlalchemy import select, text
 from crawler.resume import columns_to_walk_whole
 from db.engine import make_engine, session_scope
 from db.models import CrawlRun, Site
-from scoring.coverage import month_coverage
-from scoring.periods import SHANGHAI
+from scoring.assessment.coverage import month_coverage
+from scoring.assessment.periods import SHANGHAI
 from tests.evidence_queries import query
 from tests.reliability.conftest import REPO
 from tests.scoring import factories as f

@@ -23,8 +23,8 @@ from db.engine import make_engine, session_scope
 from db.models import CrawlRun, FetchedPage, Site, utcnow
 from samplesites.portal import SamplePortal
 from samplesites.server import serving
-from scoring.coverage import month_coverage
-from scoring.periods import SHANGHAI
+from scoring.assessment.coverage import month_coverage
+from scoring.assessment.periods import SHANGHAI
 from tests.evidence_queries import query
 from tests.reliability.conftest import REPO, Faulty, crawl_command, crawl_env, run_scrapy
 from tests.scoring import factories as f

@@ -15,7 +15,7 @@ from samplesites.server import serving
 from schedules import jobs
 from schedules.config import DEFAULT_SCHEDULES_FILE, ScheduleError, SiteProfile, load_schedules
 from schedules.crawl import crawl_command
-from scoring.backdating import BACKDATED, verdicts
+from scoring.assessment.backdating import BACKDATED, verdicts
 
 PROFILE = SiteProfile("sx-portal", "portal", "中国绍兴", "http://www.sx.gov.cn/", Path("x.toml"))
 

@@ -15,7 +15,7 @@ from db.models import CrawlRun, PortalPost, ScoreRun
 from samplesites.portal import SamplePortal
 from samplesites.server import Request, Response, serving
 from schedules import jobs, locks
-from scoring.periods import last_complete_month, last_complete_quarter
+from scoring.assessment.periods import last_complete_month, last_complete_quarter
 
 
 def count(url: str, query) -> int:

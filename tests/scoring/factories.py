@@ -23,7 +23,7 @@ from db.models import (
     Site,
     SiteColumn,
 )
-from scoring.periods import SHANGHAI
+from scoring.assessment.periods import SHANGHAI
 
 _serial = itertools.count(1)
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from sqlalchemy import text
 
 from db.models import UnresolvedName
-from scoring.coverage import month_coverage
-from scoring.portal_score import post_counts
+from scoring.assessment.coverage import month_coverage
+from scoring.assessment.portal_score import post_counts
 from tests.scoring import factories as f
 
 MONTHS = ("2012-01", "2012-02", "2012-03")

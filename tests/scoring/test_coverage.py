@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scoring.coverage import month_coverage
+from scoring.assessment.coverage import month_coverage
 from tests.scoring import factories as f
 
 MONTHS = ("2012-03",)

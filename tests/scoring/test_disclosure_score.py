@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from decimal import Decimal
 
-from scoring.disclosure_score import disclosure_scores
+from scoring.assessment.disclosure_score import disclosure_scores
 from tests.scoring import factories as f
 
 D = dt.date

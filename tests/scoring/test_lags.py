@@ -14,11 +14,11 @@ from sqlalchemy import select
 from db.engine import make_engine, session_scope
 from db.models import DisclosureDocument
 from db.workdays import load_calendar
-from scoring import lags
+from scoring.assessment import lags
+from scoring.assessment.deadlines import DeadlineTable, status_sql
+from scoring.assessment.disclosure_checks import disclosure_counts, document_verdicts
+from scoring.assessment.lags import WorkingDayIndex, calendar_in_force
 from scoring.cli import cli
-from scoring.deadlines import DeadlineTable, status_sql
-from scoring.disclosure_checks import disclosure_counts, document_verdicts
-from scoring.lags import WorkingDayIndex, calendar_in_force
 from tests.scoring import factories as f
 
 D = dt.date

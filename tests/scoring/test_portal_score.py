@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from scoring.assessment import assess
-from scoring.periods import parse_month, parse_year
-from scoring.portal_score import month_credit
+from scoring.assessment.assess import assess
+from scoring.assessment.periods import parse_month, parse_year
+from scoring.assessment.portal_score import month_credit
 from tests.scoring import factories as f
 
 

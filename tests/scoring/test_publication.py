@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 
 from db.engine import make_engine, session_scope
 from db.models import ScoreRun
-from scoring.assessment import assess
+from scoring.assessment.assess import assess
+from scoring.assessment.periods import parse_year
 from scoring.cli import cli
-from scoring.periods import parse_year
 from scoring.rules import DEFAULT_RULES_FILE, load_rules
 from tests.scoring import scenario
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from scoring.ranking import prize_for, shared_ranks
+from scoring.assessment.ranking import prize_for, shared_ranks
 from scoring.rules import Prizes
 
 D = Decimal

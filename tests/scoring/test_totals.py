@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from scoring.assessment import assess
-from scoring.manual import ManualEntryError, add_entry
-from scoring.periods import parse_quarter, parse_year
+from scoring.assessment.assess import assess
+from scoring.assessment.periods import parse_quarter, parse_year
+from scoring.entries.manual import ManualEntryError, add_entry
 from tests.scoring import factories as f
 
 YEAR = parse_year("2012")

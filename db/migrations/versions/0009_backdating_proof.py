@@ -4,7 +4,7 @@
   more than 7 days after the claim) read a crawler outage as backdating. A post is backdated
   only when a complete walk of its column, in a finished run that started more than the margin
   after the claimed time and reached back past it, finished before the post was first seen
-  (``scoring.backdating``, with the margin of the rules in force).
+  (``scoring.assessment.backdating``, with the margin of the rules in force).
 - ``portal_posts.first_seen_lag_seconds``, generated from the two stored times (virtual on
   SQLite, stored on PostgreSQL), with an index: the few posts first seen late are the only ones
   a proof has to look at, found without reading every post.

@@ -1,7 +1,7 @@
 """The disclosure sub-score (部门文件主动公开, 12 points): documents disclosed on time.
 
-The counting is :func:`scoring.disclosure_checks.disclosure_counts` (one SQL aggregate over
-documents signed in the period); this module turns counts into points per the rules file:
+The counting is :func:`scoring.assessment.disclosure_checks.disclosure_counts` (one SQL aggregate
+over documents signed in the period); this module turns counts into points per the rules file:
 
     points = 12 × on_time / denominator
 
@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from scoring.disclosure_checks import disclosure_counts
+from scoring.assessment.disclosure_checks import disclosure_counts
 from scoring.rules import Rules
 
 

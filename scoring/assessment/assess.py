@@ -21,23 +21,23 @@ from sqlalchemy.orm import Session
 
 from db.models import Department
 from db.workdays import WorkdayCalendar
-from scoring.backdating import backdated_counts
-from scoring.coverage import MonthCoverage, month_coverage
-from scoring.disclosure_checks import (
+from scoring.assessment.backdating import backdated_counts
+from scoring.assessment.coverage import MonthCoverage, month_coverage
+from scoring.assessment.disclosure_checks import (
     STATUSES,
     DisclosureCounts,
     DisclosureJudgement,
     DocumentVerdict,
     judge_disclosure,
 )
-from scoring.disclosure_score import DisclosureScore, score_counts
-from scoring.manual import latest_entries, suggestion_credits
-from scoring.number_gaps import NumberGap
-from scoring.periods import Period, month_start, months_ended_by
-from scoring.portal_score import PortalScore, portal_score, post_counts
-from scoring.ranking import Ranking, rank_units
+from scoring.assessment.disclosure_score import DisclosureScore, score_counts
+from scoring.assessment.number_gaps import NumberGap
+from scoring.assessment.periods import Period, month_start, months_ended_by
+from scoring.assessment.portal_score import PortalScore, portal_score, post_counts
+from scoring.assessment.ranking import Ranking, rank_units
+from scoring.assessment.totals import Unit, UnitTotal, unit_total
+from scoring.entries.manual import latest_entries, suggestion_credits
 from scoring.rules import Rules
-from scoring.totals import Unit, UnitTotal, unit_total
 
 UNIT_KINDS = ("department", "county")
 MONTHLY_LISTED = ("late", "missing", "undated", "no_calendar")

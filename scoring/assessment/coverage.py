@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from db.config import load_settings
 from db.liveness import SILENT_STATUS, silent_run
 from db.models import CrawlColumnResult, CrawlRun, Site, utcnow
-from scoring.periods import SHANGHAI, month_bounds
+from scoring.assessment.periods import SHANGHAI, month_bounds
 
 BAD_RUN_STATUSES = ("failed", "blocked", "killed", SILENT_STATUS)
 BAD_COLUMN_STATUSES = ("partial", "failed", "blocked")

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from scoring.assessment.totals import UnitTotal
 from scoring.rules import Prizes, Rules
-from scoring.totals import UnitTotal
 
 CENT = Decimal("0.01")
 PRIZE_NAMES = ("一等奖", "二等奖", "三等奖")

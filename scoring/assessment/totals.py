@@ -20,9 +20,9 @@ from decimal import Decimal
 from typing import Any
 
 from db.models import ManualScore
-from scoring.disclosure_score import DisclosureScore
-from scoring.manual import SuggestionCredit
-from scoring.portal_score import PortalScore
+from scoring.assessment.disclosure_score import DisclosureScore
+from scoring.assessment.portal_score import PortalScore
+from scoring.entries.manual import SuggestionCredit
 from scoring.rules import Rules
 
 ZERO = Decimal(0)

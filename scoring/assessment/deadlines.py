@@ -3,7 +3,8 @@
 A document is on time when its working-day lag is at most the limit (5): published no later
 than the day before the limit + 1-th working day after signing. That day depends only on the
 signing date, so for a period's ≤ 366 signing days the assessment computes it once, from the
-calendar in force (:class:`~scoring.lags.WorkingDayIndex`), hands the list to the database as a
+calendar in force (:class:`~scoring.assessment.lags.WorkingDayIndex`), hands the list to the
+database as a
 temporary table and lets it judge 150,000 documents with one lookup and one comparison each
 (:meth:`DeadlineTable.status_sql`): ``published_on <= last_on_time``.
 
@@ -21,7 +22,7 @@ from sqlalchemy import Column, Date, MetaData, Table, case, literal
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from scoring.lags import Day, WorkingDayIndex, to_date
+from scoring.assessment.lags import Day, WorkingDayIndex, to_date
 
 ONE_DAY = dt.timedelta(days=1)
 

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import WarningDelivery, utcnow
-from scoring.notify import NotifyConfig, resolve_url, send
-from scoring.warnings import Finding
+from scoring.warnings.findings import Finding
+from scoring.warnings.notify import NotifyConfig, resolve_url, send
 
 SENT, FAILED, ALREADY_SENT, WOULD_SEND, NO_TARGET = (
     "sent",

@@ -5,11 +5,11 @@ without a signing date falls in the period of its publication date and is ``unda
 cannot be judged and is excluded from the score by the rules' policy). One document reached at
 several URLs counts once: its identity is department + normalised 文号 (the URL when it has no
 文号), and its reading with the lowest lag decides. Register rows (发文登记) that no published
-document matches are ``missing`` or ``explained`` (:mod:`scoring.register_matching`).
+document matches are ``missing`` or ``explained`` (:mod:`scoring.assessment.register_matching`).
 
 The lag is counted here, when assessing, on the working-day calendar in force
-(:mod:`scoring.lags`): the crawler stores only the two dates it read. A document whose dates
-fall in a year the calendar does not cover is ``no_calendar``: listed with the year to add,
+(:mod:`scoring.assessment.lags`): the crawler stores only the two dates it read. A document whose
+dates fall in a year the calendar does not cover is ``no_calendar``: listed with the year to add,
 treated like an undated one by the score, never counted on weekdays.
 
 Every function takes an optional evidence ``cutoff``: documents first seen, and register rows and
@@ -34,11 +34,11 @@ from db.models import (
     FetchedPage,
 )
 from db.workdays import WorkdayCalendar
+from scoring.assessment.deadlines import DeadlineTable, status_sql
+from scoring.assessment.lags import Day, WorkingDayIndex, calendar_in_force, to_date
+from scoring.assessment.number_gaps import NumberGap, number_gaps  # NumberGap: part of a judgement
+from scoring.assessment.register_matching import UnpublishedEntry, known_by, unpublished_entries
 from scoring.bulk import fetch_tuples
-from scoring.deadlines import DeadlineTable, status_sql
-from scoring.lags import Day, WorkingDayIndex, calendar_in_force, to_date
-from scoring.number_gaps import NumberGap, number_gaps  # NumberGap: part of a judgement
-from scoring.register_matching import UnpublishedEntry, known_by, unpublished_entries
 
 STATUSES = ("on_time", "late", "missing", "explained", "undated", "no_calendar")
 PUBLISHED_STATUSES = ("on_time", "late", "undated", "no_calendar")

@@ -4,7 +4,8 @@ A department's office system exports what it signed as CSV: department, 文号, 
 date, sometimes a 涉密 (classified) column; UTF-8 with or without BOM, or GBK. Departments are
 matched through the alias table, documents by normalised 文号 (:mod:`db.docnumber`). About one
 row in ten has an empty 文号: it is kept, and matched to published documents by department,
-signing date and normalised title (:mod:`scoring.register_matching`). A bad row is reported
+signing date and normalised title (:mod:`scoring.assessment.register_matching`). A bad row is
+reported
 with its line number and what is wrong, and the other rows still load. Importing the same file
 again adds nothing (one row per department and 文号, or per department, date and title).
 """
@@ -26,7 +27,7 @@ from db.attribution import load_resolver
 from db.docnumber import parse_doc_number
 from db.models import NondisclosureExplanation, SignedDocument
 from db.names import NameResolver
-from scoring.register_matching import normalise_title
+from scoring.assessment.register_matching import normalise_title
 
 # Column -> header spellings accepted (compared without spaces, case-insensitive).
 REGISTER_HEADERS = {

@@ -20,8 +20,8 @@ from sqlalchemy import ColumnElement, case, exists, select, true
 from sqlalchemy.orm import Session
 
 from db.models import DisclosureDocument, NondisclosureExplanation, SignedDocument
+from scoring.assessment.lags import Day, to_date
 from scoring.bulk import fetch_tuples
-from scoring.lags import Day, to_date
 
 _NOT_IN_TITLE = re.compile(
     r"[\s《》〈〉“”‘’\"'「」『』()（）\[\]【】〔〕,，.。、:：;；!！?？·—\-_]+"

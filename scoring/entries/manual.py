@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from db.attribution import UnknownDepartmentError, find_department
 from db.models import Department, ManualScore
-from scoring.periods import Period, PeriodError, parse_period
+from scoring.assessment.periods import Period, PeriodError, parse_period
 from scoring.rules import Rules
 
 KINDS = ("score", "adjustment", "suggestion")

@@ -11,10 +11,11 @@ As of a day (the schedule's, e.g. the 20th), three kinds of findings:
 - ``register``: a signed document (发文登记) neither published nor explained whose limit
   (the city rules' working days, on the statutory calendar) is at most
   ``early_warnings.register_working_days_left`` working days away and not yet passed. What is
-  published, and the last on-time day, are the assessment's own (:mod:`scoring.register_matching`,
-  :mod:`scoring.deadlines`), so a warning never disagrees with the next report.
+  published, and the last on-time day, are the assessment's own
+  (:mod:`scoring.assessment.register_matching`,
+  :mod:`scoring.assessment.deadlines`), so a warning never disagrees with the next report.
 
-Each finding has a key naming what it is about; :mod:`scoring.deliveries` sends each key to
+Each finding has a key naming what it is about; :mod:`scoring.warnings.deliveries` sends each key to
 each of its targets once.
 """
 
@@ -36,13 +37,13 @@ from db.models import (
     SiteColumn,
 )
 from db.workdays import WorkdayCalendar
-from scoring.deadlines import DeadlineTable
+from scoring.assessment.deadlines import DeadlineTable
+from scoring.assessment.lags import WorkingDayIndex, calendar_in_force
+from scoring.assessment.periods import month_end, month_label
+from scoring.assessment.portal_score import post_counts
+from scoring.assessment.register_matching import unpublished_entries
 from scoring.inspection.columns import ColumnState, InspectionError, column_states
 from scoring.inspection.verdict import InspectionDay, local_time
-from scoring.lags import WorkingDayIndex, calendar_in_force
-from scoring.periods import month_end, month_label
-from scoring.portal_score import post_counts
-from scoring.register_matching import unpublished_entries
 from scoring.rules import Rules
 from scoring.rules.national_model import NationalRules
 

@@ -26,9 +26,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import PortalPost
+from scoring.assessment.coverage import MonthCoverage
+from scoring.assessment.periods import Period, months_ended_by
 from scoring.bulk import fetch_tuples
-from scoring.coverage import MonthCoverage
-from scoring.periods import Period, months_ended_by
 from scoring.rules import Rules
 
 ZERO, ONE = Decimal(0), Decimal(1)

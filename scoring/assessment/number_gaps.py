@@ -16,8 +16,8 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from db.models import DisclosureDocument, NondisclosureExplanation, SignedDocument
+from scoring.assessment.register_matching import known_by
 from scoring.bulk import fetch_tuples
-from scoring.register_matching import known_by
 
 
 @dataclass(frozen=True)
