@@ -243,7 +243,12 @@ class EvidenceWriter:
             self._failed(error)
 
     def close(self) -> None:
-        """Write what is left, with the listings of posts stored by this run in another batch."""
+        """Write what is left, with the listings of posts stored by this run in another batch.
+
+        The buffered posts are written first: a listing waiting for a post of the last batch
+        (on a small site, the whole crawl) finds it there rather than being dropped.
+        """
+        self.flush()
         if self._awaiting and self.failure is None:
             try:
                 connection = self.session.connection()
