@@ -11,6 +11,9 @@ an anti-bot block, and whether the walk reached the end of the list or stopped o
   ``count``);
 - ``complete`` every list page walked (or the incremental stop reached) without errors.
 
+A listed page the site says is gone (404, 410, an error page: :mod:`crawler.gone`) is no error:
+the list was read whole and the page is evidence about the site, counted in ``gone``.
+
 What a walk could see is kept for the backdating proof (倒填日期): the list pages it read, in
 order (``list_page_ids``), whether it read the list down to its last page (:attr:`reached_end`)
 and how far back it reached (``reached_back``: the date of the last dated entry it read, in list
@@ -37,6 +40,7 @@ class ColumnCoverage:
     new_entries: int = 0
     details: int = 0
     detail_failures: int = 0
+    gone: int = 0  # listed pages the site answered 404, 410 or an error page for
     blocked: bool = False
     finished_walk: bool = False
     stopped_early: bool = False
@@ -69,6 +73,10 @@ class ColumnCoverage:
             self.detail_failures += 1
         self.note(note[:200])
 
+    def page_gone(self) -> None:
+        """Count a listed page the site says is gone: the walk stays complete."""
+        self.gone += 1
+
     @property
     def reached_end(self) -> bool:
         """The walk read the list down to its last page, none lost, no incremental stop."""
@@ -99,6 +107,9 @@ class ColumnCoverage:
 
     def message(self) -> str | None:
         parts = list(self.messages)
+        if self.gone:
+            plural = "s" if self.gone > 1 else ""
+            parts.append(f"{self.gone} listed page{plural} gone (404, 410 or an error page)")
         if not self.finished_walk and not self.blocked and self.list_pages:
             parts.append("run ended before the list walk did")
         if self.stopped_early:

@@ -57,7 +57,7 @@ from sqlalchemy.orm import Session
 
 from crawler.clock import clock_from_settings
 from crawler.coverage import ColumnCoverage
-from crawler.evidence import sha256_of
+from crawler.evidence import PageId, sha256_of
 from crawler.health import RunFacts, evaluate
 from crawler.liveness import close_gone_runs, this_host
 from crawler.lost_requests import dropped_reason
@@ -281,6 +281,45 @@ class CrawlRecording:
                 "created_at": self.clock(),
             }
         )
+
+    def page_gone(
+        self, request: Request, status: int, reason: str, page: PageId | None = None
+    ) -> None:
+        """Record a listed page the site says is gone (:mod:`crawler.gone`): not a lost request.
+
+        The ``gone_pages`` row keeps the list entry that links it; the column stays complete.
+        """
+        if self.writer is None or self.run is None:
+            return
+        key = request.meta.get("column")
+        coverage = self.coverage.get(key) if key else None
+        if coverage is not None:
+            coverage.page_gone()
+        self.crawler.stats.inc_value("egov/pages_gone")
+        entry = request.meta.get("entry")
+        self.writer.gone(
+            {
+                "column_id": self.column_ids.get(key) if key else None,
+                "url": (request.meta.get("canonical_url") or request.url)[:1024],
+                "listed_url": (request.meta.get("redirect_urls") or [request.url])[0][:1024],
+                "http_status": status,
+                "reason": reason[:2000],
+                "list_title": (getattr(entry, "title", "") or "")[:512],
+                "list_date": getattr(entry, "listed_on", None),
+                "list_page_id": request.meta.get("list_page"),
+                "page_id": page,
+            }
+        )
+        logger.info("page gone (%s): %s", reason, request.url)
+
+    def still_gone(self, column_key: str, canonical_url: str) -> None:
+        """A page gone on an earlier run, listed again and not asked for before the full walk."""
+        if self.writer is None:
+            return
+        coverage = self.coverage.get(column_key)
+        if coverage is not None:
+            coverage.page_gone()
+        self.writer.still_gone(canonical_url)
 
     def request_dropped(self, request: Request, spider: Spider) -> None:
         """A request the duplicate filter dropped: lost if it was a redirect or a list page."""
