@@ -42,7 +42,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,7 +57,7 @@ from sqlalchemy.orm import Session
 from crawler.clock import clock_from_settings
 from crawler.coverage import ColumnCoverage
 from crawler.evidence import PageId, sha256_of
-from crawler.health import RunFacts, evaluate
+from crawler.health import RunFacts, evaluate, every_column_failed
 from crawler.liveness import close_gone_runs, this_host
 from crawler.lost_requests import dropped_reason
 from crawler.profiles import SiteProfile
@@ -88,17 +87,6 @@ class RunOutcome:
     def line(self) -> str:
         run = f"crawl run {self.run_id}" if self.run_id else "a crawl (no run could be recorded)"
         return f"{run} of {self.site_key} {self.status}: {self.reason}"
-
-
-def _every_column_failed(coverage: Mapping[str, ColumnCoverage]) -> str:
-    """Scrapy finished, yet no column was read: say why, columns grouped by their last error."""
-    columns_by_reason: dict[str, list[str]] = {}
-    for key, column in coverage.items():
-        reason = column.messages[-1] if column.messages else column.status()
-        columns_by_reason.setdefault(reason, []).append(key)
-    return "every column failed: " + "; ".join(
-        f"{', '.join(keys)}: {reason}" for reason, keys in columns_by_reason.items()
-    )
 
 
 def sync_site(session: Session, profile: SiteProfile) -> tuple[Site, dict[str, int]]:
@@ -411,7 +399,10 @@ class CrawlRecording:
         run.healthy, run.health_problems = not problems, problems
         run.stats = json_safe(stats.get_stats())
         write_column_walks(self.session, run.id, self.coverage, self.column_ids)
-        shown = _every_column_failed(self.coverage) if reason == "finished" != status else reason
+        shown = every_column_failed(self.coverage) if reason == "finished" != status else reason
+        if status != "finished" and shown not in problems:
+            # The cause, last: the nightly job prints the last problem, as scrapy prints it.
+            run.healthy, run.health_problems = False, [*problems, shown]
         self.outcome = RunOutcome(self.site.key, run.id, status, shown)
         if status == "finished" and self.site.first_crawled_at is None:
             self.site.first_crawled_at = now
