@@ -288,7 +288,7 @@ def test_a_missing_annual_report_without_a_recent_walk_is_not_provable(session):
 def test_a_column_without_a_complete_walk_says_what_its_latest_walk_met(session):
     site = _site(session)
     timed_out = _column(session, site, "slow", "dynamic")
-    never = _column(session, site, "never", "dynamic")
+    _column(session, site, "never", "dynamic")
     run = _walk(session, site, shanghai(2019, 3, 19), [(timed_out, 3, dt.date(2019, 3, 18))])
     [result] = run.column_results
     result.status, result.message = "partial", "2 list pages timed out after 10 s"
