@@ -41,7 +41,7 @@ from scoring.entries.manual import latest_entries, suggestion_credits
 from scoring.rules import Rules
 
 UNIT_KINDS = ("department", "county")
-MONTHLY_LISTED = ("late", "missing", "undated", "no_calendar")
+MONTHLY_LISTED = ("late", "missing", "undated", "no_calendar", "gone")
 
 
 @dataclass(frozen=True)

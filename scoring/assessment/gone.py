@@ -82,3 +82,26 @@ def gone_listed(
     if site_kind is not None:
         query = query.where(Site.kind == site_kind)
     return [GoneEntry(*row) for row in session.execute(query)]
+
+
+def gone_document_entries(
+    session: Session, cutoff: dt.datetime | None
+) -> list[tuple[int | None, str]]:
+    """(column's department or None, title as listed) of disclosure pages gone by ``cutoff``.
+
+    Such a document was published (it is listed): the register's row for it is ``gone``, never
+    ``missing``, and its 文号 is no gap candidate.
+    """
+    g = GonePage
+    came_back = exists().where(
+        DisclosureDocument.site_id == g.site_id, DisclosureDocument.url == g.url
+    )
+    query = (
+        select(SiteColumn.department_id, g.list_title)
+        .join(Site, Site.id == g.site_id)
+        .outerjoin(SiteColumn, SiteColumn.id == g.column_id)
+        .where(Site.kind == "disclosure", ~came_back)
+    )
+    if cutoff is not None:
+        query = query.where(g.first_seen_at <= cutoff)
+    return [(department_id, title) for department_id, title in session.execute(query)]
