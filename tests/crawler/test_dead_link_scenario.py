@@ -109,3 +109,18 @@ def test_one_deleted_article_leaves_the_month_assessed_with_the_gone_post_beside
     assert [(g["list_title"], g["list_date"], g["reason"]) for g in gone] == [
         ("市发改委部署年末安全生产检查", "2012-12-02", "HTTP 404 Not Found")
     ]
+
+    explained = CliRunner().invoke(
+        cli,
+        ["explain", "--department", "市发改委", "--month", "2012-12", "--format", "json"],
+        env={"EGOV_DATABASE_URL": url},
+    )
+    assert explained.exit_code == 0, explained.output
+    explanation = json.loads(explained.stdout)
+    meta = dict(explanation["meta"])
+    assert meta["门户覆盖 portal coverage"] == "complete"
+    assert meta["已列出但无法读取 listed, page gone"].startswith(
+        "1 篇已列出的信息无法读取（页面已失效）/ 1 listed post could not be read (gone)"
+    )
+    listed = next(s for s in explanation["sections"] if s["key"] == "gone")["rows"]
+    assert [row["list_title"] for row in listed] == ["市发改委部署年末安全生产检查"]
