@@ -42,6 +42,7 @@ from scoring.bulk import fetch_tuples
 
 STATUSES = ("on_time", "late", "missing", "explained", "undated", "no_calendar", "gone")
 PUBLISHED_STATUSES = ("on_time", "late", "undated", "no_calendar")
+GONE_NOTE = "已列出，页面已失效 listed, page gone: published, not judged, counted for nobody"
 
 
 @dataclass(frozen=True)
@@ -356,6 +357,7 @@ def _register_verdict(entry: UnpublishedEntry) -> DocumentVerdict:
         None,
         None,
         None,
+        note=GONE_NOTE if entry.status == "gone" else None,
     )
 
 
