@@ -11,6 +11,9 @@ an anti-bot block, and whether the walk reached the end of the list or stopped o
   ``count``);
 - ``complete`` every list page walked (or the incremental stop reached) without errors.
 
+A listed page the site says is gone (404, 410, an error page: :mod:`crawler.gone`) is no error:
+the list was read whole and the page is evidence about the site, counted in ``gone``.
+
 What a walk could see is kept for the backdating proof (倒填日期): the list pages it read, in
 order (``list_page_ids``), whether it read the list down to its last page (:attr:`reached_end`)
 and how far back it reached (``reached_back``: the date of the last dated entry it read, in list
@@ -20,11 +23,30 @@ order; lists run newest first, so a pinned old item (置顶) at the top is not m
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from crawler.evidence import PageId
 
 COLUMN_STATUSES = ("complete", "partial", "failed", "blocked", "skipped")
+_DETAIL_OF_CAUSE = re.compile(r"\s*(?:\(\d+ attempts\)|\[\w+\]|:\s*http\S*)")
+
+
+def cause_of(reason: str) -> str:
+    """``timed out after 10 s`` of ``timed out after 10 s (3 attempts) [DownloadTimeoutError]``."""
+    return _DETAIL_OF_CAUSE.sub("", reason).strip() or reason
+
+
+def lost_summary(lost: Counter[tuple[str, str]]) -> list[str]:
+    """``2 list pages timed out after 10 s``, ``1 detail page lost: HTTP 503 …``: what happened."""
+    lines = []
+    for (kind, cause), count in sorted(lost.items(), key=lambda item: (-item[1], item[0])):
+        pages = f"{count} {kind} page{'s' if count > 1 else ''}"
+        lines.append(
+            f"{pages} {cause}" if cause.startswith("timed out") else f"{pages} lost: {cause}"
+        )
+    return lines
 
 
 @dataclass
@@ -37,6 +59,7 @@ class ColumnCoverage:
     new_entries: int = 0
     details: int = 0
     detail_failures: int = 0
+    gone: int = 0  # listed pages the site answered 404, 410 or an error page for
     blocked: bool = False
     finished_walk: bool = False
     stopped_early: bool = False
@@ -46,6 +69,7 @@ class ColumnCoverage:
     shortfall: tuple[int, int] | None = None  # (collected, announced) after a whole walk
     list_page_ids: list[PageId] = field(default_factory=list)  # the list pages read, in order
     reached_back: dt.date | None = None  # the last dated entry read, in list order
+    lost_causes: Counter[tuple[str, str]] = field(default_factory=Counter)  # (kind, cause): n
 
     def compare_with_announced(self, collected: int, announced: int | None) -> None:
         """After a whole walk: fewer records than the list announced is an incomplete column."""
@@ -67,7 +91,12 @@ class ColumnCoverage:
             self.list_failures += 1
         else:
             self.detail_failures += 1
+        self.lost_causes[(page_kind, cause_of(note))] += 1
         self.note(note[:200])
+
+    def page_gone(self) -> None:
+        """Count a listed page the site says is gone: the walk stays complete."""
+        self.gone += 1
 
     @property
     def reached_end(self) -> bool:
@@ -98,7 +127,10 @@ class ColumnCoverage:
         return "complete"
 
     def message(self) -> str | None:
-        parts = list(self.messages)
+        parts = [*lost_summary(self.lost_causes), *self.messages]
+        if self.gone:
+            plural = "s" if self.gone > 1 else ""
+            parts.append(f"{self.gone} listed page{plural} gone (404, 410 or an error page)")
         if not self.finished_walk and not self.blocked and self.list_pages:
             parts.append("run ended before the list walk did")
         if self.stopped_early:

@@ -7,11 +7,35 @@ appending to :data:`CHECKS`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from crawler.coverage import ColumnCoverage
+
+_EXCEPTION_NAME = re.compile(r" \[\w+\]$")  # "… [DownloadTimeoutError]": for the log, not a line
+
+
+def column_cause(column: ColumnCoverage) -> str:
+    """What happened to a column, in words: its last message, else its status."""
+    message = column.messages[-1] if column.messages else column.status()
+    return _EXCEPTION_NAME.sub("", message)
+
+
+def every_column_failed(columns: Mapping[str, ColumnCoverage]) -> str:
+    """Scrapy finished, yet no column was read: say why, columns grouped by their cause.
+
+    ``every column failed: normal: connection refused by 127.0.0.1:9``: the one wording of a
+    failed night, in ``scrapy crawl``'s last line and in the run's health problems (which the
+    nightly job prints).
+    """
+    by_cause: dict[str, list[str]] = {}
+    for key, column in columns.items():
+        by_cause.setdefault(column_cause(column), []).append(key)
+    return "every column failed: " + "; ".join(
+        f"{', '.join(keys)}: {cause}" for cause, keys in by_cause.items()
+    )
 
 
 @dataclass(frozen=True)
@@ -75,11 +99,10 @@ def _columns_with_items(facts: RunFacts) -> list[str]:
 
 
 def _columns_covered(facts: RunFacts) -> list[str]:
-    return [
-        f"column {key} is {c.status()}"
-        for key, c in sorted(facts.columns.items())
-        if c.status() == "failed"
-    ]
+    failed = {key: c for key, c in sorted(facts.columns.items()) if c.status() == "failed"}
+    if failed and len(failed) == len(facts.columns):
+        return [every_column_failed(facts.columns)]
+    return [f"column {key} failed: {column_cause(c)}" for key, c in failed.items()]
 
 
 def _announced_records(facts: RunFacts) -> list[str]:

@@ -42,7 +42,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,8 +56,8 @@ from sqlalchemy.orm import Session
 
 from crawler.clock import clock_from_settings
 from crawler.coverage import ColumnCoverage
-from crawler.evidence import sha256_of
-from crawler.health import RunFacts, evaluate
+from crawler.evidence import PageId, sha256_of
+from crawler.health import RunFacts, evaluate, every_column_failed
 from crawler.liveness import close_gone_runs, this_host
 from crawler.lost_requests import dropped_reason
 from crawler.profiles import SiteProfile
@@ -88,17 +87,6 @@ class RunOutcome:
     def line(self) -> str:
         run = f"crawl run {self.run_id}" if self.run_id else "a crawl (no run could be recorded)"
         return f"{run} of {self.site_key} {self.status}: {self.reason}"
-
-
-def _every_column_failed(coverage: Mapping[str, ColumnCoverage]) -> str:
-    """Scrapy finished, yet no column was read: say why, columns grouped by their last error."""
-    columns_by_reason: dict[str, list[str]] = {}
-    for key, column in coverage.items():
-        reason = column.messages[-1] if column.messages else column.status()
-        columns_by_reason.setdefault(reason, []).append(key)
-    return "every column failed: " + "; ".join(
-        f"{', '.join(keys)}: {reason}" for reason, keys in columns_by_reason.items()
-    )
 
 
 def sync_site(session: Session, profile: SiteProfile) -> tuple[Site, dict[str, int]]:
@@ -282,6 +270,45 @@ class CrawlRecording:
             }
         )
 
+    def page_gone(
+        self, request: Request, status: int, reason: str, page: PageId | None = None
+    ) -> None:
+        """Record a listed page the site says is gone (:mod:`crawler.gone`): not a lost request.
+
+        The ``gone_pages`` row keeps the list entry that links it; the column stays complete.
+        """
+        if self.writer is None or self.run is None:
+            return
+        key = request.meta.get("column")
+        coverage = self.coverage.get(key) if key else None
+        if coverage is not None:
+            coverage.page_gone()
+        self.crawler.stats.inc_value("egov/pages_gone")
+        entry = request.meta.get("entry")
+        self.writer.gone(
+            {
+                "column_id": self.column_ids.get(key) if key else None,
+                "url": (request.meta.get("canonical_url") or request.url)[:1024],
+                "listed_url": (request.meta.get("redirect_urls") or [request.url])[0][:1024],
+                "http_status": status,
+                "reason": reason[:2000],
+                "list_title": (getattr(entry, "title", "") or "")[:512],
+                "list_date": getattr(entry, "listed_on", None),
+                "list_page_id": request.meta.get("list_page"),
+                "page_id": page,
+            }
+        )
+        logger.info("page gone (%s): %s", reason, request.url)
+
+    def still_gone(self, column_key: str, canonical_url: str) -> None:
+        """A page gone on an earlier run, listed again and not asked for before the full walk."""
+        if self.writer is None:
+            return
+        coverage = self.coverage.get(column_key)
+        if coverage is not None:
+            coverage.page_gone()
+        self.writer.still_gone(canonical_url)
+
     def request_dropped(self, request: Request, spider: Spider) -> None:
         """A request the duplicate filter dropped: lost if it was a redirect or a list page."""
         reason = dropped_reason(request)
@@ -372,7 +399,10 @@ class CrawlRecording:
         run.healthy, run.health_problems = not problems, problems
         run.stats = json_safe(stats.get_stats())
         write_column_walks(self.session, run.id, self.coverage, self.column_ids)
-        shown = _every_column_failed(self.coverage) if reason == "finished" != status else reason
+        shown = every_column_failed(self.coverage) if reason == "finished" != status else reason
+        if status != "finished" and shown not in problems:
+            # The cause, last: the nightly job prints the last problem, as scrapy prints it.
+            run.healthy, run.health_problems = False, [*problems, shown]
         self.outcome = RunOutcome(self.site.key, run.id, status, shown)
         if status == "finished" and self.site.first_crawled_at is None:
             self.site.first_crawled_at = now

@@ -34,13 +34,14 @@ from crawler.evidence import PageBatch, PageId, PageWriter
 from db.models import (
     CrawlRun,
     DisclosureDocument,
+    GonePage,
     PortalPost,
     PostListing,
     QuarantinedItem,
     RequestFailure,
     utcnow,
 )
-from db.store import BatchInsert
+from db.store import BatchInsert, upsert
 
 logger = logging.getLogger(__name__)
 CHUNK = 500  # ids or URLs per IN (…) list
@@ -53,6 +54,11 @@ class _NewRow:
     row: dict[str, Any]
     stats: tuple[str, ...]
     listing: dict[str, Any] | None = None
+
+
+def _written(page: PageId | None) -> int | None:
+    """The id of a page written by now (in this batch or an earlier one), else None."""
+    return page.value if page is not None else None
 
 
 def _chunks(values: Iterable[Any]) -> Iterable[list[Any]]:
@@ -96,6 +102,12 @@ class EvidenceWriter:
         )
         self._insert_quarantined = insert(QuarantinedItem.__table__)
         self._insert_failures = insert(RequestFailure.__table__)
+        self._upsert_gone = upsert(
+            dialect,
+            GonePage.__table__,
+            ("site_id", "url"),
+            keep=("first_seen_at",),  # the first sighting stays; the rest is the latest
+        )
         self.site_id, self.crawl_run_id = site_id, crawl_run_id
         self.on_failure = on_failure
         self.failure: SQLAlchemyError | None = None
@@ -112,6 +124,8 @@ class EvidenceWriter:
         self._seen_documents: set[int] = set()
         self._quarantined: list[dict[str, Any]] = []
         self._failures: list[dict[str, Any]] = []
+        self._gone: dict[str, dict[str, Any]] = {}
+        self._still_gone: set[str] = set()
         self._rows = 0
         self._since = time.monotonic()
 
@@ -163,6 +177,16 @@ class EvidenceWriter:
     def request_failure(self, row: dict[str, Any]) -> None:
         """Buffer a ``request_failures`` row: a request the run lost, with the reason."""
         self._failures.append(row)
+        self._added()
+
+    def gone(self, row: dict[str, Any]) -> None:
+        """Buffer a ``gone_pages`` row (its ``list_page_id``/``page_id`` :class:`PageId`s)."""
+        self._gone[row["url"]] = row
+        self._added()
+
+    def still_gone(self, url: str) -> None:
+        """Move ``last_seen_at`` of a gone page listed again but not asked for tonight."""
+        self._still_gone.add(url)
         self._added()
 
     def _added(self) -> None:
@@ -220,9 +244,33 @@ class EvidenceWriter:
             connection.execute(self._insert_quarantined, self._quarantined)
         if self._failures:
             connection.execute(self._insert_failures, self._failures)
+        self._write_gone(connection, now)
         self._beat(connection, now)
         self.session.commit()
         self._reset()
+
+    def _write_gone(self, connection: Connection, now: dt.datetime) -> None:
+        if self._gone:
+            rows = [
+                {
+                    **row,
+                    "list_page_id": _written(row.get("list_page_id")),
+                    "page_id": _written(row.get("page_id")),
+                    "site_id": self.site_id,
+                    "last_crawl_run_id": self.crawl_run_id,
+                    "first_seen_at": now,
+                    "last_seen_at": now,
+                }
+                for row in self._gone.values()
+            ]
+            connection.execute(self._upsert_gone, rows)
+        table = GonePage.__table__
+        for chunk in _chunks(sorted(self._still_gone)):
+            connection.execute(
+                update(table)
+                .where(table.c.site_id == self.site_id, table.c.url.in_(chunk))
+                .values(last_seen_at=now, last_crawl_run_id=self.crawl_run_id)
+            )
 
     def _beat(self, connection: Connection, now: dt.datetime) -> None:
         if self.crawl_run_id is not None:
@@ -243,7 +291,12 @@ class EvidenceWriter:
             self._failed(error)
 
     def close(self) -> None:
-        """Write what is left, with the listings of posts stored by this run in another batch."""
+        """Write what is left, with the listings of posts stored by this run in another batch.
+
+        The buffered posts are written first: a listing waiting for a post of the last batch
+        (on a small site, the whole crawl) finds it there rather than being dropped.
+        """
+        self.flush()
         if self._awaiting and self.failure is None:
             try:
                 connection = self.session.connection()

@@ -30,6 +30,17 @@ def insert_ignoring_conflict(
     return statement
 
 
+def upsert(
+    dialect: str, table: Table, conflict_columns: tuple[str, ...], keep: tuple[str, ...] = ()
+) -> Insert:
+    """Return ``INSERT … ON CONFLICT (conflict_columns) DO UPDATE`` every column but ``keep``."""
+    module = postgresql if dialect == "postgresql" else sqlite
+    statement = module.insert(table)
+    fixed = {"id", *conflict_columns, *keep}
+    changed = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in fixed}
+    return statement.on_conflict_do_update(index_elements=list(conflict_columns), set_=changed)
+
+
 def _table(model: type[DeclarativeBase]) -> Table:
     return model.__table__  # type: ignore[attr-defined,no-any-return]
 

@@ -8,7 +8,10 @@ a metadata table whose labels, date styles and 文号 brackets vary by departmen
 some departments' pages are GBK. Most documents are published on time, some late (also across
 the 2012 Spring Festival and National Day holidays), a few numbers of each series are never
 published: they are in ``register_csv()`` only, some with a ``explanations_csv()`` entry, some
-classified. ``.truth`` says what a correct crawl finds.
+classified. ``.truth`` says what a correct crawl finds. ``dead_documents=N`` makes N numbered
+documents in the middle of their series listed with a page that is gone (in turn 404, 410, a
+soft-404 page with status 200, a 302 to the error page): ``.dead`` maps their paths to how; they
+stay in ``.truth`` and the register as published.
 
     with serving(SampleDisclosure()) as server:
         ...  # scrapy crawl disclosure -a site=sample-disclosure -a base_url=<server.url>
@@ -49,6 +52,12 @@ HOLIDAY_SIGNINGS = (
     dt.date(2012, 10, 3),
 )
 NO_NUMBER_SPELLINGS = ("", "无")
+DEAD_KINDS = ("404", "410", "soft404", "redirect")
+ERROR_PAGE = "/error.html"
+ERROR_HTML = (
+    "<html><head><meta charset='utf-8'><title>提示</title></head><body>"
+    "<div class='error'>对不起，您访问的页面不存在！<a href='/'>返回首页</a></div></body></html>"
+)
 
 
 @dataclass(frozen=True)
@@ -108,6 +117,7 @@ class SampleDisclosure:
         xxgk_every: int = 4,
         gbk_every: int = 5,
         calendar: WorkdayCalendar | None = None,
+        dead_documents: int = 0,
     ) -> None:
         self.year = year
         self.page_size = page_size
@@ -140,6 +150,18 @@ class SampleDisclosure:
                 unpublished_share,
                 no_number_share,
             )
+        self.dead: dict[str, str] = {}  # path -> how its page is gone
+        if dead_documents:
+            middle = [
+                d for d in self.truth
+                if d.seq is not None and any(
+                    o.department == d.department and o.seq is not None and o.seq > d.seq
+                    for o in self.truth
+                ) and d.seq > 1
+            ]  # fmt: skip
+            picked = random.Random(seed + 1).sample(middle, k=dead_documents)
+            for index, doc in enumerate(sorted(picked, key=lambda d: d.path)):
+                self.dead[doc.path] = DEAD_KINDS[index % len(DEAD_KINDS)]
 
     # ------------------------------------------------------------------ generation
     def _prefix(self, short_name: str, index: int) -> str:
@@ -269,6 +291,17 @@ class SampleDisclosure:
                     return self._trs(dept, page)
                 if page == 0:
                     return self._html(self._catalogue(dept))
+        if path == ERROR_PAGE:
+            return Response(200, ERROR_HTML.encode("utf-8"))
+        dead = self.dead.get(path)
+        if dead == "404":
+            return Response(404, ERROR_HTML.encode("utf-8"))
+        if dead == "410":
+            return Response(410, b"<html><body>Gone</body></html>")
+        if dead == "soft404":
+            return Response(200, ERROR_HTML.encode("utf-8"))
+        if dead == "redirect":
+            return Response(302, b"", headers={"Location": ERROR_PAGE})
         if path in self._pages:
             text, encoding = self._pages[path]
             return Response(

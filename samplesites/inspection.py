@@ -8,7 +8,8 @@ about to go stale and stale, and three blank columns (空白栏目). Its links a
 broken, on the site itself, on its object storage (:class:`ObjectStorage`, another host the
 profile names as the site's) and on an external site (:class:`ExternalSite`: slow pages, a
 page refusing HEAD, a robots.txt-forbidden page). ``day`` (1 or 2) is the day of the link
-check: one link fails only on day 1, one only on day 2.
+check: one link fails only on day 1, one only on day 2. ``dead`` (path -> "404", "410",
+"soft404" or "redirect") makes listed articles gone (empty by default: the truth below holds).
 
 The home page goes down for part of the week: :meth:`probe_week` lists the week's probes
 (every 3 hours) with what each one met; ``home_state`` ("up", "error" or "slow") makes the
@@ -31,6 +32,7 @@ from samplesites.server import Request, Response
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HOME_NEWEST_AGE = 11  # days: the home page's newest item (首页不更新: warning at 10, veto at 14)
 SLOW_SECONDS = 1.2  # the live home page's delay when home_state == "slow"
+ERROR_PAGE = "/error.html"  # the site's error page, answered with status 200 (a soft 404)
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ class SampleInspectionSite:
         self.day = 1
         self.home_state = "up"
         self.requests: list[tuple[str, str]] = []
+        self.dead: dict[str, str] = {}  # listed article path -> how it is gone
 
     # ------------------------------------------------------------------ truth
     def annual_report_items(self) -> list[tuple[str, dt.date]]:
@@ -156,6 +159,13 @@ class SampleInspectionSite:
             key = path.split("/")[2]
             column = next((c for c in COLUMNS if c.key == key), None)
             return self._column(column) if column else _missing()
+        if path == ERROR_PAGE or self.dead.get(path) == "soft404":
+            return _page("<div class='error'>对不起，您访问的页面不存在！</div>", "提示")
+        dead = self.dead.get(path)
+        if dead == "redirect":
+            return Response(302, b"", headers={"Location": ERROR_PAGE})
+        if dead in ("404", "410"):
+            return _missing(int(dead))
         if path.startswith("/art/"):
             return self._article(path)
         if path in ("/images/logo.png",):

@@ -20,7 +20,10 @@ handler:
 Knobs: ``months`` (1-12), ``departments`` (use only the first N, mixed tiers), ``scale``
 (multiply the monthly counts: 4.5 gives > 20,000 posts), ``boundary_posts`` (23:59 on Jan 31 and
 00:01 on Feb 1), ``transient_503_every`` (every k-th path answers 503 once),
-``challenge`` (every request gets an HTTP 521 anti-bot challenge). ``add_posts(n)`` publishes
+``challenge`` (every request gets an HTTP 521 anti-bot challenge), ``dead_articles`` (that many
+listed posts whose article page is gone, in turn: 404, 410, a soft-404 page with status 200,
+a 302 to the site's error page ``/error/404.html``; they count for nobody in ``.truth``, are
+listed in ``.dead`` and come back with ``revive(post)``). ``add_posts(n)`` publishes
 new posts (for incremental crawls), ``publish(when, unit)`` one post of a given unit dated
 ``when`` (an old date makes it a backdated post, listed deep); ``.requests`` counts what was
 asked, by kind.
@@ -52,6 +55,8 @@ EMBEDDED, PERPAGE, TRS_PERPAGE = 45, 15, 20
 _ART = re.compile(r"^/art/\d+/\d+/\d+/art_(\d+)_(\d+)\.html$")
 _TRS_ART = re.compile(r"^/zwgk/bmdt/\d{6}/t\d{8}_(\d+)\.html$")
 _TRS_LIST = re.compile(r"^/zwgk/bmdt/(?:index(?:_(\d+))?\.html)?$")
+DEAD_KINDS = ("404", "410", "soft404", "redirect")
+ERROR_PAGE = "/error/404.html"
 _COLUMN = re.compile(r"^/col/col(\d+)/(?:index\.html)?$")
 
 
@@ -86,6 +91,7 @@ class SamplePortal:
         boundary_posts: bool = True,
         transient_503_every: int = 0,
         challenge: bool = False,
+        dead_articles: int = 0,
     ) -> None:
         self.year, self.rng = year, random.Random(seed)
         units = [u for u in load_registry().units if u.kind == "department"]
@@ -117,6 +123,12 @@ class SamplePortal:
         for post in self.rng.sample(jpage_posts, k=max(1, len(jpage_posts) // 20)):
             post.also_in.append("tpxw")
         self.pinned = max(jpage_posts, key=lambda p: p.published) if jpage_posts else None
+        self.dead: dict[int, str] = {}  # post id -> how its page is gone
+        if dead_articles:
+            alive = [p for p in self.posts if p is not self.pinned and not p.also_in]
+            picked = random.Random(seed + 1).sample(alive, k=dead_articles)
+            for index, post in enumerate(picked):
+                self.dead[post.id] = DEAD_KINDS[index % len(DEAD_KINDS)]
         self._index()
 
     # ------------------------------------------------------------------ generation
@@ -187,8 +199,13 @@ class SamplePortal:
         return Counter(
             (p.department, p.published.astimezone(SHANGHAI).strftime("%Y-%m"))
             for p in self.posts
-            if p.department
+            if p.department and p.id not in self.dead
         )
+
+    def revive(self, post_id: int) -> None:
+        """The page of a dead post comes back (the site restored it)."""
+        with self._lock:
+            self.dead.pop(post_id, None)
 
     # ------------------------------------------------------------------ serving
     def __call__(self, request: Request) -> Response:
@@ -282,8 +299,19 @@ class SamplePortal:
             post = self.by_id.get(int(match.group(1)))
             if post is not None and post.path() != path:
                 post = None
+        if path == ERROR_PAGE:
+            return Response(200, pages.error_page().encode("utf-8"))
         if post is None:
             return Response(404, b"<html><body>404</body></html>")
+        dead = self.dead.get(post.id)
+        if dead == "404":
+            return Response(404, pages.error_page().encode("utf-8"))
+        if dead == "410":
+            return Response(410, b"<html><body>Gone</body></html>")
+        if dead == "soft404":
+            return Response(200, pages.error_page().encode("utf-8"))
+        if dead == "redirect":
+            return Response(302, b"", headers={"Location": ERROR_PAGE})
         if post.layout == "gbk":
             html = pages.detail_gbk(post.title, post.published, post.source)
             return Response(body=html.encode("gbk"), content_type="text/html")

@@ -7,10 +7,12 @@ evidence) and ``self.coverage(column_key)``. Arguments (``-a``): ``site`` (profi
 instead of the profile's), ``full`` (``1``: walk every list page even when an incremental stop
 would end the walk).
 
-A lost request is recorded with a readable reason (:mod:`crawler.lost_requests`, a
-``request_failures`` row) and its column is not complete; a body over the size cap is also
-quarantined; an anti-bot challenge marks the column blocked and closes the spider with the
-reason "blocked by anti-bot challenge".
+A detail page the site says is gone (404, 410, a redirect to an error page, a soft 404:
+:mod:`crawler.gone`) is recorded as gone, not lost: its column stays complete, and it is asked
+for again only on a full walk. A lost request is recorded with a readable reason
+(:mod:`crawler.lost_requests`, a ``request_failures`` row) and its column is not complete; a
+body over the size cap is also quarantined; an anti-bot challenge marks the column blocked and
+closes the spider with the reason "blocked by anti-bot challenge".
 
 The walk itself is shared: :meth:`SiteSpider.start` opens every column's list (incremental,
 or whole after a run that did not read the column whole), :meth:`SiteSpider.list_entries` asks
@@ -37,6 +39,7 @@ from twisted.python.failure import Failure
 from crawler.coverage import ColumnCoverage
 from crawler.departments import resolve_departments
 from crawler.evidence import PageId
+from crawler.gone import gone_reason, gone_status, gone_urls, soft_404
 from crawler.incremental import Listed, ListWalk, Stored, StoredLookup
 from crawler.listing import ListEntry, fetched_now, generic, trs
 from crawler.lost_requests import failure_reason
@@ -157,16 +160,29 @@ class SiteSpider(scrapy.Spider):
             )
             on_site.append((entry, canon))
         stored = self.stored(column, [c for _, c in on_site if c not in self.requested])
+        gone = self.gone_before(column, [c for _, c in on_site if c not in stored])
+        list_page = response.meta.get(EVIDENCE_META) if response is not None else None
         out: list[Any] = []
         page: list[Listed] = []
         for entry, canon in on_site:
+            if canon in gone and canon not in self.requested:
+                # Gone on an earlier run: asked for again on the full walk only (it may return).
+                self.requested.add(canon)
+                self.recorder.still_gone(column.key, canon)  # type: ignore[union-attr]
+                page.append(Listed("stored", entry.listed_on))
+                continue
             if canon in stored or canon in self.requested:
                 page.append(Listed("stored" if canon in stored else "requested", entry.listed_on))
                 out.append(self.seen_item(canon, column, entry, stored.get(canon)))
                 continue
             self.requested.add(canon)
             page.append(Listed("new", entry.listed_on))
-            meta = {"canonical_url": canon, "listed_url": entry.url, "entry": entry}
+            meta = {
+                "canonical_url": canon,
+                "listed_url": entry.url,
+                "entry": entry,
+                "list_page": list_page,
+            }
             out.append(
                 self.column_request(
                     column, entry.url, self.parse_detail, page_kind="detail", meta=meta
@@ -178,8 +194,30 @@ class SiteSpider(scrapy.Spider):
             coverage.stopped_early = coverage.finished_walk = True
         return out, go_on
 
+    def gone_before(self, column: ColumnProfile, urls: list[str]) -> set[str]:
+        """Which of ``urls`` were gone on an earlier run; none on a full walk (it retries them)."""
+        if not urls or self.walks[column.key].full or self.recorder is None:
+            return set()
+        recorder = self.recorder
+        return gone_urls(recorder.session.connection(), recorder.site.id, urls)  # type: ignore[union-attr]
+
     def parse_detail(self, response: Response) -> Iterator[Any]:
         raise NotImplementedError
+
+    def soft_404(self, response: Response) -> bool:
+        """Record a detail page that is the site's error page (a soft 404) as gone; say if so.
+
+        Such a page is never stored as a post or document.
+        """
+        wording = soft_404(response.text, self.profile.detail_selectors.get("error_page"))
+        if wording is None:
+            return False
+        redirects = list(response.meta.get("redirect_urls", []))
+        status = 302 if redirects else response.status
+        reason = gone_reason(response.status, [*redirects, response.url], wording)
+        if isinstance(self.recorder, CrawlRecording):
+            self.recorder.page_gone(response.request, status, reason, self.page_id(response))  # type: ignore[arg-type]
+        return True
 
     def parse_trs_list(self, response: Response) -> Iterator[Any]:
         """A TRS static list page (index.html, index_N.html; count from createPageHTML)."""
@@ -267,6 +305,18 @@ class SiteSpider(scrapy.Spider):
             if isinstance(recorder, CrawlRecording):
                 recorder.request_lost(request, reason)
             raise CloseSpider(BLOCKED_REASON)
+        status = gone_status(failure)
+        if status is not None and request.meta.get("page_kind") == "detail":
+            redirects = list(request.meta.get("redirect_urls", []))
+            gone = gone_reason(status, [*redirects, request.url] if redirects else [])
+            if isinstance(recorder, CrawlRecording):
+                recorder.page_gone(
+                    request, 302 if redirects else status, gone, request.meta.get(EVIDENCE_META)
+                )
+            elif key and recorder is not None:
+                self.coverage(key).page_gone()
+            self.logger.info("page gone (%s): %s", gone, request.url)
+            return
         if quarantine_failure(recorder, failure, reason):  # over the size cap: dropped, URL kept
             self.logger.warning("dropped a body over the size cap: %s", request.url)
         if isinstance(recorder, CrawlRecording):

@@ -96,6 +96,8 @@ class DisclosureSpider(PagedListWalks, SiteSpider):
         if not isinstance(response, TextResponse):
             yield from self.quarantine_page(response, "detail page is not an HTML page")
             return
+        if self.soft_404(response):  # the site's error page: gone, never a post
+            return
         if response.status >= 400:
             yield from self.quarantine_page(
                 response, f"detail page answered HTTP {response.status}"

@@ -34,6 +34,7 @@ from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler.clock import clock_from_settings
+from crawler.departments import resolve_departments
 from crawler.inspection.failures import NOT_THE_SITES_FAULT, describe
 from crawler.inspection.items import LinkCheckItem, ScannedPageItem
 from crawler.inspection.links import FoundLink, page_links
@@ -76,6 +77,8 @@ class LinkCheckSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> LinkCheckSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        # Departments written as full names or aliases, resolved as the portal crawl does.
+        spider.profile = resolve_departments(spider.profile)
         settings = crawler.settings
         per_host = settings.getint("EGOV_LINKCHECK_CONCURRENCY_PER_HOST", 1)
         settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", per_host, priority="spider")

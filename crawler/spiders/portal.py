@@ -63,6 +63,8 @@ class PortalSpider(PagedListWalks, SiteSpider):
         if not isinstance(response, TextResponse):
             yield from self.quarantine_page(response, "detail page is not an HTML page")
             return
+        if self.soft_404(response):  # the site's error page: gone, never a post
+            return
         fields = parse_detail(response.text, self.profile.detail_selectors, self.zone)
         published, method = fields.published_at, fields.method
         if published is None and entry.listed_on is not None:

@@ -28,6 +28,7 @@ from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler.clock import clock_from_settings
+from crawler.departments import resolve_departments
 from crawler.inspection.failures import describe
 from crawler.inspection.homepage import newest_item_date
 from crawler.inspection.items import ProbeItem
@@ -61,6 +62,8 @@ class ProbeSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ProbeSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        # Departments written as full names or aliases, resolved as the portal crawl does.
+        spider.profile = resolve_departments(spider.profile)
         # All targets at once, so that no load waits behind another and its time is its own.
         targets = len(spider.targets())
         crawler.settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", max(8, targets), priority="spider")

@@ -271,3 +271,46 @@ class CrawlLock(Base):
 
     def __repr__(self) -> str:
         return f"<CrawlLock {self.site_key} by {self.holder} until {self.expires_at}>"
+
+
+class GonePage(Base):
+    """A listed page the site itself says is gone (404, 410, an error page): evidence of the site.
+
+    Unlike a lost request (:class:`RequestFailure`, the crawl's failure), a gone page leaves its
+    column's walk complete: the list was read whole, one of its entries leads nowhere. The list
+    entry that links it (title and date as the list showed them, and the list page read) is kept
+    so a report can say what was listed. A row stays while the page stays gone; a page that comes
+    back is stored as a post or document on the next full walk, and reports leave its row out.
+    """
+
+    __tablename__ = "gone_pages"
+    __table_args__ = (
+        UniqueConstraint("site_id", "url", name="uq_gone_pages_site_id_url"),
+        Index("ix_gone_pages_column_id", "column_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    column_id: Mapped[int | None] = mapped_column(
+        ForeignKey("site_columns.id", ondelete="SET NULL"), comment="the column that lists it"
+    )
+    url: Mapped[str] = mapped_column(String(1024), comment="canonical URL, as posts store it")
+    listed_url: Mapped[str] = mapped_column(String(1024), comment="the URL as the list links it")
+    http_status: Mapped[int] = mapped_column(comment="404, 410, 302 (to an error page), 200 …")
+    reason: Mapped[str] = mapped_column(Text, comment="readable: what the site answered")
+    list_title: Mapped[str] = mapped_column(String(512), comment="title as the list showed it")
+    list_date: Mapped[dt.date | None] = mapped_column(comment="date as the list showed it")
+    list_page_id: Mapped[int | None] = mapped_column(
+        ForeignKey("fetched_pages.id", ondelete="SET NULL"), comment="the list page read"
+    )
+    page_id: Mapped[int | None] = mapped_column(
+        ForeignKey("fetched_pages.id", ondelete="SET NULL"), comment="the error page, if kept"
+    )
+    first_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_crawl_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("crawl_runs.id", ondelete="SET NULL")
+    )
+
+    def __repr__(self) -> str:
+        return f"<GonePage {self.http_status} {self.url}>"

@@ -121,3 +121,11 @@ def challenge_page() -> str:
         "<html><body><script>document.cookie=('__jsl_clearance=1577836800.123|0|'"
         "+'abc%3D');location.href=location.pathname+location.search</script></body></html>"
     )
+
+
+def error_page() -> str:
+    """The portal's error page, as real sites serve it (often with status 200: a soft 404)."""
+    return """<!DOCTYPE html><html><head><meta charset="utf-8"><title>中国绍兴</title></head>
+<body><div class="header"><a href="/">首页</a></div>
+<div class="error"><h2>对不起，您访问的页面不存在或已被删除！</h2>
+<p><a href="/">返回首页</a></p></div></body></html>"""

@@ -31,6 +31,7 @@ from scoring.assessment.disclosure_checks import (
     judge_disclosure,
 )
 from scoring.assessment.disclosure_score import DisclosureScore, score_counts
+from scoring.assessment.gone import GoneEntry, gone_listed
 from scoring.assessment.number_gaps import NumberGap
 from scoring.assessment.periods import Period, month_start, months_ended_by
 from scoring.assessment.portal_score import PortalScore, portal_score, post_counts
@@ -40,7 +41,7 @@ from scoring.entries.manual import latest_entries, suggestion_credits
 from scoring.rules import Rules
 
 UNIT_KINDS = ("department", "county")
-MONTHLY_LISTED = ("late", "missing", "undated", "no_calendar")
+MONTHLY_LISTED = ("late", "missing", "undated", "no_calendar", "gone")
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ class Assessment:
     listed_documents: tuple[DocumentVerdict, ...]
     rankings: Mapping[str, Ranking] = field(default_factory=dict)
     narrowed: bool = False  # assessed for some units only (an explanation), not for a report
+    gone: tuple[GoneEntry, ...] = ()  # listed in the period's last month, page gone: for nobody
 
     @property
     def month(self) -> str:
@@ -273,6 +275,7 @@ def assess(
         listed_documents=judgement.listed,
         rankings=rankings,
         narrowed=narrowed,
+        gone=tuple(gone_listed(session, period.last_month, cutoff)),
     )
 
 

@@ -11,6 +11,11 @@ kind and counting only runs started on or before the evidence cut-off:
    ``complete`` or ``skipped`` (none ``partial``, ``failed`` or ``blocked``): the site was read
    whole after the month closed, so a post dated in M that was ever listed has been seen.
 
+Only the runs of the spiders that walk the lists (``portal``, ``disclosure``) count: a probe or
+a link check has its own evidence (reachability, broken links), and one that could not start
+says nothing about the lists. A listed page the site answers 404, 410 or an error page for is
+gone (``gone_pages``), not a failure: its column's walk stays complete.
+
 Otherwise the month is **incomplete**, with the reasons listed. No site of the kind at all is
 also incomplete. Reports show incomplete months as such; ``portal.incomplete_months`` decides
 whether they enter the average (``exclude``, the default) or count as they stand (``include``).
@@ -32,6 +37,7 @@ from scoring.assessment.periods import SHANGHAI, month_bounds
 
 BAD_RUN_STATUSES = ("failed", "blocked", "killed", SILENT_STATUS)
 BAD_COLUMN_STATUSES = ("partial", "failed", "blocked")
+LIST_WALKING_SPIDERS = ("portal", "disclosure")  # their runs cover a month; probes do not
 
 
 @dataclass(frozen=True)
@@ -127,7 +133,13 @@ def _runs(session: Session, site_ids: list[int], cutoff: dt.datetime) -> list[_R
         )
         .join(Site, Site.id == CrawlRun.site_id)
         .outerjoin(bad, bad.c.crawl_run_id == CrawlRun.id)
-        .where(and_(CrawlRun.site_id.in_(site_ids), CrawlRun.started_at <= cutoff))
+        .where(
+            and_(
+                CrawlRun.site_id.in_(site_ids),
+                CrawlRun.started_at <= cutoff,
+                CrawlRun.spider.in_(LIST_WALKING_SPIDERS),
+            )
+        )
         .order_by(CrawlRun.started_at)
     )
     return [_Run(*row) for row in session.execute(query)]

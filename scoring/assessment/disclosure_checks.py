@@ -40,8 +40,9 @@ from scoring.assessment.number_gaps import NumberGap, number_gaps  # NumberGap: 
 from scoring.assessment.register_matching import UnpublishedEntry, known_by, unpublished_entries
 from scoring.bulk import fetch_tuples
 
-STATUSES = ("on_time", "late", "missing", "explained", "undated", "no_calendar")
+STATUSES = ("on_time", "late", "missing", "explained", "undated", "no_calendar", "gone")
 PUBLISHED_STATUSES = ("on_time", "late", "undated", "no_calendar")
+GONE_NOTE = "已列出，页面已失效 listed, page gone: published, not judged, counted for nobody"
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class DisclosureCounts:
     explained: int = 0
     undated: int = 0
     no_calendar: int = 0
+    gone: int = 0  # listed, its page gone: published, neither missing nor judged
 
     @property
     def judged(self) -> int:
@@ -355,6 +357,7 @@ def _register_verdict(entry: UnpublishedEntry) -> DocumentVerdict:
         None,
         None,
         None,
+        note=GONE_NOTE if entry.status == "gone" else None,
     )
 
 

@@ -1,7 +1,9 @@
 """文号 gaps: numbers missing from a department's published series, candidates for review.
 
-12 and 14 published, 13 not: 13 is a candidate, unless the register marks it classified (涉密) or
-a 不予公开说明 exists. Candidates are listed for an analyst, never scored by themselves.
+12 and 14 published, 13 not: 13 is a candidate, unless the register marks it classified (涉密),
+a 不予公开说明 exists, or it was listed on the platform with a page that is gone (its list title
+shows the number, or the register's title for it): it was published. Candidates are listed for
+an analyst, never scored by themselves.
 """
 
 from __future__ import annotations
@@ -15,9 +17,15 @@ from itertools import pairwise
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
+from db.docnumber import compact
 from db.models import DisclosureDocument, NondisclosureExplanation, SignedDocument
-from scoring.assessment.register_matching import known_by
+from scoring.assessment.gone import gone_document_entries
+from scoring.assessment.register_matching import known_by, normalise_title
 from scoring.bulk import fetch_tuples
+
+_BRACKETS = str.maketrans("[【(（［〖{", "〔〔〔〔〔〔〔") | str.maketrans(
+    "]】)）］〗}", "〕〕〕〕〕〕〕"
+)
 
 
 @dataclass(frozen=True)
@@ -136,4 +144,36 @@ def _gaps(
             ).where(known_by(NondisclosureExplanation.imported_at, cutoff)),
         )
     )
+    accounted |= _listed_but_gone(session, holes, cutoff)
     return [gap for gap in holes if (gap.department_id, gap.doc_number_key) not in accounted]
+
+
+def _listed_but_gone(
+    session: Session, holes: list[NumberGap], cutoff: dt.datetime | None
+) -> set[tuple[int, str]]:
+    """The holes a disclosure list showed (by 文号 in its title, or the register's title)."""
+    gone = gone_document_entries(session, cutoff)
+    if not gone:
+        return set()
+    listed = "\n".join(_folded(title) for _, title in gone)
+    found = {
+        (h.department_id, h.doc_number_key) for h in holes if _folded(h.doc_number_key) in listed
+    }
+    titles = {normalise_title(title) for _, title in gone}
+    keys = sorted({h.doc_number_key for h in holes})
+    for chunk in range(0, len(keys), 500):
+        for department_id, key, title in fetch_tuples(
+            session,
+            select(
+                SignedDocument.department_id, SignedDocument.doc_number_key, SignedDocument.title
+            ).where(SignedDocument.doc_number_key.in_(keys[chunk : chunk + 500])),
+        ):
+            if normalise_title(title) in titles:
+                found.add((department_id, key))
+    return found
+
+
+def _folded(text: str) -> str:
+    """A 文号 or a title with every bracket pair as 〔〕, full-width folded, no spaces."""
+    folded = compact(text)
+    return folded.translate(_BRACKETS)

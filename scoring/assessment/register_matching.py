@@ -6,6 +6,8 @@ no 文号; such a row is published when a document of the same department, signe
 carries the same title once normalised (:func:`normalise_title`: full-width forms folded,
 spaces, punctuation and book-title marks dropped). A row matched by neither is ``missing``, or
 ``explained`` when a 不予公开说明 with its 文号 exists; classified (涉密) rows are never expected.
+A row whose title a disclosure list showed, linking a page that is gone (``gone_pages``), is
+``gone``: it was published (listed), so never ``missing``, and its lag is not judged.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sqlalchemy import ColumnElement, case, exists, select, true
 from sqlalchemy.orm import Session
 
 from db.models import DisclosureDocument, NondisclosureExplanation, SignedDocument
+from scoring.assessment.gone import gone_document_entries
 from scoring.assessment.lags import Day, to_date
 from scoring.bulk import fetch_tuples
 
@@ -49,9 +52,12 @@ class UnpublishedEntry:
     title: str
     signed_on: Day
     explained: bool
+    gone: bool = False  # listed on the platform, its page gone: published, unreadable
 
     @property
     def status(self) -> str:
+        if self.gone:
+            return "gone"
         return "explained" if self.explained else "missing"
 
 
@@ -106,11 +112,35 @@ def unpublished_entries(
     )
     unnumbered = {row[0]: row for row in rows if row[3] is None}
     matched = _matched_by_title(session, unnumbered, cutoff)
+    gone = gone_titles(session, cutoff) if rows else set()
     return [
-        UnpublishedEntry(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]))
+        UnpublishedEntry(
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            row[5],
+            bool(row[6]),
+            _listed_gone(gone, row[1], row[4]),
+        )
         for row in rows
         if row[0] not in matched
     ]
+
+
+def gone_titles(session: Session, cutoff: dt.datetime | None) -> set[tuple[int | None, str]]:
+    """(department or None, normalised title) of the listed documents whose page is gone."""
+    return {
+        (department_id, normalise_title(title))
+        for department_id, title in gone_document_entries(session, cutoff)
+    }
+
+
+def _listed_gone(gone: set[tuple[int | None, str]], department_id: int, title: str) -> bool:
+    """Whether a gone list entry shows this title: in the department's column, or any column."""
+    key = normalise_title(title)
+    return bool(key) and ((department_id, key) in gone or (None, key) in gone)
 
 
 def _matched_by_title(

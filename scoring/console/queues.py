@@ -32,6 +32,8 @@ from scoring.console.findings import (
     unresolved_list,
     unresolved_lookup,
 )
+from scoring.console.gone import KIND as GONE_KIND
+from scoring.console.gone import gone_list, gone_lookup
 from scoring.console.inspections import KIND as INSPECTION_KIND
 from scoring.console.inspections import inspection_list, inspection_lookup
 from scoring.rules import Rules
@@ -131,6 +133,20 @@ for _queue in (
     ),
 ):
     register_queue(_queue)
+
+register_queue(
+    Queue(
+        GONE_KIND,
+        "失效页面 Listed pages that are gone",
+        "Posts and documents a list showed whose page the site answers 404, 410 or an error "
+        "page for: published, but unreadable, so counted for nobody and never a coverage hole. "
+        "Each with its list entry (title and date as listed) and what the site answered; it "
+        "leaves the queue when the page comes back and is stored.",
+        gone_list,
+        gone_lookup,
+        city_wide=True,
+    )
+)
 
 
 def entries(

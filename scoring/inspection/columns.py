@@ -5,6 +5,12 @@ the nightly crawl (``crawl_column_results.newest_seen``), and the evidence is th
 stored (``fetched_pages``). A column whose latest complete walk is older than the rules'
 ``evidence.max_age_days`` is ``not provable``: an item may have appeared since.
 
+The walk that dates a column is its list as read that night: a walk is complete when every list
+page was read, whatever the site answered for the articles it links (a dead link is the site's
+failure, recorded as gone, not the walk's). A column with no complete walk says what its latest
+walk met (``latest walk 2013-03-15 09:00 was partial: 2 list pages timed out after 10 s``), not
+merely that no complete walk exists.
+
 A column is blank (空白栏目) when its list page was read whole (HTTP 200) and showed no item,
 and in the same walk another column of the same list layout did show items: a parser that read
 nothing anywhere is a crawler fault, not a blank column (``not provable``).
@@ -132,6 +138,23 @@ def _latest_walks(session: Session, site_id: int, day: InspectionDay) -> dict[in
     return {column_id: _Walk(*rest) for column_id, *rest in rows}
 
 
+def _why_no_complete_walk(session: Session, column_id: int, day: InspectionDay) -> str:
+    """What the column's latest walk before the end of ``day`` met, in words."""
+    latest = session.execute(
+        select(CrawlRun.finished_at, CrawlRun.started_at, CrawlColumnResult.status,
+               CrawlColumnResult.message)
+        .join(CrawlRun, CrawlRun.id == CrawlColumnResult.crawl_run_id)
+        .where(CrawlColumnResult.column_id == column_id, CrawlRun.started_at < day.end)
+        .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
+        .limit(1)
+    ).first()  # fmt: skip
+    if latest is None:
+        return f"the column was never walked by {day.day}"
+    finished, started, status, message = latest
+    what = f": {message}" if message else ""
+    return f"latest walk {local_time(finished or started)} was {status}{what}"
+
+
 def _layouts_with_items(session: Session, run_ids: set[int]) -> set[tuple[int, str]]:
     """(run, list kind) pairs in which some column's list showed items."""
     if not run_ids:
@@ -178,9 +201,8 @@ def _state(
     if category.update_within is None:
         return ColumnState(**base, status=NO_PERIOD, reason=f"{category.name}: no update period")
     if walk is None:
-        return ColumnState(
-            **base, status=NOT_PROVABLE, reason=f"no complete walk of the column by {day.day}"
-        )
+        reason = _why_no_complete_walk(session, column.id, day)
+        return ColumnState(**base, status=NOT_PROVABLE, reason=reason)
     page = _list_page(session, column.url, day.end)
     base |= {
         "walked_at": walk.finished_at,

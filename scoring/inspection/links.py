@@ -6,7 +6,8 @@ failed on an earlier check at least ``links.confirm_after_hours`` before, with n
 check between (checks that could not be made, ``skipped``, neither break nor extend the run of
 failures); otherwise it is **awaiting confirmation**, which is the indicator's pre-warning.
 Links the check did not make (robots.txt, an anti-bot challenge, a per-host limit) are listed
-as not checked and never counted.
+as not checked and never counted. Listed articles the nightly walks found gone (404, 410, an
+error page) are broken links of the other pages too (:mod:`scoring.inspection.gone_links`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import FetchedPage, LinkCheck, LinkCheckRun
+from scoring.inspection.gone_links import gone_link_rows
 from scoring.inspection.verdict import (
     NOT_PROVABLE,
     Indicator,
@@ -104,8 +106,38 @@ def link_findings(
                 last_checked_at=row.checked_at,
             )
         )
+    # A link the check found failing is its finding; one it found fine may be a soft 404.
+    reported = {r.url for r in rows if r.outcome != "ok"}
+    findings += _gone_findings(session, site_id, day, confirm, reported)
     checked = sum(r.outcome != "skipped" for r in rows)
     return LinkReport(run, findings, checked, None)
+
+
+def _gone_findings(
+    session: Session, site_id: int, day: InspectionDay, confirm: dt.timedelta, known: set[str]
+) -> list[LinkFinding]:
+    """The listed articles the walks found gone, not already among the link check's rows."""
+    findings = []
+    for listed, reason, list_page, sha256, url, first, last in gone_link_rows(
+        session, site_id, day
+    ):
+        if listed in known or url in known:
+            continue
+        findings.append(
+            LinkFinding(
+                url=url,
+                kind="page",
+                internal=True,
+                on_home=False,
+                found_on=list_page or "",
+                found_on_sha256=sha256,
+                status=BROKEN if last - first >= confirm else AWAITING,
+                what=reason,
+                first_failed_at=first,
+                last_checked_at=last,
+            )
+        )
+    return findings
 
 
 def _history(

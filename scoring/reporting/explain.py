@@ -4,7 +4,8 @@ Posts are listed with their URL, the stored page (fetched_pages id and body sha2
 each counted (the first post of each ``identity_key``) or was a duplicate of one that did, and
 its backdating verdict; each backdated post with its proof (the complete walks that should have
 listed it: run, times, how far back they read, the list pages fetched), and how many are "not
-provable"; documents with their verdict, working days late and stored page; analyst entries in
+provable"; listed items whose page is gone, with their list entries (counted for nobody);
+documents with their verdict, working days late and stored page; analyst entries in
 force.
 
 A pure function of an Assessment narrowed to the department and of its
@@ -18,6 +19,7 @@ from scoring.assessment.backdating import BACKDATED, NOT_PROVABLE
 from scoring.assessment.disclosure_score import score_counts
 from scoring.assessment.portal_score import PortalScore
 from scoring.explanation import ExplainEvidence
+from scoring.reporting.gone import gone_section, gone_summary
 from scoring.reporting.model import INCOMPLETE, Report, Section, gaps_section, pts
 from scoring.rules import Rules
 
@@ -54,6 +56,8 @@ def explain_report(assessment: Assessment, evidence: ExplainEvidence) -> Report:
             ("门户覆盖 portal coverage", assessment.portal_coverage[month].label),
         ]
         meta.append(("倒填日期 backdating", _backdating_summary(evidence, rules)))
+        if assessment.gone:
+            meta.append(("已列出但无法读取 listed, page gone", gone_summary(assessment.gone)))
         sections.append(_months(assessed.portal))
         sections.append(_posts(evidence))
         sections.append(_backdating(evidence, rules))
@@ -71,6 +75,7 @@ def explain_report(assessment: Assessment, evidence: ExplainEvidence) -> Report:
     sections.append(_documents(assessment))
     sections.append(gaps_section(list(assessment.gaps), {unit.id: unit.short_name}))
     sections.append(_entries(evidence))
+    sections.append(gone_section(assessment.gone))
     return Report(
         "explain", month, f"{unit.short_name} {month} 得分说明 explanation", meta, sections
     )

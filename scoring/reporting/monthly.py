@@ -4,8 +4,12 @@ Per department: tier (档), quota, unique posts this month, shortfall, backdated
 year-to-date posts against the annual bonus threshold, documents signed this month that were
 published / late / missing, the two sub-scores as they stand (year to date through this
 month), and the month's crawl coverage. A summary on top counts departments below quota by tier
-and lists the documents not disclosed on time. A month whose crawl coverage is not whole (or
-that has not ended) flags its post counts ``INCOMPLETE`` and shows no shortfall at all.
+and lists the documents not disclosed on time. Listed posts and documents whose page is gone
+(:mod:`scoring.assessment.gone`) are said in the metadata ("1 listed post could not be read
+(gone)"), beside the department whose column listed them, and one by one with their list
+entries: counted for nobody, for review, never a coverage hole. A month whose crawl coverage is
+not whole (or that has not ended) flags its post counts ``INCOMPLETE`` and shows no shortfall at
+all.
 
 A pure function of an :class:`~scoring.assessment.assess.Assessment`: no query, no side effect.
 """
@@ -15,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from scoring.assessment.assess import Assessment
+from scoring.reporting.gone import gone_beside, gone_section, gone_summary
 from scoring.reporting.model import (
     INCOMPLETE,
     Report,
@@ -40,6 +45,7 @@ DEPARTMENT_COLUMNS = [
     ("disclosure_points", "文件公开得分 disclosure (12)"),
     ("portal_coverage", "门户覆盖 portal coverage"),
     ("disclosure_coverage", "公开平台覆盖 disclosure coverage"),
+    ("listed_gone", "已列出但无法读取 listed, page gone"),
 ]
 INCOMPLETE_MONTH_FLAGS = {"posts": INCOMPLETE, "shortfall": INCOMPLETE}
 
@@ -73,6 +79,7 @@ def monthly_report(assessment: Assessment) -> Report:
                 "disclosure_points": pts(disclosure.points) if disclosure else None,
                 "portal_coverage": portal_cov.label,
                 "disclosure_coverage": disclosure_cov.label,
+                "listed_gone": gone_beside(assessment.gone, assessed.unit.id),
             }
         )
     flags = {} if complete else dict(INCOMPLETE_MONTH_FLAGS)
@@ -85,6 +92,8 @@ def monthly_report(assessment: Assessment) -> Report:
         ("公开平台覆盖 disclosure coverage", disclosure_cov.label),
         ("得分口径 scores", "sub-scores as they stand, year to date through this month"),
     ]
+    if assessment.gone:
+        meta.append(("已列出但无法读取 listed, page gone", gone_summary(assessment.gone)))
     chart = [
         {
             "department": r["department"],
@@ -103,6 +112,7 @@ def monthly_report(assessment: Assessment) -> Report:
             _summary(rows, sorted(rules.portal.monthly_quota), complete),
             Section("departments", "部门明细 Departments", DEPARTMENT_COLUMNS, rows, flags),
             _listed_documents(assessment, names),
+            gone_section(assessment.gone),
             coverage_section(
                 [*assessment.portal_coverage.values(), *assessment.disclosure_coverage.values()]
             ),

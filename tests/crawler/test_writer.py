@@ -124,6 +124,27 @@ def test_listing_of_a_post_this_run_requested_through_another_column_gets_its_id
     assert sorted(key for (key,) in listed_in) == ["bmdt", "tpxw"]
 
 
+def test_post_listed_in_two_columns_within_one_batch_keeps_both_listings(
+    recorder: CrawlRecording, database_url: str
+) -> None:
+    assert recorder.writer is not None
+    recorder.writer.batch_rows = 1000  # a small site: the whole crawl is one batch
+    pipeline = PortalPostPipeline(recorder, recorder.settings)
+    item = _post(recorder, 8)
+    pipeline.process_item(item)
+    pipeline.process_item(ListingItem(item.canonical_url, "tpxw", item.listed_url))
+    recorder.writer.close()
+
+    listed_in = query(
+        database_url,
+        select(SiteColumn.key)
+        .join(PostListing, PostListing.column_id == SiteColumn.id)
+        .join(PortalPost, PortalPost.id == PostListing.post_id)
+        .where(PortalPost.canonical_url == item.canonical_url),
+    )
+    assert sorted(key for (key,) in listed_in) == ["bmdt", "tpxw"]
+
+
 def test_post_read_again_keeps_its_first_reading_and_is_seen_later(
     recorder: CrawlRecording, database_url: str
 ) -> None:

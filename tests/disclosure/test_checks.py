@@ -193,7 +193,7 @@ def test_counts_month_by_month_equal_each_month_judged_alone(
     year = judge_disclosure(session, **YEAR, month_start=D("2012-12-01"), by_month=True)
 
     units = [dept_id(session, name) for name in ("市发改委", "市财政局")]
-    total = {unit: [0] * 7 for unit in units}
+    total = {unit: [0] * len(astuple(DisclosureCounts())) for unit in units}
     for month in range(1, 13):
         label = f"2012-{month:02d}"
         alone = judge_disclosure(

@@ -283,3 +283,18 @@ def test_a_missing_annual_report_without_a_recent_walk_is_not_provable(session):
     states = column_states(session, RULES, site.id, when)
     result = annual_report_indicator(session, RULES, site.id, states, when)
     assert result.status == "not provable"
+
+
+def test_a_column_without_a_complete_walk_says_what_its_latest_walk_met(session):
+    site = _site(session)
+    timed_out = _column(session, site, "slow", "dynamic")
+    _column(session, site, "never", "dynamic")
+    run = _walk(session, site, shanghai(2019, 3, 19), [(timed_out, 3, dt.date(2019, 3, 18))])
+    [result] = run.column_results
+    result.status, result.message = "partial", "2 list pages timed out after 10 s"
+    session.flush()
+    states = {s.key: s for s in column_states(session, RULES, site.id, day(dt.date(2019, 3, 20)))}
+    assert states["slow"].status == "not provable"
+    assert "was partial: 2 list pages timed out after 10 s" in states["slow"].reason
+    assert "no complete walk" not in states["slow"].reason
+    assert states["never"].reason == "the column was never walked by 2019-03-20"

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 
 import pytest
 from sqlalchemy import select
 
-from db.models import FetchedPage, ProbeResult
+from db.models import Department, FetchedPage, ProbeResult, SiteColumn
 from samplesites.inspection import HOME_NEWEST_AGE, SLOW_SECONDS
-from tests.evidence_queries import query
-from tests.inspection.conftest import at, scrapy
+from tests.evidence_queries import query, with_registry
+from tests.inspection.conftest import FAST, REPO, at, scrapy
 
 pytestmark = pytest.mark.slow
 
@@ -60,3 +63,30 @@ def test_a_home_page_down_is_stored_with_its_status_and_one_past_the_timeout_as_
     assert late.probed_at >= at(today, 15)
     assert late.http_status is None and late.error_kind == "timeout"
     assert late.error.startswith(("DownloadTimeoutError", "TimeoutError"))
+
+
+@pytest.mark.parametrize("spider", ["probe", "linkcheck"])
+def test_probe_and_link_check_start_on_a_profile_naming_a_department_by_its_full_name(
+    sqlite_url, servers, home, today, tmp_path, spider
+):
+    """As the portal crawl does: short name, full name or alias, never a failed start."""
+    text = (REPO / "crawler/sites/sample-inspect.toml").read_text(encoding="utf-8")
+    first_column = '[[column]]\nkey = "dyn-news"\n'
+    assert first_column in text
+    text = text.replace(first_column, first_column + 'department = "绍兴市人民防空办公室"\n', 1)
+    profile = tmp_path / "named.toml"
+    profile.write_text(text, encoding="utf-8")
+    command = [sys.executable, "-m", "scrapy", "crawl", spider, "-a", f"site={profile}"]
+    command += ["-a", f"base_url={servers.base_url}", *FAST]
+    command += ["-s", "EGOV_LINKCHECK_MAX_LINKS=5", "-s", f"EGOV_CLOCK={at(today, 10).isoformat()}"]
+    env = {**os.environ, "EGOV_DATABASE_URL": with_registry(sqlite_url)}
+    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "no department or county named" not in done.stderr
+    department = query(
+        sqlite_url,
+        select(Department.short_name)
+        .join(SiteColumn, SiteColumn.department_id == Department.id)
+        .where(SiteColumn.key == "dyn-news"),
+    )
+    assert department == [("市人防办",)]

@@ -75,6 +75,9 @@ def test_site_refusing_connections_or_answering_5xx_all_night_is_a_failed_run_no
     last_line = log.strip().splitlines()[-1]
     assert last_line.startswith(f"Error: crawl run {refused.id} of sample-portal failed: ")
     assert "every column failed: bmdt, tpxw, zwdt: connection refused" in last_line
+    # One wording for the nightly job (which prints the run's last problem) and scrapy crawl.
+    assert last_line.endswith(f"failed: {refused.health_problems[-1]}"), refused.health_problems
+    assert "[" not in refused.health_problems[-1]  # the cause in words, no exception class
     unavailable = Faulty(site, override=lambda request: Response(503, b"Service Unavailable"))
     with serving(unavailable) as server:
         run_scrapy(evidence_url, server.url)

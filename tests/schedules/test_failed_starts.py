@@ -57,3 +57,14 @@ def test_supervised_crawl_that_cannot_start_is_failed_with_the_crawlers_reason(
     assert "failed, healthy=False: could not start: " in last
     assert last.endswith("add one with `scoring aliases add`)")
     assert "Traceback" not in done.stderr
+
+
+def test_nightly_crawl_of_a_site_refusing_connections_names_the_cause_as_scrapy_does(
+    configured: str,
+) -> None:
+    result = jobs.crawl_site("sample-portal", base_url="http://127.0.0.1:9")
+    assert (result["status"], result["healthy"]) == ("failed", False)
+    problem = result["problem"]
+    assert problem.startswith("every column failed: bmdt, tpxw, zwdt: "), problem
+    assert "connection refused by 127.0.0.1:9" in problem
+    assert "no column failed outright" not in problem

@@ -145,7 +145,7 @@ def run(
 ) -> CrawlRun:
     row = CrawlRun(
         site_id=crawled.id,
-        spider=crawled.key,
+        spider=crawled.kind,  # the spider named after the site kind walks its lists
         started_at=started,
         finished_at=started + dt.timedelta(minutes=30),
         status=status,

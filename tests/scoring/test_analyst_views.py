@@ -53,6 +53,8 @@ def test_site_coverage_view_agrees_with_the_coverage_rule(session, late_cutoff):
         ),
     )  # 15:00 UTC: still February here
     f.run(session, portal, f.shanghai(2012, 3, 2, 3), column_status="partial")
+    probe = f.run(session, portal, f.shanghai(2012, 1, 20, 3), status="failed", healthy=False)
+    probe.spider = "probe"  # a probe that could not start: not a list walk, not counted
     session.commit()
     rows = session.execute(
         text(

@@ -52,3 +52,15 @@ def test_runs_after_the_cutoff_do_not_cover_a_month(session):
 def test_no_site_of_the_kind_is_incomplete_not_empty(session, late_cutoff):
     coverage = month_coverage(session, "disclosure", MONTHS, late_cutoff)["2012-03"]
     assert coverage.reasons == ("no disclosure site is registered",)
+
+
+def test_a_failed_probe_or_link_check_does_not_void_the_month(session, late_cutoff):
+    """Probes and link checks have their own evidence; only list walks cover a month."""
+    portal = f.site(session)
+    f.run(session, portal, f.shanghai(2012, 3, 10, 3))
+    for spider in ("probe", "linkcheck"):
+        probe = f.run(session, portal, f.shanghai(2012, 3, 12, 3), status="failed", healthy=False)
+        probe.spider = spider
+    f.run(session, portal, f.shanghai(2012, 4, 1, 3))
+    session.flush()
+    assert month_coverage(session, "portal", MONTHS, late_cutoff)["2012-03"].complete
