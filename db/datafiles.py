@@ -203,7 +203,7 @@ def describe(error: ValidationError, data: Any = None) -> str:
 def _places(location: tuple[Any, ...], data: Any) -> list[str]:
     parts: list[str] = []
     for part in location:
-        if part == "__root__":
+        if part in ("__root__", "[key]"):
             continue
         if isinstance(part, int) and data is not None and parts:
             entry = data[part] if isinstance(data, list) and part < len(data) else None
