@@ -32,8 +32,6 @@ from scoring.reporting.render import EXTENSIONS, REPORT_FORMATS, render
 from scoring.rules import Rules, rules_in_force
 from scoring.runs import load_run, store_run
 
-KINDS = ("monthly", "quarterly", "annual")
-
 
 class NotFinalError(ValueError):
     """``final`` was asked while assessed sub-items still have no points."""

@@ -20,6 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Department
+from db.models.evidence import DocumentStatus
+from db.models.registry import UnitKind
 from db.workdays import WorkdayCalendar
 from scoring.assessment.backdating import backdated_counts
 from scoring.assessment.coverage import MonthCoverage, month_coverage
@@ -39,8 +41,10 @@ from scoring.assessment.totals import Unit, UnitTotal, unit_total
 from scoring.entries.manual import latest_entries, suggestion_credits
 from scoring.rules import Rules
 
-UNIT_KINDS = ("department", "county")
-MONTHLY_LISTED = ("late", "missing", "undated", "no_calendar")
+#: What a monthly report lists: every document but those on time or explained.
+MONTHLY_LISTED = tuple(
+    s for s in DocumentStatus if s not in (DocumentStatus.ON_TIME, DocumentStatus.EXPLAINED)
+)
 
 
 @dataclass(frozen=True)
@@ -258,7 +262,7 @@ def assess(
         )
     rankings = {}
     if periodic:
-        for kind in UNIT_KINDS:
+        for kind in UnitKind:
             totals = [a.total for a in assessed if a.unit.kind == kind and a.total is not None]
             if totals:
                 rankings[kind] = rank_units(rules, kind, totals)

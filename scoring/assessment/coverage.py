@@ -28,10 +28,11 @@ from sqlalchemy.orm import Session
 from db.config import load_settings
 from db.liveness import SILENT_STATUS, silent_run
 from db.models import CrawlColumnResult, CrawlRun, Site, utcnow
+from db.models.crawling import ColumnStatus, RunStatus
 from scoring.assessment.periods import SHANGHAI, month_bounds
 
-BAD_RUN_STATUSES = ("failed", "blocked", "killed", SILENT_STATUS)
-BAD_COLUMN_STATUSES = ("partial", "failed", "blocked")
+BAD_RUN_STATUSES = (RunStatus.FAILED, RunStatus.BLOCKED, RunStatus.KILLED, SILENT_STATUS)
+BAD_COLUMN_STATUSES = (ColumnStatus.PARTIAL, ColumnStatus.FAILED, ColumnStatus.BLOCKED)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-KINDS = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
 
 
 class PeriodError(ValueError):
