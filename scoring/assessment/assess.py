@@ -19,6 +19,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.config import DEFAULT_HEARTBEAT_LIMIT
 from db.models import Department
 from db.models.evidence import DocumentStatus
 from db.models.registry import UnitKind
@@ -178,6 +179,7 @@ def assess(
     departments: Collection[int] | None = None,
     calendar: WorkdayCalendar | None = None,
     by_month: bool = False,
+    heartbeat_limit: dt.timedelta = DEFAULT_HEARTBEAT_LIMIT,
 ) -> Assessment:
     """Assess every unit (or only ``departments``) for ``period`` as known by ``cutoff``.
 
@@ -186,13 +188,14 @@ def assess(
     documents (with their evidence) are those of the period's last month: for a monthly
     assessment the ones not disclosed on time, for a narrowed one (``departments``) all.
     ``by_month`` adds each unit's posts and documents month by month (the console's board).
+    ``heartbeat_limit`` (``Settings.heartbeat_limit``) says when a run left running is dead.
     """
     narrowed = departments is not None
     periodic = period.kind != "monthly" and not narrowed
     ytd = period.year_to_date()
     units = _units(session, departments)
-    portal_coverage = month_coverage(session, "portal", ytd, cutoff)
-    disclosure_coverage = month_coverage(session, "disclosure", ytd, cutoff)
+    portal_coverage = month_coverage(session, "portal", ytd, cutoff, heartbeat_limit)
+    disclosure_coverage = month_coverage(session, "disclosure", ytd, cutoff, heartbeat_limit)
     counts = post_counts(session, ytd, cutoff, departments)
     backdated = backdated_counts(session, ytd, cutoff, rules.portal.backdating_margin, departments)
     judgement = judge_disclosure(
