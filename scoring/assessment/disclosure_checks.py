@@ -383,27 +383,3 @@ def disclosure_counts(
         DisclosureCounts(),
     )
     return counts | judgement.ytd
-
-
-def document_verdicts(
-    session: Session,
-    *,
-    start: dt.date,
-    end: dt.date,
-    limit_days: int,
-    department_id: int | None = None,
-    cutoff: dt.datetime | None = None,
-    calendar: WorkdayCalendar | None = None,
-) -> list[DocumentVerdict]:
-    """List each document signed in [start, end] with its verdict (the rows behind the counts)."""
-    judgement = judge_disclosure(
-        session,
-        start=start,
-        end=end,
-        limit_days=limit_days,
-        cutoff=cutoff,
-        calendar=calendar,
-        departments=None if department_id is None else [department_id],
-        list_statuses=STATUSES,
-    )
-    return list(judgement.listed)
