@@ -232,28 +232,13 @@ def _register_findings(
     limit = rules.disclosure.limit_working_days
     margin = national.early_warnings.register_working_days_left
     start = day.day - dt.timedelta(days=REGISTER_LOOKBACK_DAYS)
-    # known by the end of the day: strictly before the next day begins
-    known = day.end - dt.timedelta(microseconds=1)
-    waiting = [
-        e
-        for e in unpublished_entries(session, start=start, end=day.day, cutoff=known)
-        if not e.explained
-    ]
-    if not waiting:
+    rows = _waiting_register_rows(session, start, day)
+    if not rows:
         return
-    rows = {
-        entry.id: (entry, name)
-        for entry, name in session.execute(
-            select(SignedDocument, Department.short_name)
-            .join(Department, Department.id == SignedDocument.department_id)
-            .where(SignedDocument.id.in_([e.register_id for e in waiting]))
-        )
-    }
     index = WorkingDayIndex(calendar, start.year)
     deadlines = DeadlineTable(index, start, day.day, limit)
     uncovered: set[int] = set()
-    for waiting_entry in sorted(waiting, key=lambda e: (str(e.signed_on), e.register_id)):
-        entry, name = rows[waiting_entry.register_id]
+    for entry, name in rows:
         deadline = deadlines.deadline(entry.signed_on)
         if deadline is None:
             uncovered.add(_first_uncovered_year(calendar, entry.signed_on.year))
@@ -264,32 +249,63 @@ def _register_findings(
         if left is None:
             uncovered.add(_first_uncovered_year(calendar, day.day.year))
             continue
-        if left > margin:
-            continue
-        number = entry.doc_number or "(no 文号)"
-        result.findings.append(
-            Finding(
-                key=f"register:{entry.department_id}:{entry.doc_number_key or f'row-{entry.id}'}",
-                kind="register",
-                department_id=entry.department_id,
-                department=name,
-                subject=(
-                    f"{name}: {number} not yet published, {left} working days left "
-                    f"(due {deadline}) 文件即将超过公开时限"
-                ),
-                body=(
-                    f"{number} 《{entry.title}》, signed {entry.signed_on} "
-                    f"(register {entry.source_file}, line {entry.source_line}), is not on the "
-                    f"disclosure platform by {day.day} and has no stated reason for not being "
-                    f"disclosed. Its {limit}-working-day limit ends on {deadline}: "
-                    f"{left} working days left."
-                ),
-            )
-        )
+        if left <= margin:
+            result.findings.append(_register_finding(entry, name, day, limit, deadline, left))
     for year in sorted(uncovered):
         result.notes.append(
             f"register entries of {year} not judged: the working-day calendar does not cover it"
         )
+
+
+def _waiting_register_rows(
+    session: Session, start: dt.date, day: InspectionDay
+) -> list[tuple[SignedDocument, str]]:
+    """Register rows signed since ``start``, neither published nor explained by the day's end.
+
+    With their department's short name, oldest signing first.
+    """
+    # known by the end of the day: strictly before the next day begins
+    known = day.end - dt.timedelta(microseconds=1)
+    waiting = [
+        e
+        for e in unpublished_entries(session, start=start, end=day.day, cutoff=known)
+        if not e.explained
+    ]
+    if not waiting:
+        return []
+    rows = {
+        entry.id: (entry, name)
+        for entry, name in session.execute(
+            select(SignedDocument, Department.short_name)
+            .join(Department, Department.id == SignedDocument.department_id)
+            .where(SignedDocument.id.in_([e.register_id for e in waiting]))
+        )
+    }
+    ordered = sorted(waiting, key=lambda e: (str(e.signed_on), e.register_id))
+    return [rows[e.register_id] for e in ordered]
+
+
+def _register_finding(
+    entry: SignedDocument, name: str, day: InspectionDay, limit: int, deadline: dt.date, left: int
+) -> Finding:
+    number = entry.doc_number or "(no 文号)"
+    return Finding(
+        key=f"register:{entry.department_id}:{entry.doc_number_key or f'row-{entry.id}'}",
+        kind="register",
+        department_id=entry.department_id,
+        department=name,
+        subject=(
+            f"{name}: {number} not yet published, {left} working days left "
+            f"(due {deadline}) 文件即将超过公开时限"
+        ),
+        body=(
+            f"{number} 《{entry.title}》, signed {entry.signed_on} "
+            f"(register {entry.source_file}, line {entry.source_line}), is not on the "
+            f"disclosure platform by {day.day} and has no stated reason for not being "
+            f"disclosed. Its {limit}-working-day limit ends on {deadline}: "
+            f"{left} working days left."
+        ),
+    )
 
 
 def _first_uncovered_year(calendar: WorkdayCalendar, year: int) -> int:
