@@ -25,7 +25,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, case, func, literal_column, or_, select, text
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -174,13 +174,8 @@ def judge_disclosure(
     if departments is not None:
         evidence.append(doc.department_id.in_(list(departments)))
     where = [*evidence, doc.department_id.is_not(None), _signed_in(start, end)]
-    tally: _Tally = defaultdict(int)
     counted = select(doc.department_id, buckets.sql(period_day), status, func.count())
-    for department_id, bucket, verdict, n in fetch_tuples(
-        session,
-        counted.select_from(judged).where(*where).group_by(text("1"), text("2"), text("3")),
-    ):
-        tally[(department_id, bucket, verdict)] += n
+    tally = _tally(session, counted.select_from(judged).where(*where))
     superseded = _count_each_document_once(session, where, deadlines, buckets, tally)
     listed = []
     if list_statuses:
@@ -190,11 +185,7 @@ def judge_disclosure(
     register = unpublished_entries(
         session, start=start, end=end, cutoff=cutoff, departments=departments
     )
-    for entry in register:
-        bucket = buckets.of(entry.signed_on)
-        tally[(entry.department_id, bucket, entry.status)] += 1
-        if buckets.in_last(bucket) and entry.status in list_statuses:
-            listed.append(_register_verdict(entry))
+    listed += _count_register(register, buckets, list_statuses, tally)
     listed.sort(
         key=lambda v: (v.department_id, STATUSES.index(v.status), v.signed_on or dt.date.min)
     )
@@ -208,6 +199,31 @@ def judge_disclosure(
         deadlines=deadlines,
         by_month=_counts(tally, lambda d, bucket: (d, buckets.month(bucket))) if by_month else {},
     )
+
+
+def _tally(session: Session, counted: Select[Any]) -> _Tally:
+    """Published documents per (department, bucket, verdict), from one grouped count."""
+    tally: _Tally = defaultdict(int)
+    grouped = counted.group_by(text("1"), text("2"), text("3"))
+    for department_id, bucket, verdict, n in fetch_tuples(session, grouped):
+        tally[(department_id, bucket, verdict)] += n
+    return tally
+
+
+def _count_register(
+    register: list[UnpublishedEntry],
+    buckets: _Buckets,
+    list_statuses: Collection[str],
+    tally: _Tally,
+) -> list[DocumentVerdict]:
+    """Add the register's unpublished entries to ``tally``; those of the last stretch to list."""
+    listed = []
+    for entry in register:
+        bucket = buckets.of(entry.signed_on)
+        tally[(entry.department_id, bucket, entry.status)] += 1
+        if buckets.in_last(bucket) and entry.status in list_statuses:
+            listed.append(_register_verdict(entry))
+    return listed
 
 
 def _counts(tally: _Tally, key: Callable[[int, int], _Key | None]) -> dict[_Key, DisclosureCounts]:
