@@ -28,6 +28,8 @@ from db.datafiles import (
     one_of,
     validate,
 )
+from scoring.inspection.columns import STALE
+from scoring.inspection.verdict import WARNING
 from scoring.rules.loader import RulesError, read_rules_file
 from scoring.rules.national_model import (
     DEDUCTION,
@@ -44,8 +46,8 @@ from scoring.rules.national_model import (
 )
 
 DEFAULT_NATIONAL_RULES_FILE = Path(__file__).with_name("national-2019.toml")
-#: The column statuses an early warning may be sent for (``[early_warnings] column_statuses``).
-WARNED_COLUMN_STATUSES = ("warning", "stale")
+#: The column states an early warning may be sent for (``[early_warnings] column_statuses``).
+WARNED_COLUMN_STATUSES = (WARNING, STALE)
 _SPAN = re.compile(r"(\d+)([dwmy])")
 _MONTH_DAY = re.compile(r"(\d{2})-(\d{2})")
 
