@@ -42,6 +42,7 @@ from scoring.assessment.register_matching import UnpublishedEntry, known_by, unp
 from scoring.bulk import fetch_tuples
 
 STATUSES = tuple(DocumentStatus)
+_DATED = (DocumentStatus.ON_TIME, DocumentStatus.LATE)  # the verdicts with a lag
 PUBLISHED_STATUSES = tuple(
     s for s in DocumentStatus if s not in (DocumentStatus.MISSING, DocumentStatus.EXPLAINED)
 )
@@ -279,7 +280,7 @@ def _count_each_document_once(
         verdict = deadlines.status(signed, published)
         bucket = buckets.of(signed if signed is not None else published)
         tally[(department_id, bucket, verdict)] -= 1
-        lag = deadlines.index.lag(signed, published) if verdict in ("on_time", "late") else None
+        lag = deadlines.index.lag(signed, published) if verdict in _DATED else None
         rank = (RANK[verdict], lag if lag is not None else 0)
         readings[(department_id, key)].append((rank, document_id, bucket, verdict))
     superseded = set()
@@ -350,7 +351,7 @@ def _listed(
                 title,
                 signed,
                 published,
-                lag if verdict in ("on_time", "late") else None,
+                lag if verdict in _DATED else None,
                 max(0, lag - limit) if verdict == "late" and lag is not None else None,
                 row[8],
                 row[9],

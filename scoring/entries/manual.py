@@ -162,7 +162,10 @@ def latest_entries(
     """The entry in force per (unit, item key, kind) for a period: the latest one."""
     latest = (
         select(func.max(ManualScore.id))
-        .where(ManualScore.period == period, ManualScore.kind.in_(("score", "adjustment")))
+        .where(
+            ManualScore.period == period,
+            ManualScore.kind.in_((EntryKind.SCORE, EntryKind.ADJUSTMENT)),
+        )
         .group_by(ManualScore.department_id, ManualScore.item_key, ManualScore.kind)
     )
     query = select(ManualScore).where(ManualScore.id.in_(latest))
