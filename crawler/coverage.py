@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 
 from crawler.evidence import PageId
 
-COLUMN_STATUSES = ("complete", "partial", "failed", "blocked", "skipped")
 _DETAIL_OF_CAUSE = re.compile(r"\s*(?:\(\d+ attempts\)|\[\w+\]|:\s*http\S*)")
 
 

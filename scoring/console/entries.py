@@ -10,6 +10,8 @@ from sqlalchemy import select
 from starlette.responses import Response
 
 from db.models import Department
+from db.models.base import values
+from db.models.registry import UnitKind
 from scoring.console import data
 from scoring.console.audit import record
 from scoring.console.board import chosen_year
@@ -32,7 +34,7 @@ def entries_page(ctx: Ctx) -> Response:
         names=names,
         units=units,
         kinds=KINDS,
-        subitems={kind: ctx.rules.rubric_for(kind).subitems() for kind in ("department", "county")},
+        subitems={kind: ctx.rules.rubric_for(kind).subitems() for kind in values(UnitKind)},
         suggestions=[(names[d], c) for d, c in sorted(credits.items()) if d in names],
         suggestion_policy=ctx.rules.suggestions,
         readiness=data.readiness(assessment, scope),

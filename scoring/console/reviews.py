@@ -10,13 +10,15 @@ from starlette.responses import Response
 
 from db.attribution import AliasConflictError, UnknownDepartmentError
 from db.models import Department
+from db.models.base import values
+from db.models.console import ReviewState
 from scoring.console import queues
 from scoring.console.accounts import ALL_DEPARTMENTS
 from scoring.console.audit import recent_events
 from scoring.console.board import chosen_year
 from scoring.console.routing import Ctx, HTTPError, action, not_found, page
 
-STATES = ("open", "confirmed", "dismissed", "fixed")
+STATES = tuple(values(ReviewState))
 PER_PAGE = 100  # items on one page of a queue; the counts are always of the whole queue
 
 

@@ -29,10 +29,12 @@ from sqlalchemy.orm import Session
 
 from db.attribution import UnknownDepartmentError, find_department
 from db.models import Department, ManualScore
+from db.models.base import values
+from db.models.scores import EntryKind
 from scoring.assessment.periods import Period, PeriodError, parse_period
 from scoring.rules import Rules
 
-KINDS = ("score", "adjustment", "suggestion")
+KINDS = tuple(values(EntryKind))
 CSV_COLUMNS = ("department", "item_key", "period", "kind", "points", "reason", "entered_by")
 
 
@@ -160,7 +162,10 @@ def latest_entries(
     """The entry in force per (unit, item key, kind) for a period: the latest one."""
     latest = (
         select(func.max(ManualScore.id))
-        .where(ManualScore.period == period, ManualScore.kind.in_(("score", "adjustment")))
+        .where(
+            ManualScore.period == period,
+            ManualScore.kind.in_((EntryKind.SCORE, EntryKind.ADJUSTMENT)),
+        )
         .group_by(ManualScore.department_id, ManualScore.item_key, ManualScore.kind)
     )
     query = select(ManualScore).where(ManualScore.id.in_(latest))
