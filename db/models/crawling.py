@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from typing import Any
 
 from sqlalchemy import (
@@ -17,9 +18,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.models.base import Base, JSONDocument, utcnow
+from db.models.base import Base, JSONDocument, allowed_values, utcnow
 
-SITE_KINDS = ("portal", "disclosure")
+
+class SiteKind(enum.StrEnum):
+    """What a site is; its spider is named after it."""
+
+    PORTAL = "portal"  # a portal (门户网站): posts in columns
+    DISCLOSURE = "disclosure"  # a disclosure platform (信息公开平台): documents with metadata
+
+
 RUN_STATUSES = ("running", "finished", "failed", "blocked", "killed")
 COLUMN_STATUSES = ("complete", "partial", "failed", "blocked", "skipped")
 
@@ -30,7 +38,7 @@ class Site(Base):
     __tablename__ = "sites"
     __table_args__ = (
         UniqueConstraint("key", name="uq_sites_key"),
-        CheckConstraint("kind IN ('portal', 'disclosure')", name="kind"),
+        CheckConstraint(allowed_values("kind", SiteKind), name="kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -43,15 +43,15 @@ def test_a_column_category_is_read_and_mirrored_into_site_columns(session):
     [
         (
             {"column": [{**BASE["column"][0], "category": 3}]},
-            "column #1 (tzgg): 'category' must be",
+            "t: column #1 (tzgg) › category: Input should be a valid string",
         ),
-        ({"inspection": {"probe_column": ["tzgg"]}}, "inspection: unknown key(s) ['probe_column']"),
+        ({"inspection": {"probe_column": ["tzgg"]}}, "t: inspection › probe_column: unknown key"),
         ({"inspection": {"probe_columns": ["zcwj"]}}, "probe_columns names no column 'zcwj'"),
     ],
 )
 def test_a_mistake_in_the_inspection_keys_of_a_profile_is_one_line(change, message):
     with pytest.raises(ProfileError) as raised:
-        inspection_settings(parse_profile("t", {**BASE, **change}))
+        parse_profile("t", {**BASE, **change})
     assert message in str(raised.value) and "\n" not in str(raised.value)
 
 

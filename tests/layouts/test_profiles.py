@@ -65,8 +65,12 @@ def test_profiles_are_read_from_egov_sites_dir_and_from_a_path(
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        ("item_selector = 'li'", "unknown option(s) ['item_selector'] for list_kind 'xxgk'"),
-        ("ajax = 'yes'", "options.ajax must be bool"),
+        (
+            "item_selector = 'li'",
+            "column #1 (fgw) › options › item_selector: unknown option for list_kind 'xxgk' "
+            "(known: form, ajax, page_field, item)",
+        ),
+        ("ajax = 'yes'", "column #1 (fgw) › options › ajax: Input should be a valid boolean"),
     ],
 )
 def test_unknown_or_mistyped_option_is_refused_per_list_kind(
@@ -150,3 +154,71 @@ def test_sites_check_with_a_missing_profile_is_one_line(sites_dir: Path) -> None
     assert result.exit_code == 1
     assert result.output.startswith("Error: no site profile 'nowhere'")
     assert result.output.count("\n") == 1
+
+
+ROUND_1_JPAGE = """name = "中国绍兴"
+kind = "portal"
+base_url = "{base}"
+
+[[column]]
+key = "col1462180"
+name = "部门动态"
+list_kind = "jpage"
+url = "/col/col1229/index.html"
+[column.options]
+proxy_path = "/module/jpage/dataproxy.jsp"
+perpage = 15
+"""
+
+
+def test_a_round_1_jpage_proxy_path_is_dropped_with_a_one_line_note(
+    sites_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (sites_dir / "round1.toml").write_text(ROUND_1_JPAGE.format(base="http://a/"), "utf-8")
+    profile = load_profile("round1")
+    assert profile.column("col1462180").options == {"perpage": 15}
+    (note,) = [r.getMessage() for r in caplog.records if r.name == "crawler.profiles"]
+    assert "'proxy_path' is no longer read: the proxy path is read from the column page" in note
+    assert note.startswith(str(sites_dir / "round1.toml")) and "\n" not in note
+
+
+SITE_TABLE = """[site]
+kind = "portal"
+name = "旧写法"
+base_url = "http://a/"
+
+[[column]]
+key = "c"
+name = "c"
+list_kind = "trs"
+url = "/"
+"""
+
+
+def test_a_site_table_is_read_as_the_scheduler_read_it_with_a_note(
+    sites_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (sites_dir / "old.toml").write_text(SITE_TABLE, "utf-8")
+    profile = load_profile("old")
+    assert (profile.kind, profile.name, profile.spider) == ("portal", "旧写法", "portal")
+    assert set(profiles.load_profiles()) == {"old"}
+    (note,) = {r.getMessage() for r in caplog.records if r.name == "crawler.profiles"}
+    assert "the [site] table is no longer needed: write kind, name, base_url at the top" in note
+
+
+@pytest.mark.parametrize(
+    ("site_table", "message"),
+    [
+        ('[site]\nkind = "portal"\ntimezone = "UTC"\n', "[site] holds only kind, name, base_url"),
+        ('kind = "portal"\n[site]\nkind = "disclosure"\n', "'kind' is written twice"),
+    ],
+)
+def test_a_site_table_with_other_keys_or_a_second_value_is_refused(
+    sites_dir: Path, site_table: str, message: str
+) -> None:
+    body = SITE_TABLE.split("[[column]]")[1]
+    text = f'name = "x"\nbase_url = "http://a/"\n{site_table}[[column]]{body}'
+    (sites_dir / "twice.toml").write_text(text, "utf-8")
+    with pytest.raises(ProfileError, match=re.escape(message)) as caught:
+        load_profile("twice")
+    assert "\n" not in str(caught.value)
