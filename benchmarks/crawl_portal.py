@@ -42,6 +42,7 @@ from db.engine import make_engine, session_scope  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
 from db.models import CrawlRun, Department, PortalPost  # noqa: E402
 from db.registry import import_registry, load_registry  # noqa: E402
+from samplesites import sample_profile  # noqa: E402
 from samplesites.portal import SamplePortal  # noqa: E402
 from samplesites.server import serving  # noqa: E402
 
@@ -92,7 +93,8 @@ def drop_database(name: str | None) -> None:
 
 
 def product_crawl(url: str, base: str, log: Path, *settings: str) -> Measured:
-    command = [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", "site=sample-portal"]
+    site = sample_profile("sample-portal")
+    command = [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", f"site={site}"]
     command += ["-a", f"base_url={base}", *POLITENESS_OFF]
     for setting in settings:
         command += ["-s", setting]

@@ -27,7 +27,6 @@ from crawler.recording import CrawlRecording
 
 logger = logging.getLogger(__name__)
 EVIDENCE_META = "evidence_page_id"
-_CHALLENGE_MARKERS = (b"__jsl_clearance", b"__jsluid", b"document.cookie")
 
 
 class AntiBotBlocked(IgnoreRequest):

@@ -11,7 +11,8 @@ published: they are in ``register_csv()`` only, some with a ``explanations_csv()
 classified. ``.truth`` says what a correct crawl finds.
 
     with serving(SampleDisclosure()) as server:
-        ...  # scrapy crawl disclosure -a site=sample-disclosure -a base_url=<server.url>
+        ...  # scrapy crawl disclosure -a site=samplesites/sample-disclosure.toml \\
+        #        -a base_url=<server.url>
 """
 
 from __future__ import annotations

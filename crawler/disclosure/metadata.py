@@ -41,7 +41,6 @@ OTHER_LABELS = (
 )  # fmt: skip
 _BY_LABEL = {label: name for name, labels in LABELS.items() for label in labels}
 _ALL_LABELS = set(_BY_LABEL) | set(OTHER_LABELS)
-SIGNED_SOURCES = ("table", "body", "none")
 _SPACES = re.compile(r"[\s\u3000\xa0]+")
 _COLON = "：:"
 

@@ -163,8 +163,11 @@ class LinkCheckSpider(scrapy.Spider):
             },
         )
 
-    def stop_get_body(self, headers: Any, body_length: int, request: Request, spider: Any) -> None:
-        """A GET check needs the status only: stop before the body (an attachment may be big)."""
+    def stop_get_body(self, request: Request) -> None:
+        """A GET check needs the status only: stop before the body (an attachment may be big).
+
+        Scrapy hands a ``headers_received`` handler only the arguments it names.
+        """
         if request.meta.get("linkcheck_get"):
             raise StopDownload(fail=False)
 

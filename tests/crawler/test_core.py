@@ -15,11 +15,12 @@ from crawler.incremental import Listed, ListWalk
 from crawler.middlewares import OffsiteRedirectMiddleware, OffsiteRedirectRefused
 from crawler.profiles import ProfileError, load_profile, parse_profile
 from crawler.spiders.portal import PortalSpider
+from samplesites import sample_profile
 
 
 def test_every_shipped_profile_loads_and_base_url_override_moves_columns() -> None:
     real = load_profile("sx-portal")
-    sample = load_profile("sample-portal", base_url="http://127.0.0.1:5000")
+    sample = load_profile(sample_profile("sample-portal"), base_url="http://127.0.0.1:5000")
     assert real.declared_base_url == "https://www.sx.gov.cn/"
     assert sample.column("bmdt").url == "http://127.0.0.1:5000/col/col1229/index.html"
     assert sample.column("bmdt").declared_url.startswith("http://sample-portal.invalid/")
@@ -99,7 +100,9 @@ def test_new_item_listed_below_every_stored_one_keeps_the_walk_going() -> None:
 
 def test_redirect_leaving_the_site_is_refused_and_one_inside_is_kept() -> None:
     crawler = get_crawler(PortalSpider)
-    crawler.spider = PortalSpider(site="sample-portal", base_url="http://127.0.0.1:5000")
+    crawler.spider = PortalSpider(
+        site=sample_profile("sample-portal"), base_url="http://127.0.0.1:5000"
+    )
     crawler.stats.open_spider()
     middleware = OffsiteRedirectMiddleware.from_crawler(crawler)
     request = Request("http://127.0.0.1:5000/col/col1229/index.html")

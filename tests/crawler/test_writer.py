@@ -24,6 +24,7 @@ from crawler.pipelines import PortalPostPipeline
 from crawler.recording import CrawlRecording
 from crawler.spiders.portal import PortalSpider
 from db.models import CrawlRun, FetchedPage, PortalPost, PostListing, SiteColumn
+from samplesites import sample_profile
 from samplesites.portal import SHANGHAI
 from tests.evidence_queries import query, scalar, with_registry
 
@@ -36,7 +37,7 @@ def recorder(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cra
     """The run recording of a portal spider, open on the test database, batches of 4 rows."""
     monkeypatch.setenv("EGOV_DATABASE_URL", with_registry(database_url))
     crawler = get_crawler(PortalSpider, {"EGOV_COMMIT_EVERY": 4})
-    spider = PortalSpider(site="sample-portal", base_url=BASE)
+    spider = PortalSpider(site=sample_profile("sample-portal"), base_url=BASE)
     spider._set_crawler(crawler)
     crawler.spider = spider
     crawler.stats.open_spider()

@@ -17,6 +17,7 @@ from crawler.spiders.disclosure import DisclosureSpider
 from db.engine import make_engine, session_scope
 from db.models import QuarantinedItem
 from db.registry import import_registry, load_registry
+from samplesites import sample_profile
 from samplesites.disclosure import SampleDisclosure
 from samplesites.server import Request as SiteRequest
 
@@ -32,7 +33,7 @@ def spider(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Disclos
     engine.dispose()
     monkeypatch.setenv("EGOV_DATABASE_URL", sqlite_url)
     crawler = get_crawler(DisclosureSpider)
-    spider = DisclosureSpider(site="sample-disclosure", base_url=BASE)
+    spider = DisclosureSpider(site=sample_profile("sample-disclosure"), base_url=BASE)
     spider._set_crawler(crawler)
     crawler.spider = spider
     crawler.stats.open_spider()

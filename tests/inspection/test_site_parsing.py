@@ -12,6 +12,7 @@ from crawler.inspection.site import DEFAULT_HOME_ITEMS, inspection_settings
 from crawler.profiles import ProfileError, load_profile, parse_profile
 from crawler.recording import sync_site
 from db.models import SiteColumn
+from samplesites import sample_profile
 
 BASE = {
     "name": "测试",
@@ -31,7 +32,7 @@ BASE = {
 
 
 def test_a_column_category_is_read_and_mirrored_into_site_columns(session):
-    profile = load_profile("sample-inspect")
+    profile = load_profile(sample_profile("sample-inspect"))
     assert profile.column("nb").category == "annual_report"
     _, ids = sync_site(session, profile)
     assert session.get(SiteColumn, ids["wsdc"]).category == "interactive"

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -18,6 +15,7 @@ from crawler.onboarding.cli import cli
 from crawler.profiles import ProfileError, load_profile
 from samplesites.server import Request, Response, serving
 from schedules.config import load_profiles
+from tests.crawls import scrapy_crawl
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -138,11 +136,7 @@ def test_scrapy_crawl_with_a_profile_mistake_says_one_line_and_makes_no_request(
     seen, handler = _recording_server()
     with serving(handler) as server:
         path = write(tmp_path, "wrong", department=department, extra=extra, base=server.url)
-        env = {**os.environ, "EGOV_DATABASE_URL": sqlite_registry_url}
-        done = subprocess.run(
-            [sys.executable, "-m", "scrapy", "crawl", "disclosure", "-a", f"site={path}"],
-            cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+        done = scrapy_crawl(sqlite_registry_url, "disclosure", str(path))
     assert done.returncode == 1
     assert done.stderr.startswith(expected) and done.stderr.count("\n") == 1, done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""

@@ -31,6 +31,7 @@ from crawler.recording import CrawlRecording
 from crawler.spiders.portal import PortalSpider
 from db.engine import make_engine
 from db.models import CrawlRun, PortalPost, QuarantinedItem, utcnow
+from samplesites import sample_profile
 from samplesites.portal import PROXY_PATH, SamplePortal
 from samplesites.server import Request as SiteRequest
 from samplesites.server import Response as SiteResponse
@@ -68,7 +69,7 @@ def spider(evidence_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Porta
     """A portal spider with its run recorder open on the test database, as in a crawl."""
     monkeypatch.setenv("EGOV_DATABASE_URL", evidence_url)
     crawler = get_crawler(PortalSpider, {"EGOV_COMMIT_EVERY": 500})
-    spider = PortalSpider(site="sample-portal", base_url=BASE)
+    spider = PortalSpider(site=sample_profile("sample-portal"), base_url=BASE)
     spider._set_crawler(crawler)
     crawler.spider = spider
     crawler.stats.open_spider()
