@@ -1,4 +1,4 @@
-"""Run ``scrapy crawl`` in tests as a user would: one command line, one time limit."""
+"""Crawls in tests: ``scrapy crawl`` as a user runs it, and crawlers with the project's settings."""
 
 from __future__ import annotations
 
@@ -6,7 +6,13 @@ import os
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.utils.test import get_crawler
+
+from crawler import settings as project_settings
 from schedules.crawl import crawl_command
 
 REPO = Path(__file__).resolve().parents[1]
@@ -38,3 +44,19 @@ def scrapy_crawl(
         text=True,
         timeout=timeout,
     )
+
+
+def project_crawler(
+    spidercls: type[Spider] | None = None, settings: Mapping[str, Any] | None = None
+) -> Crawler:
+    """A crawler with the project's settings (``crawler/settings.py``), ``settings`` over them.
+
+    Scrapy's ``get_crawler`` starts from Scrapy's defaults only; components read the project's
+    defaults without restating them, so a test crawler needs them as a crawl has them.
+    """
+    project = {
+        name: value
+        for name, value in vars(project_settings).items()
+        if name.isupper() and name != "TWISTED_REACTOR"  # the test process picks its reactor
+    }
+    return get_crawler(spidercls, {**project, **(settings or {})})

@@ -54,7 +54,6 @@ class SiteSpider(scrapy.Spider):
     """A spider crawling the columns of one site profile."""
 
     site_kind = "portal"
-    recorder: CrawlRecording | None = None
     # Which of a list page's URLs this spider has stored (crawler.incremental).
     stored_lookup: ClassVar[StoredLookup]
     # Callback method name per list kind (jpaas, jpage, trs, xxgk, generic) this spider walks.
@@ -95,9 +94,8 @@ class SiteSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         """Open each column's list: incrementally, or whole after a run that did not read it."""
-        assert self.recorder is not None, "the CrawlRecording extension is not enabled"
-        recorder = self.recorder
-        overlap = self.settings.getint("EGOV_INCREMENTAL_OVERLAP_PAGES", 0)
+        recorder = self.recording
+        overlap = self.settings.getint("EGOV_INCREMENTAL_OVERLAP_PAGES")
         whole = columns_to_walk_whole(
             recorder.session, recorder.site.id, recorder.run.id, recorder.column_ids
         )
@@ -128,8 +126,8 @@ class SiteSpider(scrapy.Spider):
 
     def stored(self, column: ColumnProfile, urls: list[str]) -> dict[str, Stored]:
         """Return which of ``urls`` (canonical) the database holds: one indexed query."""
-        assert self.recorder is not None and self.recorder.session is not None
-        recorder = self.recorder
+        recorder = self.recording
+        assert recorder.session is not None, "the crawl run is not open"
         return type(self).stored_lookup(
             recorder.session.connection(), recorder.site.id, recorder.column_ids[column.key], urls
         )
@@ -216,7 +214,7 @@ class SiteSpider(scrapy.Spider):
 
     def quarantine_page(self, response: Response, reason: str) -> Iterator[Any]:
         """Keep the page out of the evidence counts, with the reason; emit nothing."""
-        quarantine(self.recorder, response.url, reason, response.body)
+        quarantine(self.recording, response.url, reason, response.body)
         return iter(())
 
     def column_request(
@@ -241,12 +239,18 @@ class SiteSpider(scrapy.Spider):
 
     def now(self) -> dt.datetime:
         """The crawl clock (EGOV_CLOCK in a replay): the moment a list's 今天 and 3小时前 mean."""
-        clock = getattr(self.recorder, "clock", None)
-        return clock() if clock is not None else fetched_now()
+        recording = self.crawler.get_extension(CrawlRecording)
+        return recording.clock() if recording is not None else fetched_now()
+
+    @property
+    def recording(self) -> CrawlRecording:
+        """The crawl's run recording: the :class:`CrawlRecording` extension of its crawler."""
+        recording = self.crawler.get_extension(CrawlRecording)
+        assert recording is not None, "the CrawlRecording extension is not enabled"
+        return recording
 
     def coverage(self, key: str) -> ColumnCoverage:
-        assert self.recorder is not None, "the CrawlRecording extension is not enabled"
-        return self.recorder.coverage[key]
+        return self.recording.coverage[key]
 
     @staticmethod
     def page_id(response: Response) -> PageId:
@@ -258,20 +262,15 @@ class SiteSpider(scrapy.Spider):
         """Record a lost request with its reason; close the spider on an anti-bot challenge."""
         request = failure.request  # type: ignore[attr-defined]
         key = request.meta.get("column")
-        recorder = self.recorder
+        recorder = self.recording
         reason = failure_reason(failure, self.settings)
         if failure.check(AntiBotBlocked):
-            if key and recorder is not None:
+            if key:
                 self.coverage(key).blocked = True
                 self.coverage(key).note(BLOCKED_REASON)
-            if isinstance(recorder, CrawlRecording):
-                recorder.request_lost(request, reason)
+            recorder.request_lost(request, reason)
             raise CloseSpider(BLOCKED_REASON)
         if quarantine_failure(recorder, failure, reason):  # over the size cap: dropped, URL kept
             self.logger.warning("dropped a body over the size cap: %s", request.url)
-        if isinstance(recorder, CrawlRecording):
-            recorder.request_lost(request, reason, failure.type.__name__)
-        elif key and recorder is not None:  # a recorder without a database (tests)
-            kind = request.meta.get("page_kind", "other")
-            self.coverage(key).lost(kind, f"{reason} [{failure.type.__name__}]: {request.url}")
+        recorder.request_lost(request, reason, failure.type.__name__)
         self.logger.warning("request lost (%s): %s", reason, request.url)

@@ -59,4 +59,16 @@ def test_a_home_page_down_is_stored_with_its_status_and_one_past_the_timeout_as_
     late = _probes(sqlite_url)["home"]
     assert late.probed_at >= at(today, 15)
     assert late.http_status is None and late.error_kind == "timeout"
-    assert late.error.startswith(("DownloadTimeoutError", "TimeoutError"))
+    assert late.error == "timed out after 0.4 s"
+
+
+def test_a_refused_probe_logs_one_readable_line_and_no_disabled_evidence_middleware(
+    sqlite_url, today
+):
+    done = scrapy(sqlite_url, "probe", "http://127.0.0.1:9", clock=at(today, 9))
+    refused = [line for line in done.stderr.splitlines() if "probe of" in line]
+    assert len(refused) == 3 and all(
+        line.endswith("failed: connection refused by 127.0.0.1:9") for line in refused
+    ), refused
+    assert "Failure" not in done.stderr and "Disabled" not in done.stderr
+    assert {p.error for p in _probes(sqlite_url).values()} == {"connection refused by 127.0.0.1:9"}
