@@ -1,4 +1,7 @@
-"""The error boundary of the command lines: a known failure is one line, ``Error: …``.
+"""The error boundary of every command line: a known failure is one line, ``Error: …``.
+
+Shared by ``scoring``, ``schedules`` and the crawler's ``sites``, so it lives beside the other
+shared pieces in ``db`` (the crawler never imports scoring).
 
 Each command line's root group catches, around every subcommand, the failures a user can act
 on (the database cannot be used or has no schema, a file cannot be read or written, a setting

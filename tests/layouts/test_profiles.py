@@ -10,9 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from crawler import profiles
+from crawler import settings as project_settings
 from crawler.departments import DepartmentNames
 from crawler.onboarding.cli import cli
 from crawler.profiles import ProfileError, load_profile
+from db.terminal import display_width
 from samplesites.server import Request, Response, serving
 from schedules.config import load_profiles
 from tests.crawls import scrapy_crawl
@@ -216,3 +218,28 @@ def test_a_site_table_with_other_keys_or_a_second_value_is_refused(
     with pytest.raises(ProfileError, match=re.escape(message)) as caught:
         load_profile("twice")
     assert "\n" not in str(caught.value)
+
+
+def test_sites_check_asks_with_the_crawlers_user_agent_and_aligns_chinese_by_width(
+    sites_dir: Path,
+) -> None:
+    agents: list[str] = []
+
+    def handler(request: Request) -> Response:
+        # http.server reads header bytes as Latin-1; the crawler sends UTF-8.
+        agents.append(request.headers.get("user-agent", "").encode("latin-1").decode("utf-8"))
+        return Response(200, "<ul><li><a href='/a.html'>通知</a> 2012-03-05</li></ul>".encode())
+
+    profile = 'name = "x"\nkind = "portal"\nbase_url = "{base}"\n'
+    profile += '[[column]]\nkey = "tzgg"\nname = "通知公告"\nlist_kind = "trs"\nurl = "/tzgg/"\n'
+    profile += '[[column]]\nkey = "公告"\nname = "公告"\nlist_kind = "trs"\nurl = "/gg/"\n'
+    with serving(handler) as server:
+        (sites_dir / "ua.toml").write_text(profile.format(base=server.url), "utf-8")
+        result = CliRunner().invoke(cli, ["check", "ua", "--no-details"])
+    assert agents and set(agents) == {project_settings.USER_AGENT}, agents
+    assert "ua: columns without a category (not inspected): tzgg, 公告" in result.output
+    header, *rows = [
+        line for line in result.output.splitlines() if line.startswith(("column", "tzgg", "公告"))
+    ]
+    kind_at = {display_width(line.split("trs")[0]) for line in rows}
+    assert len(kind_at) == 1 and display_width(header.split("kind")[0]) in kind_at, result.output
