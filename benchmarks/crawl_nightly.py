@@ -41,15 +41,14 @@ from db.models import CrawlRun, FetchedPage, PortalPost, Site, SiteColumn  # noq
 from samplesites import sample_profile  # noqa: E402
 from samplesites.portal import EMBEDDED, SHANGHAI, TRS_PERPAGE, SamplePortal  # noqa: E402
 from samplesites.server import serving  # noqa: E402
+from schedules.crawl import crawl_command  # noqa: E402
 
 PAD_URL = "http://sample-portal.invalid/pad/"
 PAD_DAY = dt.datetime(2011, 6, 1, tzinfo=dt.UTC)
 
 
 def crawl(url: str, base: str, log: Path) -> Measured:
-    site = sample_profile("sample-portal")
-    command = [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", f"site={site}"]
-    command += ["-a", f"base_url={base}", *POLITENESS_OFF]
+    command = [*crawl_command("portal", sample_profile("sample-portal"), base), *POLITENESS_OFF]
     return run_measured(command, cwd=ROOT, env={**os.environ, "EGOV_DATABASE_URL": url}, log=log)
 
 
