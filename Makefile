@@ -4,7 +4,7 @@
 #   make test   set up and run the whole test suite (SQLite and the PostgreSQL on 127.0.0.1)
 UV := python3 -m uv
 
-.PHONY: setup demo test lint
+.PHONY: setup demo test test-fast lint
 
 # Bytecode is compiled once here (dependencies and the project's own modules), as the Dockerfile
 # does: with PYTHONDONTWRITEBYTECODE set, or a read-only tree, each crawl process would otherwise
@@ -21,6 +21,10 @@ test: setup
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 	$(UV) run pytest
+
+# The suite without the tests marked slow (whole crawls of the larger samples): minutes, not tens.
+test-fast: setup
+	$(UV) run pytest -m "not slow"
 
 lint: setup
 	$(UV) run ruff check . && $(UV) run ruff format --check .

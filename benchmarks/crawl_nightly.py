@@ -38,16 +38,17 @@ from benchmarks.measure import POLITENESS_OFF, Measured, run_measured  # noqa: E
 from crawler.profiles import load_profile  # noqa: E402
 from db.engine import make_engine  # noqa: E402
 from db.models import CrawlRun, FetchedPage, PortalPost, Site, SiteColumn  # noqa: E402
+from samplesites import sample_profile  # noqa: E402
 from samplesites.portal import EMBEDDED, SHANGHAI, TRS_PERPAGE, SamplePortal  # noqa: E402
 from samplesites.server import serving  # noqa: E402
+from schedules.crawl import crawl_command  # noqa: E402
 
 PAD_URL = "http://sample-portal.invalid/pad/"
 PAD_DAY = dt.datetime(2011, 6, 1, tzinfo=dt.UTC)
 
 
 def crawl(url: str, base: str, log: Path) -> Measured:
-    command = [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", "site=sample-portal"]
-    command += ["-a", f"base_url={base}", *POLITENESS_OFF]
+    command = [*crawl_command("portal", sample_profile("sample-portal"), base), *POLITENESS_OFF]
     return run_measured(command, cwd=ROOT, env={**os.environ, "EGOV_DATABASE_URL": url}, log=log)
 
 
@@ -120,7 +121,7 @@ def pad(url: str, total_posts: int) -> int:
 
 def minimum_requests(site: SamplePortal, known: set[int]) -> dict[str, int]:
     """New detail pages, and per column the list pages down to the first stored item in order."""
-    profile = load_profile("sample-portal")
+    profile = load_profile(sample_profile("sample-portal"))
     lists = {"bmdt": site._bmdt("bmdt"), "tpxw": site.lists["tpxw"], "zwdt": site.lists["trs"]}
     pages = 0
     for column in profile.columns:

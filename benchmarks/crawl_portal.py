@@ -42,8 +42,10 @@ from db.engine import make_engine, session_scope  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
 from db.models import CrawlRun, Department, PortalPost  # noqa: E402
 from db.registry import import_registry, load_registry  # noqa: E402
+from samplesites import sample_profile  # noqa: E402
 from samplesites.portal import SamplePortal  # noqa: E402
 from samplesites.server import serving  # noqa: E402
+from schedules.crawl import crawl_command  # noqa: E402
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
@@ -92,8 +94,7 @@ def drop_database(name: str | None) -> None:
 
 
 def product_crawl(url: str, base: str, log: Path, *settings: str) -> Measured:
-    command = [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", "site=sample-portal"]
-    command += ["-a", f"base_url={base}", *POLITENESS_OFF]
+    command = [*crawl_command("portal", sample_profile("sample-portal"), base), *POLITENESS_OFF]
     for setting in settings:
         command += ["-s", setting]
     return run_measured(command, cwd=ROOT, env={**os.environ, "EGOV_DATABASE_URL": url}, log=log)

@@ -12,10 +12,10 @@ How a spider uses the core (the portal spider, ``crawler/spiders/portal.py``, is
 - Every response that reaches a callback is already buffered as evidence (page_bodies +
   fetched_pages) by :class:`crawler.middlewares.EvidenceMiddleware`; ``self.page_id(response)``
   is its :class:`crawler.evidence.PageId`, whose number is set once its batch is written.
-- ``self.recorder`` (:class:`crawler.recording.CrawlRecording`, handed to the spider when it
-  opens) holds the session, the ``sites``/``site_columns`` rows, the crawl run, the columns'
-  coverage and the one evidence writer (:mod:`crawler.writer`: batched, set-based writes);
-  the middlewares and pipelines receive it in ``from_crawler``. It writes crawl_runs and
+- ``self.recording`` (:class:`crawler.recording.CrawlRecording`, the extension, found through
+  the crawler) holds the session, the ``sites``/``site_columns`` rows, the crawl run, the
+  columns' coverage and the one evidence writer (:mod:`crawler.writer`: batched, set-based
+  writes); the middlewares and pipelines find it in ``from_crawler``. It writes crawl_runs and
   crawl_column_results with health (:mod:`crawler.health`) when the spider closes.
 - List parsers: :mod:`crawler.listing.jpaas`, :mod:`crawler.listing.jpage`,
   :mod:`crawler.listing.trs`, :mod:`crawler.listing.generic`, with the paged walks of the

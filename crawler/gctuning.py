@@ -24,7 +24,6 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 logger = logging.getLogger(__name__)
-DEFAULT_THRESHOLDS = (50_000, 20, 20)
 
 
 class GcTuning:
@@ -37,9 +36,9 @@ class GcTuning:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> GcTuning:
         settings = crawler.settings
-        if not settings.getbool("EGOV_GC_TUNING", True):
+        if not settings.getbool("EGOV_GC_TUNING"):
             raise NotConfigured("EGOV_GC_TUNING is off: the collector keeps its defaults")
-        values = settings.getlist("EGOV_GC_THRESHOLDS", list(DEFAULT_THRESHOLDS))
+        values = settings.getlist("EGOV_GC_THRESHOLDS")
         if len(values) != 3:
             raise ValueError(f"EGOV_GC_THRESHOLDS needs three integers, not {values!r}")
         extension = cls((int(values[0]), int(values[1]), int(values[2])))

@@ -34,8 +34,8 @@ class ItemLogFormatter(LogFormatter):
     def from_crawler(cls, crawler: Crawler) -> ItemLogFormatter:
         formatter = cls()
         settings = crawler.settings
-        formatter.items_logged = settings.getbool("LOG_ENABLED", True) and logs_debug(
-            settings.get("LOG_LEVEL", "DEBUG")
+        formatter.items_logged = settings.getbool("LOG_ENABLED") and logs_debug(
+            settings.get("LOG_LEVEL")
         )
         return formatter
 

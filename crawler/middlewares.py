@@ -27,7 +27,6 @@ from crawler.recording import CrawlRecording
 
 logger = logging.getLogger(__name__)
 EVIDENCE_META = "evidence_page_id"
-_CHALLENGE_MARKERS = (b"__jsl_clearance", b"__jsluid", b"document.cookie")
 
 
 class AntiBotBlocked(IgnoreRequest):
@@ -104,9 +103,11 @@ class RetryBackoffMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RetryBackoffMiddleware:
         settings = crawler.settings
+        if not settings.getbool("RETRY_ENABLED") or settings.getint("RETRY_TIMES") < 1:
+            raise NotConfigured  # nothing is retried (probes, link checks): nothing to wait for
         return cls(
-            settings.getfloat("EGOV_RETRY_BACKOFF_BASE", 0.5),
-            settings.getfloat("EGOV_RETRY_BACKOFF_MAX", 30.0),
+            settings.getfloat("EGOV_RETRY_BACKOFF_BASE"),
+            settings.getfloat("EGOV_RETRY_BACKOFF_MAX"),
         )
 
     async def process_request(self, request: Request) -> None:

@@ -34,8 +34,6 @@ from crawler.recording import CrawlRecording
 from db.models import utcnow
 
 logger = logging.getLogger(__name__)
-EARLIEST_YEAR = 1995  # the city portal and the platform did not exist before
-FUTURE_MARGIN_DAYS = 1.0  # a page's clock may run a little ahead, not days ahead
 PASS_THROUGH = (CloseSpider, HttpError, IgnoreRequest, DropItem)
 
 
@@ -53,8 +51,8 @@ def date_problem(
     published: dt.datetime | dt.date,
     *,
     now: dt.datetime | None = None,
-    earliest_year: int = EARLIEST_YEAR,
-    future_margin_days: float = FUTURE_MARGIN_DAYS,
+    earliest_year: int,
+    future_margin_days: float,
 ) -> str | None:
     """Return why ``published`` cannot be a real publication date, or None if it can be."""
     now = now or utcnow()
@@ -73,12 +71,12 @@ def date_problem(
 def spider_date_problem(spider: Spider, published: dt.datetime | dt.date) -> str | None:
     """:func:`date_problem` with the spider's EGOV_DATE_* settings and crawl clock."""
     settings = spider.crawler.settings
-    clock = getattr(getattr(spider, "recorder", None), "clock", None)
+    recording = spider.crawler.get_extension(CrawlRecording)
     return date_problem(
         published,
-        now=clock() if clock else None,
-        earliest_year=settings.getint("EGOV_DATE_EARLIEST_YEAR", EARLIEST_YEAR),
-        future_margin_days=settings.getfloat("EGOV_DATE_FUTURE_MARGIN_DAYS", FUTURE_MARGIN_DAYS),
+        now=recording.clock() if recording is not None else None,
+        earliest_year=settings.getint("EGOV_DATE_EARLIEST_YEAR"),
+        future_margin_days=settings.getfloat("EGOV_DATE_FUTURE_MARGIN_DAYS"),
     )
 
 

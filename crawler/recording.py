@@ -7,8 +7,8 @@ pipelines switch off too. They receive it explicitly: each asks
 ``crawler.get_extension(CrawlRecording)`` in its own ``from_crawler``. When a
 :class:`~crawler.spiders.base.SiteSpider` opens, the recording connects to the database of
 :func:`db.config.load_settings`, mirrors the profile into ``sites``/``site_columns``, opens a
-``crawl_runs`` row (status running) and hands itself to the spider as ``spider.recorder``.
-Spiders, middlewares and pipelines then use:
+``crawl_runs`` row (status running). Spiders find it the same way, through their crawler
+(:attr:`crawler.spiders.base.SiteSpider.recording`), and then use:
 
 - ``recorder.writer``: the :class:`~crawler.writer.EvidenceWriter` (batched rows);
 - ``recorder.session``: the one session of the run (the reactor thread is its only user);
@@ -143,7 +143,7 @@ class CrawlRecording:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlRecording:
-        if not crawler.settings.getbool("EGOV_EVIDENCE", True):
+        if not crawler.settings.getbool("EGOV_EVIDENCE"):
             raise NotConfigured("EGOV_EVIDENCE is off: nothing is stored")
         if crawler.spider is not None and getattr(crawler.spider, "profile", None) is None:
             raise NotConfigured(f"spider {crawler.spider.name} crawls no site profile")
@@ -190,15 +190,14 @@ class CrawlRecording:
             self.site.id,
             self.run.id,
             self.crawler.stats,
-            batch_rows=self.settings.getint("EGOV_COMMIT_EVERY", 200),
-            batch_seconds=self.settings.getfloat("EGOV_COMMIT_SECONDS", 30.0),
+            batch_rows=self.settings.getint("EGOV_COMMIT_EVERY"),
+            batch_seconds=self.settings.getfloat("EGOV_COMMIT_SECONDS"),
             on_failure=self._write_failed,
             clock=self.clock,
         )
         self.coverage = {
             c.key: ColumnCoverage(c.key, expects_items=c.expects_items) for c in profile.columns
         }
-        spider.recorder = self  # type: ignore[attr-defined]
         logger.info("crawl run %s of site %s opened", self.run.id, profile.key)
 
     def _record_start_failure(self, spider: Spider, profile: SiteProfile, reason: str) -> None:
@@ -240,7 +239,7 @@ class CrawlRecording:
         if self.writer is None:
             return
         self._heartbeat = create_looping_call(self.heartbeat)
-        self._heartbeat.start(self.settings.getfloat("EGOV_HEARTBEAT_SECONDS", 60.0), now=False)
+        self._heartbeat.start(self.settings.getfloat("EGOV_HEARTBEAT_SECONDS"), now=False)
 
     def heartbeat(self) -> None:
         if self.writer is not None:
@@ -249,14 +248,14 @@ class CrawlRecording:
     # ------------------------------------------------------------------ lost requests
     def request_lost(self, request: Request, reason: str, kind: str | None = None) -> None:
         """Record a lost request: its column is not complete; ``kind`` names the exception."""
-        if self.writer is None or self.run is None:
-            return
         key = request.meta.get("column")
         page_kind = request.meta.get("page_kind")
         page_kind = page_kind if page_kind in PAGE_KINDS else "other"
         coverage = self.coverage.get(key) if key else None
         if coverage is not None and not coverage.blocked:
             coverage.lost(page_kind, f"{reason}{f' [{kind}]' if kind else ''}")
+        if self.writer is None or self.run is None:
+            return
         self.crawler.stats.inc_value("egov/requests_lost")
         first_url = (request.meta.get("redirect_urls") or [request.url])[0]  # as listed
         self.writer.request_failure(
@@ -277,12 +276,12 @@ class CrawlRecording:
 
         The ``gone_pages`` row keeps the list entry that links it; the column stays complete.
         """
-        if self.writer is None or self.run is None:
-            return
         key = request.meta.get("column")
         coverage = self.coverage.get(key) if key else None
         if coverage is not None:
             coverage.page_gone()
+        if self.writer is None or self.run is None:
+            return
         self.crawler.stats.inc_value("egov/pages_gone")
         entry = request.meta.get("entry")
         self.writer.gone(
@@ -302,12 +301,11 @@ class CrawlRecording:
 
     def still_gone(self, column_key: str, canonical_url: str) -> None:
         """A page gone on an earlier run, listed again and not asked for before the full walk."""
-        if self.writer is None:
-            return
         coverage = self.coverage.get(column_key)
         if coverage is not None:
             coverage.page_gone()
-        self.writer.still_gone(canonical_url)
+        if self.writer is not None:
+            self.writer.still_gone(canonical_url)
 
     def request_dropped(self, request: Request, spider: Spider) -> None:
         """A request the duplicate filter dropped: lost if it was a redirect or a list page."""
@@ -378,10 +376,8 @@ class CrawlRecording:
             finish_reason=reason,
             stats=stats.get_stats(),
             columns=self.coverage,
-            max_error_rate=self.settings.getfloat("EGOV_HEALTH_MAX_ERROR_RATE", 0.05),
-            max_parse_failure_rate=self.settings.getfloat(
-                "EGOV_HEALTH_MAX_PARSE_FAILURE_RATE", 0.02
-            ),
+            max_error_rate=self.settings.getfloat("EGOV_HEALTH_MAX_ERROR_RATE"),
+            max_parse_failure_rate=self.settings.getfloat("EGOV_HEALTH_MAX_PARSE_FAILURE_RATE"),
         )
         problems = evaluate(facts)
         statuses = {c.status() for c in self.coverage.values()}

@@ -47,14 +47,6 @@ def canonical_url(
     return canonical
 
 
-def rebase(url: str, site_base: str, crawl_base: str) -> str:
-    """Return the URL to fetch for a canonical ``url`` when crawling ``crawl_base``."""
-    parts, crawl = urlsplit(url), urlsplit(crawl_base)
-    if parts.netloc != urlsplit(site_base).netloc:
-        return url
-    return urlunsplit((crawl.scheme, crawl.netloc, parts.path, parts.query, ""))
-
-
 def normalize_title(title: str) -> str:
     """Return the comparison form of a title: NFKC, no whitespace, lower case."""
     return _SPACE.sub("", unicodedata.normalize("NFKC", title)).lower()

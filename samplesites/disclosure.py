@@ -14,7 +14,8 @@ soft-404 page with status 200, a 302 to the error page): ``.dead`` maps their pa
 stay in ``.truth`` and the register as published.
 
     with serving(SampleDisclosure()) as server:
-        ...  # scrapy crawl disclosure -a site=sample-disclosure -a base_url=<server.url>
+        ...  # scrapy crawl disclosure -a site=samplesites/sample-disclosure.toml \\
+        #        -a base_url=<server.url>
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ The home page goes down for part of the week: :meth:`probe_week` lists the week'
 (every 3 hours) with what each one met; ``home_state`` ("up", "error" or "slow") makes the
 live home page answer so for a real probe. :data:`TRUTH` is every indicator's value and status
 for the national rules bundled (``scoring/rules/national-2019.toml``), derived by hand from
-the tables below. The profile is ``crawler/sites/sample-inspect.toml``.
+the tables below. The profile is ``samplesites/sample-inspect.toml``.
 """
 
 from __future__ import annotations

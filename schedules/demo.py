@@ -20,6 +20,7 @@ from typing import TextIO
 
 from db.config import Settings
 from db.engine import make_engine
+from samplesites import SAMPLE_PROFILES_DIR
 from samplesites.server import Handler, LocalServer
 from schedules.config import REPO_ROOT, DemoSettings, load_profiles
 from schedules.crawl import CrawlOutcome, run_crawl
@@ -101,12 +102,12 @@ def run_demo(settings: Settings, demo: DemoSettings, out: TextIO | None = None) 
 
     out = out or sys.stdout
     progress = Progress(steps=7)
-    env = child_environment(settings)
+    env = {**child_environment(settings), "EGOV_SITES_DIR": str(SAMPLE_PROFILES_DIR)}
     url = absolute_database_url(settings.database_url)
-    profiles = load_profiles()
+    profiles = load_profiles(SAMPLE_PROFILES_DIR)
     for key in (demo.portal_site, demo.disclosure_site):
         if key not in profiles:
-            raise DemoError(f"no site profile crawler/sites/{key}.toml")
+            raise DemoError(f"no site profile {SAMPLE_PROFILES_DIR / key}.toml")
     progress._print(f"evidence database: {url}")
 
     def scoring(*args: str) -> str:

@@ -17,19 +17,18 @@ claim, exactly as after a real outage.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from samplesites import sample_profile
 from samplesites.server import serving
 from samplesites.timeline import BackdatingTimeline, TimelinePost
+from tests.crawls import scrapy_crawl
 from tests.evidence_queries import last_run
 
 REPO = Path(__file__).resolve().parents[1]
 SITE = "site=sample-portal"
-DECLARED_BASE = "http://sample-portal.invalid"  # crawler/sites/sample-portal.toml
+DECLARED_BASE = "http://sample-portal.invalid"  # samplesites/sample-portal.toml
 
 
 @dataclass
@@ -67,18 +66,14 @@ def run_backdating_scenario(
     with serving(timeline.site) as server:
         for crawl in timeline.crawls:
             timeline.publish_until(crawl.at)
-            command = [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", SITE]
-            command += ["-a", f"base_url={server.url}", "-s", f"EGOV_CLOCK={crawl.at.isoformat()}"]
-            command += ["-s", "EGOV_RETRY_BACKOFF_BASE=0.05", *extra]
-            if crawl.full:
-                command += ["-a", "full=1"]
-            done = subprocess.run(
-                command,
-                cwd=REPO,
-                env={**os.environ, "EGOV_DATABASE_URL": database_url},
-                capture_output=True,
-                text=True,
-                timeout=300,
+            done = scrapy_crawl(
+                database_url,
+                "portal",
+                sample_profile("sample-portal"),
+                *("-s", f"EGOV_CLOCK={crawl.at.isoformat()}"),
+                *("-s", "EGOV_RETRY_BACKOFF_BASE=0.05", *extra),
+                base_url=server.url,
+                full=crawl.full,
             )
             run = last_run(database_url)
             assert done.returncode == 0 and run.status == "finished", (

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from scrapy import exceptions as scrapy_errors
 from scrapy.exceptions import IgnoreRequest
+from scrapy.settings import BaseSettings
 from twisted.internet import error as net
 from twisted.python.failure import Failure
 from twisted.web.client import ResponseFailed, ResponseNeverReceived
 
+from crawler.lost_requests import failure_reason
 from crawler.middlewares import AntiBotBlocked, OffsiteRedirectRefused
 from db.models.inspection import NOT_AGAINST_THE_SITE
 
@@ -38,9 +40,17 @@ CONNECTION = (
 )
 
 
-def describe(failure: Failure) -> tuple[str, str]:
-    """Return (error kind, one-line message) for a failed request."""
-    message = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]
+def describe(failure: Failure, settings: BaseSettings | None = None) -> tuple[str, str]:
+    """Return (error kind, one-line message) for a failed request.
+
+    With the crawl's ``settings`` the message is the sentence a lost request gets
+    ("connection refused by 127.0.0.1:9", :func:`crawler.lost_requests.failure_reason`), not
+    the exception's name and Twisted's wording.
+    """
+    if settings is not None and getattr(failure, "request", None) is not None:
+        message = failure_reason(failure, settings)[:500]
+    else:
+        message = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]
     if failure.check(AntiBotBlocked):
         return "blocked", message
     if failure.check(OffsiteRedirectRefused):

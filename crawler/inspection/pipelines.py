@@ -93,7 +93,7 @@ class LinkCheckPipeline(_SitePipeline):
         self.run: LinkCheckRun | None = None
         self.pages: dict[str, int] = {}
         self.links = 0
-        self.commit_every = crawler.settings.getint("EGOV_COMMIT_EVERY", 200)
+        self.commit_every = crawler.settings.getint("EGOV_COMMIT_EVERY")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LinkCheckPipeline:

@@ -15,13 +15,11 @@ object storage is the site's link (internal), not an external one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from crawler.profiles import ProfileError, SiteProfile
+from crawler.profiles import DEFAULT_HOME_ITEMS, SiteProfile
 
-DEFAULT_HOME_ITEMS = "xpath://li[.//a] | //tr[.//a] | //dd[.//a]"
-_KEYS = {"home", "probe_columns", "site_hosts", "home_items"}
+__all__ = ["DEFAULT_HOME_ITEMS", "InspectionSettings", "inspection_settings"]
 
 
 @dataclass(frozen=True)
@@ -39,35 +37,16 @@ class InspectionSettings:
 def inspection_settings(
     profile: SiteProfile, extra_hosts: tuple[str, ...] = ()
 ) -> InspectionSettings:
-    """Validate the profile's ``[inspection]`` table; ``extra_hosts`` are added site hosts."""
-    raw: dict[str, Any] = profile.inspection
-    where = f"{profile.path or profile.key}: inspection"
-    unknown = set(raw) - _KEYS
-    if unknown:
-        raise ProfileError(f"{where}: unknown key(s) {sorted(unknown)}")
-    home = raw.get("home", "/")
-    if not isinstance(home, str) or not home:
-        raise ProfileError(f"{where}: 'home' must be a non-empty string")
-    columns = _strings(where, raw, "probe_columns")
-    known = {c.key for c in profile.columns}
-    for key in columns:
-        if key not in known:
-            raise ProfileError(f"{where}: probe_columns names no column {key!r}")
-    hosts = {h.lower() for h in _strings(where, raw, "site_hosts") + tuple(extra_hosts)}
+    """Resolve the profile's ``[inspection]`` table; ``extra_hosts`` are added site hosts.
+
+    The table was validated with the profile (:class:`crawler.profiles.Inspection`).
+    """
+    table = profile.inspection
+    hosts = {h.lower() for h in (*table.site_hosts, *extra_hosts)}
     hosts |= {h.lower() for h in profile.allowed_domains if h}
-    items = raw.get("home_items", DEFAULT_HOME_ITEMS)
-    if not isinstance(items, str) or not items:
-        raise ProfileError(f"{where}: 'home_items' must be a non-empty selector")
     return InspectionSettings(
-        home_url=urljoin(profile.base_url, home),
-        probe_columns=columns,
+        home_url=urljoin(profile.base_url, table.home),
+        probe_columns=table.probe_columns,
         site_hosts=frozenset(hosts),
-        home_items=items,
+        home_items=table.home_items,
     )
-
-
-def _strings(where: str, raw: dict[str, Any], key: str) -> tuple[str, ...]:
-    value = raw.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise ProfileError(f"{where}: {key!r} must be a list of strings")
-    return tuple(value)

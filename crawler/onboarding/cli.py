@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import tomllib
 from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,14 +18,13 @@ import click
 
 from crawler.departments import DepartmentNames
 from crawler.onboarding.check import ColumnCheck, check_profile
+from crawler.onboarding.discover import Discovery
 from crawler.onboarding.discover import discover as discover_site
 from crawler.onboarding.fetch import DEFAULT_DELAY, FetchError, PoliteFetcher, is_local
 from crawler.onboarding.writer import render_profile
 from crawler.profiles import ProfileError, load_profile, parse_profile, sites_dir
-
-
-class UserError(click.ClickException):
-    """A mistake the user can fix, or a site that cannot be reached: one line, status 1."""
+from db.cli_errors import UserError
+from db.terminal import display_width, pad
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -117,22 +117,29 @@ def discover(
     if not found.columns:
         raise UserError(f"{url}: no list found on the page or the pages it links to")
     command = "sites discover " + shlex.join([url, "--kind", kind, "--key", key])
-    text = render_profile(found, command)
-    import tomllib
+    _write_profile(found, command, key, target)
+    _say_what_was_found(found, target)
+    click.echo(f"next: sites check {key}")
 
+
+def _write_profile(found: Discovery, command: str, key: str, target: Path) -> None:
+    """Write the profile, once it is known to load as the crawler will read it."""
+    text = render_profile(found, command)
     try:
         parse_profile(key, tomllib.loads(text), path=target)
     except (ProfileError, tomllib.TOMLDecodeError) as error:  # a fault of ours, not the user's
-        raise UserError(f"the profile written for {url} does not load: {error}") from error
+        raise UserError(f"the profile written for {found.url} does not load: {error}") from error
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
+
+
+def _say_what_was_found(found: Discovery, target: Path) -> None:
     click.echo(f"wrote {target}: {len(found.columns)} columns")
     for column in found.columns:
         who = f" -> {column.department}" if column.department else ""
-        click.echo(f"  {column.key:<16} {column.list_kind:<8} {column.name}{who}")
+        click.echo(f"  {pad(column.key, 16)} {pad(column.list_kind, 8)} {column.name}{who}")
     for name, link in found.unresolved:
         click.echo(f"  unresolved: {name} ({link})", err=True)
-    click.echo(f"next: sites check {key}")
 
 
 def _table(results: list[ColumnCheck]) -> str:
@@ -149,10 +156,12 @@ def _table(results: list[ColumnCheck]) -> str:
         )
         for r in results
     ]
-    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header) - 1)]
+    widths = [
+        max(display_width(str(row[i])) for row in [header, *rows]) for i in range(len(header) - 1)
+    ]
     lines = []
     for row in [header, *rows]:
-        cells = [str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)]
+        cells = [pad(str(cell), width) for cell, width in zip(row, widths, strict=False)]
         lines.append("  ".join([*cells, row[-1]]))
     return "\n".join(lines)
 
@@ -181,8 +190,9 @@ def check(
 
     SITE is a profile key in EGOV_SITES_DIR or a path to a .toml file. Per column: items
     found, items with a date, departments (the column's, and the catalogue's for the links),
-    the first detail page as the crawler reads it, and problems. Exits with status 1 when a
-    column has a problem.
+    the first detail page as the crawler reads it, and problems; then the columns without a
+    category, which the national inspection cannot judge. Exits with status 1 when a column
+    has a problem.
 
     Example:
 
@@ -209,6 +219,10 @@ def check(
         click.echo(_table(results))
     wrong = [r for r in results if r.problems]
     click.echo(f"{profile.key}: {len(results)} columns, {len(wrong)} with problems", err=True)
+    uncategorised = [c.key for c in profile.columns if c.category is None]
+    if uncategorised:  # the national inspection judges a column by its category
+        keys = ", ".join(uncategorised)
+        click.echo(f"{profile.key}: columns without a category (not inspected): {keys}", err=True)
     if wrong:
         raise SystemExit(1)
 

@@ -18,6 +18,10 @@ On a disclosure platform every catalogue name is resolved through the registry (
 full name or alias); names that match nothing are listed, and their columns kept without a
 department. ``[catalogue]`` maps each catalogue's column id to its department, for documents
 whose page names no 发布机构.
+
+For the national inspection each column gets a proposed ``category`` from its name
+(:mod:`crawler.onboarding.categories`), and a column whose first list page has no item gets
+``expects_items = false``; the profile marks both for review.
 """
 
 from __future__ import annotations
@@ -32,7 +36,8 @@ from parsel import Selector
 
 from crawler.departments import DepartmentNames
 from crawler.disclosure import xxgk
-from crawler.listing import jpaas
+from crawler.listing import generic, jpaas, jpage, trs
+from crawler.onboarding.categories import propose_category
 from crawler.onboarding.fetch import FetchError, Page, fetch, is_local
 from crawler.onboarding.recognise import candidate_links, generic_item, recognise
 
@@ -53,6 +58,10 @@ class DiscoveredColumn:
     shown_name: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    items: int | None = None  # on the first list page; None when it was not read
+    # Proposed for the national inspection, for a reviewer to confirm (writer marks them).
+    category: str | None = None
+    expects_items: bool = True
 
 
 @dataclass
@@ -118,18 +127,17 @@ def _xxgk_options(page: Page) -> tuple[str, dict[str, Any]]:
     return search_url, {"form": form, "ajax": xxgk.wants_ajax({"form": form})}
 
 
-def _link_columns(
+def _first_list(
     search_url: str, options: dict[str, Any], fetcher: Fetcher, timeout: float
 ) -> list[str]:
-    """Return the catalogue column ids of the documents on the first list page."""
+    """Return the document links of an xxgk column's first list page."""
     reply = fetcher(
         search_url,
         form=xxgk.form_for(options, 1),
         headers=xxgk.headers_for(options),
         timeout=timeout,
     )
-    entries = xxgk.parse_list(reply.text, reply.url, options)
-    return [c for e in entries if (c := xxgk.link_column(e.url))]
+    return [e.url for e in xxgk.parse_list(reply.text, reply.url, options)]
 
 
 def discover(
@@ -145,53 +153,103 @@ def discover(
     home = fetcher(url, timeout=timeout)
     if not home.ok:
         raise FetchError(f"{url} answered HTTP {home.status}")
-    parts = urlsplit(home.url)
-    heading = " ".join(
-        Selector(text=home.text, type="html").xpath("//h1[1]//text()").getall()
-    ).strip()
-    found = Discovery(
-        url=url,
-        kind=kind,
-        name=_title(home.text) or heading or parts.netloc,
-        base_url=f"{parts.scheme}://{parts.netloc}",
-    )
-    candidates = [(home.url, _title(home.text))] if recognise(home.text, home.url) else []
-    candidates += candidate_links(home.text, home.url)
+    found = _site(url, kind, home)
     used: set[str] = set()
     xxgk_columns: list[tuple[DiscoveredColumn, str]] = []
-    for target, shown in candidates[:max_links]:
-        try:
-            page = home if target == home.url else fetcher(target, timeout=timeout)
-        except FetchError as error:
-            found.skipped.append((target, str(error)))
+    for target, shown in _candidates(home)[:max_links]:
+        column = _read_column(found, home, target, shown, used, fetcher, timeout)
+        if column is None:
             continue
-        list_kind = recognise(page.text, page.url) if page.ok else None
-        if list_kind is None:
-            found.skipped.append((target, f"HTTP {page.status}" if not page.ok else "not a list"))
-            continue
-        name = shown or _title(page.text)
-        column = DiscoveredColumn(
-            key=_key(target, used, "xxgk-" if list_kind == "xxgk" else "col"),
-            name=name,
-            list_kind=list_kind,
-            url=_path(target),
-            shown_name=name,
-        )
-        if list_kind == "jpaas":
-            column.options, note = _jpaas_paging(page, fetcher, timeout)
-            column.notes += [note] if note else []
-        elif list_kind == "xxgk":
-            search_url, column.options = _xxgk_options(page)
-            column.url = _path(search_url)
+        if column.list_kind == "xxgk":
             xxgk_columns.append((column, target))
-        elif list_kind == "generic":
-            column.options = {"item": generic_item(page.text)}
         if kind == "disclosure":
             _attach_department(found, column, names, target)
         found.columns.append(column)
     for column, target in xxgk_columns:
         _whole_area(found, column, target, fetcher, timeout)
+    for column in found.columns:
+        _propose_inspection_keys(column)
     return found
+
+
+def _site(url: str, kind: str, home: Page) -> Discovery:
+    """The site as its home page names it: the page title, else its first heading, else host."""
+    parts = urlsplit(home.url)
+    heading = " ".join(
+        Selector(text=home.text, type="html").xpath("//h1[1]//text()").getall()
+    ).strip()
+    return Discovery(
+        url=url,
+        kind=kind,
+        name=_title(home.text) or heading or parts.netloc,
+        base_url=f"{parts.scheme}://{parts.netloc}",
+    )
+
+
+def _candidates(home: Page) -> list[tuple[str, str]]:
+    """The pages that may be columns: the home page itself if it is a list, then its links."""
+    itself = [(home.url, _title(home.text))] if recognise(home.text, home.url) else []
+    return itself + candidate_links(home.text, home.url)
+
+
+def _read_column(
+    found: Discovery,
+    home: Page,
+    target: str,
+    shown: str,
+    used: set[str],
+    fetcher: Fetcher,
+    timeout: float,
+) -> DiscoveredColumn | None:
+    """Fetch ``target`` and read it as a column with its options; None (and why) if it is not."""
+    try:
+        page = home if target == home.url else fetcher(target, timeout=timeout)
+    except FetchError as error:
+        found.skipped.append((target, str(error)))
+        return None
+    list_kind = recognise(page.text, page.url) if page.ok else None
+    if list_kind is None:
+        found.skipped.append((target, f"HTTP {page.status}" if not page.ok else "not a list"))
+        return None
+    name = shown or _title(page.text)
+    column = DiscoveredColumn(
+        key=_key(target, used, "xxgk-" if list_kind == "xxgk" else "col"),
+        name=name,
+        list_kind=list_kind,
+        url=_path(target),
+        shown_name=name,
+    )
+    if list_kind == "jpaas":
+        column.options, note = _jpaas_paging(page, fetcher, timeout)
+        column.notes += [note] if note else []
+    elif list_kind == "xxgk":
+        search_url, column.options = _xxgk_options(page)
+        column.url = _path(search_url)
+    elif list_kind == "generic":
+        column.options = {"item": generic_item(page.text)}
+    if list_kind != "xxgk":  # an xxgk column's items come from its search (_whole_area)
+        column.items = _items_on(page, list_kind, column.options)
+    return column
+
+
+def _items_on(page: Page, list_kind: str, options: dict[str, Any]) -> int:
+    """How many items the column's first page lists (all of them, where the page says so)."""
+    if list_kind == "jpage":
+        listing = jpage.parse_column_page(page.text, page.url)
+        return max(listing.total_records or 0, len(listing.entries))
+    if list_kind == "jpaas":
+        found = jpaas.parse_column_page(page.text, page.url)
+        return max(found.count or 0, len(found.entries))
+    if list_kind == "trs":
+        return len(trs.parse_list(page.text, page.url, options))
+    return len(generic.parse_list(page.text, page.url, options))
+
+
+def _propose_inspection_keys(column: DiscoveredColumn) -> None:
+    """Propose the column's category from its name, and no items expected where none are."""
+    column.category = propose_category(column.name)
+    if column.items == 0:
+        column.expects_items = False
 
 
 def _attach_department(
@@ -213,10 +271,12 @@ def _whole_area(
     """Drop the department of a column whose search returns other units' documents too."""
     search_url = found.base_url + column.url
     try:
-        linked = _link_columns(search_url, column.options, fetcher, timeout)
+        documents = _first_list(search_url, column.options, fetcher, timeout)
     except FetchError as error:
         column.notes.append(f"first list page not read: {error}")
         return
+    column.items = len(documents)
+    linked = [c for url in documents if (c := xxgk.link_column(url))]
     own = _COLUMN_ID.search(urlsplit(target).path)
     others = (
         set(linked) - {own.group(1)} if own else (set(linked) if len(set(linked)) > 1 else set())

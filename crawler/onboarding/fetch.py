@@ -1,5 +1,8 @@
 """Fetch one page for onboarding, with a timeout, decoded as the crawler decodes it.
 
+Requests carry the crawler's User-Agent and default headers (``crawler/settings.py``): a site
+that turns the crawler away must turn ``sites check`` away too, not pass it.
+
 Errors a user can act on are :class:`FetchError` with a one-line message (the site cannot be
 reached, did not answer in time); an HTTP error status is a :class:`Page` with that status,
 for the caller to report.
@@ -13,11 +16,12 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from functools import cache
 from urllib.parse import urlencode, urlsplit
 
 from scrapy.http import HtmlResponse, TextResponse
+from scrapy.settings import Settings
 
-USER_AGENT = "egov-watch/0.1 (government website assessment; site onboarding)"
 DEFAULT_DELAY = 0.5  # seconds between two requests to a site that is not on this machine
 
 
@@ -46,9 +50,9 @@ def fetch(
 ) -> Page:
     """GET ``url`` (POST ``form`` when given) and return it decoded."""
     data = urlencode(form).encode("utf-8") if form is not None else None
-    request = urllib.request.Request(url, data=data, headers={"User-Agent": USER_AGENT})
-    for name, value in (headers or {}).items():
-        request.add_header(name, value)
+    request = urllib.request.Request(url, data=data)
+    for name, value in {**crawler_headers(), **(headers or {})}.items():
+        request.add_header(name, value.encode("utf-8"))  # the User-Agent has Chinese in it
     if data is not None:
         request.add_header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
     try:
@@ -65,6 +69,15 @@ def fetch(
         raise FetchError(f"cannot reach {url}: {reason}") from None
     except (ValueError, OSError) as error:
         raise FetchError(f"cannot fetch {url}: {error}") from None
+
+
+@cache
+def crawler_headers() -> dict[str, str]:
+    """The headers a crawl sends: Scrapy's default request headers and the crawler's User-Agent."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    headers = {str(k): str(v) for k, v in settings.getdict("DEFAULT_REQUEST_HEADERS").items()}
+    return {**headers, "User-Agent": settings.get("USER_AGENT")}
 
 
 def is_local(url: str) -> bool:

@@ -1,10 +1,15 @@
-"""Write a discovered site as a commented profile file, ready to crawl without edits."""
+"""Write a discovered site as a commented profile file, ready to crawl without edits.
+
+What the pages cannot prove is proposed and marked for review in a comment: each column's
+category (栏目类别) and ``expects_items``, and the ``[inspection]`` table.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 from crawler.onboarding.discover import DiscoveredColumn, Discovery
 
@@ -37,6 +42,16 @@ def _column(column: DiscoveredColumn) -> list[str]:
         f"list_kind = {_value(column.list_kind)}",
         f"url = {_value(column.url)}",
     ]
+    if column.category:
+        lines.append(
+            f"category = {_value(column.category)}   # REVIEW: proposed from the name {column.name}"
+        )
+    else:
+        lines.append("# REVIEW: no category proposed from the name; write one (docs/inspection.md)")
+    if not column.expects_items:
+        lines.append(
+            "expects_items = false   # REVIEW: the first list page had no item (空白栏目?)"
+        )
     if column.department:
         shown = column.shown_name
         comment = f"   # shown as {shown}" if shown and shown != column.department else ""
@@ -79,6 +94,23 @@ def render_profile(found: Discovery, command: str, today: dt.date | None = None)
     if found.catalogue:
         lines += ["", "[catalogue]   # catalogue column id in article links -> department"]
         lines += [f"{_value(k)} = {_value(v)}" for k, v in sorted(found.catalogue.items())]
+    lines += _inspection(found)
     for column in found.columns:
         lines += _column(column)
     return "\n".join(lines) + "\n"
+
+
+def _inspection(found: Discovery) -> list[str]:
+    """The ``[inspection]`` table: the page discovered as the home page, probed with the first
+    动态 and 通知公告 columns."""
+    probed = [
+        next((c.key for c in found.columns if c.category == category), None)
+        for category in ("dynamic", "notice")
+    ]
+    home = urlsplit(found.url).path or "/"
+    return [
+        "",
+        "[inspection]   # REVIEW: proposed by `sites discover`; see crawler/inspection/site.py",
+        f"home = {_value(home)}",
+        f"probe_columns = [{', '.join(_value(k) for k in probed if k)}]",
+    ]

@@ -57,7 +57,6 @@ class SiteSpider(scrapy.Spider):
     """A spider crawling the columns of one site profile."""
 
     site_kind = "portal"
-    recorder: CrawlRecording | None = None
     # Which of a list page's URLs this spider has stored (crawler.incremental).
     stored_lookup: ClassVar[StoredLookup]
     # Callback method name per list kind (jpaas, jpage, trs, xxgk, generic) this spider walks.
@@ -98,9 +97,8 @@ class SiteSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         """Open each column's list: incrementally, or whole after a run that did not read it."""
-        assert self.recorder is not None, "the CrawlRecording extension is not enabled"
-        recorder = self.recorder
-        overlap = self.settings.getint("EGOV_INCREMENTAL_OVERLAP_PAGES", 0)
+        recorder = self.recording
+        overlap = self.settings.getint("EGOV_INCREMENTAL_OVERLAP_PAGES")
         whole = columns_to_walk_whole(
             recorder.session, recorder.site.id, recorder.run.id, recorder.column_ids
         )
@@ -131,8 +129,8 @@ class SiteSpider(scrapy.Spider):
 
     def stored(self, column: ColumnProfile, urls: list[str]) -> dict[str, Stored]:
         """Return which of ``urls`` (canonical) the database holds: one indexed query."""
-        assert self.recorder is not None and self.recorder.session is not None
-        recorder = self.recorder
+        recorder = self.recording
+        assert recorder.session is not None, "the crawl run is not open"
         return type(self).stored_lookup(
             recorder.session.connection(), recorder.site.id, recorder.column_ids[column.key], urls
         )
@@ -168,7 +166,7 @@ class SiteSpider(scrapy.Spider):
             if canon in gone and canon not in self.requested:
                 # Gone on an earlier run: asked for again on the full walk only (it may return).
                 self.requested.add(canon)
-                self.recorder.still_gone(column.key, canon)  # type: ignore[union-attr]
+                self.recording.still_gone(column.key, canon)
                 page.append(Listed("stored", entry.listed_on))
                 continue
             if canon in stored or canon in self.requested:
@@ -196,10 +194,10 @@ class SiteSpider(scrapy.Spider):
 
     def gone_before(self, column: ColumnProfile, urls: list[str]) -> set[str]:
         """Which of ``urls`` were gone on an earlier run; none on a full walk (it retries them)."""
-        if not urls or self.walks[column.key].full or self.recorder is None:
+        recording = self.recording
+        if not urls or self.walks[column.key].full or recording.session is None:
             return set()
-        recorder = self.recorder
-        return gone_urls(recorder.session.connection(), recorder.site.id, urls)  # type: ignore[union-attr]
+        return gone_urls(recording.session.connection(), recording.site.id, urls)
 
     def parse_detail(self, response: Response) -> Iterator[Any]:
         raise NotImplementedError
@@ -215,8 +213,7 @@ class SiteSpider(scrapy.Spider):
         redirects = list(response.meta.get("redirect_urls", []))
         status = 302 if redirects else response.status
         reason = gone_reason(response.status, [*redirects, response.url], wording)
-        if isinstance(self.recorder, CrawlRecording):
-            self.recorder.page_gone(response.request, status, reason, self.page_id(response))  # type: ignore[arg-type]
+        self.recording.page_gone(response.request, status, reason, self.page_id(response))  # type: ignore[arg-type]
         return True
 
     def parse_trs_list(self, response: Response) -> Iterator[Any]:
@@ -254,7 +251,7 @@ class SiteSpider(scrapy.Spider):
 
     def quarantine_page(self, response: Response, reason: str) -> Iterator[Any]:
         """Keep the page out of the evidence counts, with the reason; emit nothing."""
-        quarantine(self.recorder, response.url, reason, response.body)
+        quarantine(self.recording, response.url, reason, response.body)
         return iter(())
 
     def column_request(
@@ -279,12 +276,18 @@ class SiteSpider(scrapy.Spider):
 
     def now(self) -> dt.datetime:
         """The crawl clock (EGOV_CLOCK in a replay): the moment a list's 今天 and 3小时前 mean."""
-        clock = getattr(self.recorder, "clock", None)
-        return clock() if clock is not None else fetched_now()
+        recording = self.crawler.get_extension(CrawlRecording)
+        return recording.clock() if recording is not None else fetched_now()
+
+    @property
+    def recording(self) -> CrawlRecording:
+        """The crawl's run recording: the :class:`CrawlRecording` extension of its crawler."""
+        recording = self.crawler.get_extension(CrawlRecording)
+        assert recording is not None, "the CrawlRecording extension is not enabled"
+        return recording
 
     def coverage(self, key: str) -> ColumnCoverage:
-        assert self.recorder is not None, "the CrawlRecording extension is not enabled"
-        return self.recorder.coverage[key]
+        return self.recording.coverage[key]
 
     @staticmethod
     def page_id(response: Response) -> PageId:
@@ -296,14 +299,13 @@ class SiteSpider(scrapy.Spider):
         """Record a lost request with its reason; close the spider on an anti-bot challenge."""
         request = failure.request  # type: ignore[attr-defined]
         key = request.meta.get("column")
-        recorder = self.recorder
+        recorder = self.recording
         reason = failure_reason(failure, self.settings)
         if failure.check(AntiBotBlocked):
-            if key and recorder is not None:
+            if key:
                 self.coverage(key).blocked = True
                 self.coverage(key).note(BLOCKED_REASON)
-            if isinstance(recorder, CrawlRecording):
-                recorder.request_lost(request, reason)
+            recorder.request_lost(request, reason)
             raise CloseSpider(BLOCKED_REASON)
         status = gone_status(failure)
         if status is not None and request.meta.get("page_kind") == "detail":
@@ -319,9 +321,5 @@ class SiteSpider(scrapy.Spider):
             return
         if quarantine_failure(recorder, failure, reason):  # over the size cap: dropped, URL kept
             self.logger.warning("dropped a body over the size cap: %s", request.url)
-        if isinstance(recorder, CrawlRecording):
-            recorder.request_lost(request, reason, failure.type.__name__)
-        elif key and recorder is not None:  # a recorder without a database (tests)
-            kind = request.meta.get("page_kind", "other")
-            self.coverage(key).lost(kind, f"{reason} [{failure.type.__name__}]: {request.url}")
+        recorder.request_lost(request, reason, failure.type.__name__)
         self.logger.warning("request lost (%s): %s", reason, request.url)

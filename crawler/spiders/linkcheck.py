@@ -55,6 +55,11 @@ class LinkCheckSpider(scrapy.Spider):
         "RETRY_ENABLED": False,  # a link failing once is checked again tomorrow, not now
         "AUTOTHROTTLE_ENABLED": False,  # a fixed delay per host, whatever the host answers
         "COOKIES_ENABLED": False,
+        # The link-check pipeline stores what it keeps: no crawl run to store pages in.
+        "SPIDER_MIDDLEWARES": {
+            "crawler.middlewares.EvidenceMiddleware": None,
+            "crawler.quarantine.QuarantineMiddleware": None,
+        },
     }
 
     def __init__(
@@ -80,17 +85,17 @@ class LinkCheckSpider(scrapy.Spider):
         # Departments written as full names or aliases, resolved as the portal crawl does.
         spider.profile = resolve_departments(spider.profile)
         settings = crawler.settings
-        per_host = settings.getint("EGOV_LINKCHECK_CONCURRENCY_PER_HOST", 1)
+        per_host = settings.getint("EGOV_LINKCHECK_CONCURRENCY_PER_HOST")
         settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", per_host, priority="spider")
         # Never quite zero: with no delay Scrapy may start two queued requests of one host
         # before either counts as transferring, past CONCURRENT_REQUESTS_PER_DOMAIN.
-        delay = max(MIN_DELAY, settings.getfloat("EGOV_LINKCHECK_DELAY", 1.0))
+        delay = max(MIN_DELAY, settings.getfloat("EGOV_LINKCHECK_DELAY"))
         settings.set("DOWNLOAD_DELAY", delay, priority="spider")
-        timeout = settings.getfloat("EGOV_LINKCHECK_TIMEOUT", 20.0)
+        timeout = settings.getfloat("EGOV_LINKCHECK_TIMEOUT")
         settings.set("DOWNLOAD_TIMEOUT", timeout, priority="spider")
         spider.clock = clock_from_settings(settings)
-        spider.max_links = settings.getint("EGOV_LINKCHECK_MAX_LINKS", 2000)
-        spider.max_per_host = settings.getint("EGOV_LINKCHECK_MAX_LINKS_PER_HOST", 300)
+        spider.max_links = settings.getint("EGOV_LINKCHECK_MAX_LINKS")
+        spider.max_per_host = settings.getint("EGOV_LINKCHECK_MAX_LINKS_PER_HOST")
         crawler.signals.connect(spider.stop_get_body, signal=signals.headers_received)
         return spider
 
@@ -129,7 +134,9 @@ class LinkCheckSpider(scrapy.Spider):
     def page_failed(self, failure: Failure) -> Iterator[Request]:
         request = failure.request  # type: ignore[attr-defined]
         self.crawler.stats.inc_value("egov/linkcheck/page_failures")
-        self.logger.warning("could not read %s: %s", request.url, describe(failure)[1])
+        self.logger.warning(
+            "could not read %s: %s", request.url, describe(failure, self.settings)[1]
+        )
         if request.meta["on_home"]:
             yield from self._column_pages()
 
@@ -166,8 +173,11 @@ class LinkCheckSpider(scrapy.Spider):
             },
         )
 
-    def stop_get_body(self, headers: Any, body_length: int, request: Request, spider: Any) -> None:
-        """A GET check needs the status only: stop before the body (an attachment may be big)."""
+    def stop_get_body(self, request: Request) -> None:
+        """A GET check needs the status only: stop before the body (an attachment may be big).
+
+        Scrapy hands a ``headers_received`` handler only the arguments it names.
+        """
         if request.meta.get("linkcheck_get"):
             raise StopDownload(fail=False)
 
@@ -184,7 +194,7 @@ class LinkCheckSpider(scrapy.Spider):
     def check_failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
         url = request.meta["link"]
-        kind, message = describe(failure)
+        kind, message = describe(failure, self.settings)
         if kind in NOT_THE_SITES_FAULT:
             method = request.method
             yield self._result(url, "skipped", method=method, error_kind=kind, error=message)

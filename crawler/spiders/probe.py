@@ -48,6 +48,11 @@ class ProbeSpider(scrapy.Spider):
         "AUTOTHROTTLE_ENABLED": False,
         "DOWNLOAD_DELAY": 0,
         "COOKIES_ENABLED": False,
+        # The probe pipeline stores the probed pages: no crawl run to store them in.
+        "SPIDER_MIDDLEWARES": {
+            "crawler.middlewares.EvidenceMiddleware": None,
+            "crawler.quarantine.QuarantineMiddleware": None,
+        },
     }
 
     def __init__(self, site: str | None = None, base_url: str | None = None, **kw: Any) -> None:
@@ -68,7 +73,7 @@ class ProbeSpider(scrapy.Spider):
         targets = len(spider.targets())
         crawler.settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", max(8, targets), priority="spider")
         spider.clock = clock_from_settings(crawler.settings)
-        spider.timeout = crawler.settings.getfloat("EGOV_PROBE_TIMEOUT", 30.0)
+        spider.timeout = crawler.settings.getfloat("EGOV_PROBE_TIMEOUT")
         reached = signals.request_reached_downloader
         crawler.signals.connect(spider.reached_downloader, signal=reached)
         return spider
@@ -118,7 +123,7 @@ class ProbeSpider(scrapy.Spider):
 
     def failed(self, failure: Failure) -> Iterator[ProbeItem]:
         request = failure.request  # type: ignore[attr-defined]
-        kind, message = describe(failure)
+        kind, message = describe(failure, self.settings)
         self.logger.warning("probe of %s failed: %s", request.url, message)
         yield ProbeItem(
             target=request.meta["target"],

@@ -20,8 +20,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.models.base import Base, JSONDocument, allowed_values, utcnow
 
-SITE_KINDS = ("portal", "disclosure")
-
 
 class RunStatus(enum.StrEnum):
     """How a crawl run stands: still running, or how it ended."""
@@ -51,13 +49,20 @@ class PageKind(enum.StrEnum):
     OTHER = "other"
 
 
+class SiteKind(enum.StrEnum):
+    """What a site is; its spider is named after it."""
+
+    PORTAL = "portal"  # a portal (门户网站): posts in columns
+    DISCLOSURE = "disclosure"  # a disclosure platform (信息公开平台): documents with metadata
+
+
 class Site(Base):
     """A crawled site, mirrored from its profile file (``crawler/sites/*.toml``)."""
 
     __tablename__ = "sites"
     __table_args__ = (
         UniqueConstraint("key", name="uq_sites_key"),
-        CheckConstraint("kind IN ('portal', 'disclosure')", name="kind"),
+        CheckConstraint(allowed_values("kind", SiteKind), name="kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

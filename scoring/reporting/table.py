@@ -6,18 +6,10 @@ line's output options use the same tables.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-
-def display_width(text: str) -> int:
-    """Width in terminal cells: CJK characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - display_width(text))
+from db.terminal import display_width, pad
 
 
 def render_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
@@ -26,9 +18,9 @@ def render_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
         max([display_width(c), *(display_width(r[i]) for r in cells)])
         for i, c in enumerate(columns)
     ]
-    lines = ["  ".join(_pad(c, w) for c, w in zip(columns, widths, strict=True)).rstrip()]
+    lines = ["  ".join(pad(c, w) for c, w in zip(columns, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(_pad(v, w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    lines += ["  ".join(pad(v, w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells]
     return "\n".join(lines) + "\n"
 
 

@@ -17,8 +17,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
+from db.terminal import display_width
 from scoring.reporting.model import Report, Section
-from scoring.reporting.table import display_width
 
 MIN_WIDTH, MAX_WIDTH = 6, 60
 FIXED_TIME = dt.datetime(2000, 1, 1)  # document and zip entry dates: the content decides bytes

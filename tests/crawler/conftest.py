@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from db.models import CrawlRun
+from samplesites import sample_profile
+from tests.crawls import scrapy_crawl
 from tests.evidence_queries import last_run, with_registry
 
 REPO = Path(__file__).resolve().parents[2]
@@ -23,12 +22,11 @@ class CrawlResult:
     run: CrawlRun
 
 
-def crawl(url: str, base_url: str, *args: str) -> CrawlResult:
-    """Run ``scrapy crawl portal`` as a user would, against ``base_url``, into ``url``."""
-    command = [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", "site=sample-portal"]
-    command += ["-a", f"base_url={base_url}", "-s", "EGOV_RETRY_BACKOFF_BASE=0.05", *args]
-    env = {**os.environ, "EGOV_DATABASE_URL": url}
-    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
+def crawl(url: str, base_url: str, *args: str, site: str = "") -> CrawlResult:
+    """Run ``scrapy crawl portal`` of the sample portal (or ``site``) against ``base_url``."""
+    site = site or sample_profile("sample-portal")
+    fast = ("-s", "EGOV_RETRY_BACKOFF_BASE=0.05")
+    done = scrapy_crawl(url, "portal", site, *fast, *args, base_url=base_url)
     return CrawlResult(done.returncode, done.stderr, last_run(url))
 
 

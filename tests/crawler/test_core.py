@@ -6,20 +6,26 @@ import datetime as dt
 
 import pytest
 from scrapy import Request
+from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
-from scrapy.utils.test import get_crawler
 
 from crawler.coverage import ColumnCoverage
 from crawler.health import RunFacts, evaluate
 from crawler.incremental import Listed, ListWalk
-from crawler.middlewares import OffsiteRedirectMiddleware, OffsiteRedirectRefused
+from crawler.middlewares import (
+    OffsiteRedirectMiddleware,
+    OffsiteRedirectRefused,
+    RetryBackoffMiddleware,
+)
 from crawler.profiles import ProfileError, load_profile, parse_profile
 from crawler.spiders.portal import PortalSpider
+from samplesites import sample_profile
+from tests.crawls import project_crawler
 
 
 def test_every_shipped_profile_loads_and_base_url_override_moves_columns() -> None:
     real = load_profile("sx-portal")
-    sample = load_profile("sample-portal", base_url="http://127.0.0.1:5000")
+    sample = load_profile(sample_profile("sample-portal"), base_url="http://127.0.0.1:5000")
     assert real.declared_base_url == "https://www.sx.gov.cn/"
     assert sample.column("bmdt").url == "http://127.0.0.1:5000/col/col1229/index.html"
     assert sample.column("bmdt").declared_url.startswith("http://sample-portal.invalid/")
@@ -98,8 +104,10 @@ def test_new_item_listed_below_every_stored_one_keeps_the_walk_going() -> None:
 
 
 def test_redirect_leaving_the_site_is_refused_and_one_inside_is_kept() -> None:
-    crawler = get_crawler(PortalSpider)
-    crawler.spider = PortalSpider(site="sample-portal", base_url="http://127.0.0.1:5000")
+    crawler = project_crawler(PortalSpider)
+    crawler.spider = PortalSpider(
+        site=sample_profile("sample-portal"), base_url="http://127.0.0.1:5000"
+    )
     crawler.stats.open_spider()
     middleware = OffsiteRedirectMiddleware.from_crawler(crawler)
     request = Request("http://127.0.0.1:5000/col/col1229/index.html")
@@ -109,3 +117,11 @@ def test_redirect_leaving_the_site_is_refused_and_one_inside_is_kept() -> None:
     with pytest.raises(OffsiteRedirectRefused):
         middleware.process_response(request, outside)
     assert crawler.stats.get_value("egov/offsite_redirect_refused") == 1
+
+
+@pytest.mark.parametrize("settings", [{"RETRY_ENABLED": False}, {"RETRY_TIMES": 0}])
+def test_retry_backoff_switches_off_when_nothing_is_retried(settings: dict[str, object]) -> None:
+    with pytest.raises(NotConfigured):
+        RetryBackoffMiddleware.from_crawler(project_crawler(settings=settings))
+    backoff = RetryBackoffMiddleware.from_crawler(project_crawler())
+    assert (backoff.base, backoff.maximum) == (0.5, 30.0)  # crawler/settings.py's defaults

@@ -6,14 +6,14 @@ import gc
 
 import pytest
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.test import get_crawler
 
 from crawler.gctuning import GcTuning
+from tests.crawls import project_crawler
 
 
 def test_heap_is_frozen_and_thresholds_raised_while_crawling_then_restored() -> None:
     before = gc.get_threshold()
-    crawler = get_crawler(settings_dict={"EGOV_GC_THRESHOLDS": "40000,15,15"})
+    crawler = project_crawler(settings={"EGOV_GC_THRESHOLDS": "40000,15,15"})
     tuning = GcTuning.from_crawler(crawler)
     try:
         tuning.engine_started()
@@ -27,4 +27,4 @@ def test_heap_is_frozen_and_thresholds_raised_while_crawling_then_restored() -> 
 
 def test_switched_off_by_setting() -> None:
     with pytest.raises(NotConfigured):
-        GcTuning.from_crawler(get_crawler(settings_dict={"EGOV_GC_TUNING": False}))
+        GcTuning.from_crawler(project_crawler(settings={"EGOV_GC_TUNING": False}))

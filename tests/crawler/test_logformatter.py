@@ -14,4 +14,4 @@ def test_items_are_logged_at_debug_only() -> None:
     loud = ItemLogFormatter.from_crawler(get_crawler(settings_dict={"LOG_LEVEL": "DEBUG"}))
     assert quiet.scraped({"a": 1}, None, spider) is None
     assert loud.scraped({"a": 1}, None, spider) is not None
-    assert quiet.dropped is not None and logs_debug(10) and not logs_debug("warning")
+    assert logs_debug(10) and not logs_debug("warning")

@@ -21,6 +21,7 @@ from db.models import (
     SiteColumn,
     UnresolvedName,
 )
+from samplesites import sample_profile
 from samplesites.portal import SHANGHAI, SamplePortal
 from samplesites.server import LocalServer, serving
 from scoring.assessment.backdating import BACKDATED, verdicts
@@ -231,3 +232,24 @@ def test_each_walk_is_kept_and_proves_the_posts_added_later_with_an_old_date(
     )
     assert [reached for _, reached in walks] == [True, False]  # whole, then the nightly stop
     assert walks[1][0] == second.run.id
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_round_1_profile_with_the_jpage_proxy_path_crawls_with_a_one_line_note(
+    database_url: str, tmp_path: Path
+) -> None:
+    shipped = Path(sample_profile("sample-portal")).read_text(encoding="utf-8")
+    round_1 = shipped.replace(
+        "[column.options]", '[column.options]\nproxy_path = "/module/jpage/dataproxy.jsp"'
+    )
+    assert round_1.count("proxy_path") == 2  # both jpage columns, as round 1 wrote them
+    profile = tmp_path / "sample-portal.toml"
+    profile.write_text(round_1, encoding="utf-8")
+    site = SamplePortal(months=1, departments=6)
+    with serving(site) as server:
+        result = crawl(with_registry(database_url), server.url, site=str(profile))
+    assert result.returncode == 0, result.log[-3000:]
+    assert result.run.status == "finished" and result.run.healthy, result.run.health_problems
+    assert counted(database_url) == dict(site.truth)
+    notes = {line for line in result.log.splitlines() if "'proxy_path' is no longer read" in line}
+    assert notes and all("the proxy path is read from the column page" in n for n in notes)

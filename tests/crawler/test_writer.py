@@ -13,7 +13,6 @@ import pytest
 from scrapy import Request, Spider
 from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse
-from scrapy.utils.test import get_crawler
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -24,7 +23,9 @@ from crawler.pipelines import PortalPostPipeline
 from crawler.recording import CrawlRecording
 from crawler.spiders.portal import PortalSpider
 from db.models import CrawlRun, FetchedPage, PortalPost, PostListing, SiteColumn
+from samplesites import sample_profile
 from samplesites.portal import SHANGHAI
+from tests.crawls import project_crawler
 from tests.evidence_queries import query, scalar, with_registry
 
 BASE = "http://127.0.0.1:9"
@@ -35,12 +36,12 @@ DECLARED = "http://sample-portal.invalid"
 def recorder(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[CrawlRecording]:
     """The run recording of a portal spider, open on the test database, batches of 4 rows."""
     monkeypatch.setenv("EGOV_DATABASE_URL", with_registry(database_url))
-    crawler = get_crawler(PortalSpider, {"EGOV_COMMIT_EVERY": 4})
-    spider = PortalSpider(site="sample-portal", base_url=BASE)
+    crawler = project_crawler(PortalSpider, {"EGOV_COMMIT_EVERY": 4})
+    spider = PortalSpider(site=sample_profile("sample-portal"), base_url=BASE)
     spider._set_crawler(crawler)
     crawler.spider = spider
     crawler.stats.open_spider()
-    recording = CrawlRecording(crawler)
+    recording = crawler.get_extension(CrawlRecording)
     recording.spider_opened(spider)
     yield recording
     if recording.session is not None:
@@ -183,8 +184,8 @@ def test_a_batch_that_cannot_be_written_ends_the_run_as_failed(
 
 def test_recording_is_not_configured_without_evidence_or_a_site_profile() -> None:
     with pytest.raises(NotConfigured, match="EGOV_EVIDENCE"):
-        CrawlRecording.from_crawler(get_crawler(PortalSpider, {"EGOV_EVIDENCE": False}))
-    crawler = get_crawler(Spider)
+        CrawlRecording.from_crawler(project_crawler(PortalSpider, {"EGOV_EVIDENCE": False}))
+    crawler = project_crawler(Spider)
     crawler.spider = Spider(name="probe")
     with pytest.raises(NotConfigured, match="no site profile"):
         CrawlRecording.from_crawler(crawler)

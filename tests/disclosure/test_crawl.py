@@ -21,14 +21,16 @@ from db.engine import make_engine, session_factory
 from db.models import CrawlRun, Department, DisclosureDocument, FetchedPage
 from db.registry import import_registry, load_registry
 from db.workdays import load_calendar
+from samplesites import sample_profile
 from samplesites.disclosure import SampleDisclosure
 from samplesites.server import LocalServer, serving
 from scoring.assessment.disclosure_checks import disclosure_counts
 from scoring.assessment.lags import WorkingDayIndex, calendar_in_force
 from scoring.entries.register import import_explanations, import_register
+from tests.crawls import scrapy_crawl
 
 REPO = Path(__file__).resolve().parents[2]
-PROFILE = "sample-disclosure"
+PROFILE = sample_profile("sample-disclosure")
 DECLARED = load_profile(PROFILE).declared_base_url.rstrip("/")
 
 
@@ -44,10 +46,7 @@ def server(sample: SampleDisclosure) -> Iterator[LocalServer]:
 
 
 def crawl(database_url: str, base_url: str, *extra: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "EGOV_DATABASE_URL": database_url}
-    command = [sys.executable, "-m", "scrapy", "crawl", "disclosure", "-a", f"site={PROFILE}"]
-    command += ["-a", f"base_url={base_url}", *extra]
-    result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
+    result = scrapy_crawl(database_url, "disclosure", PROFILE, *extra, base_url=base_url)
     assert result.returncode == 0, result.stderr[-3000:]
     return result
 

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse
-from scrapy.utils.test import get_crawler
 from sqlalchemy import select
 
 from crawler.listing import ListEntry
@@ -17,8 +16,10 @@ from crawler.spiders.disclosure import DisclosureSpider
 from db.engine import make_engine, session_scope
 from db.models import QuarantinedItem
 from db.registry import import_registry, load_registry
+from samplesites import sample_profile
 from samplesites.disclosure import SampleDisclosure
 from samplesites.server import Request as SiteRequest
+from tests.crawls import project_crawler
 
 BASE = "http://127.0.0.1:8"
 
@@ -31,12 +32,12 @@ def spider(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Disclos
         import_registry(session, load_registry())
     engine.dispose()
     monkeypatch.setenv("EGOV_DATABASE_URL", sqlite_url)
-    crawler = get_crawler(DisclosureSpider)
-    spider = DisclosureSpider(site="sample-disclosure", base_url=BASE)
+    crawler = project_crawler(DisclosureSpider)
+    spider = DisclosureSpider(site=sample_profile("sample-disclosure"), base_url=BASE)
     spider._set_crawler(crawler)
     crawler.spider = spider
     crawler.stats.open_spider()
-    recorder = CrawlRecording(crawler)
+    recorder = crawler.get_extension(CrawlRecording)
     recorder.spider_opened(spider)
     yield spider
     recorder.session.close()
@@ -68,11 +69,11 @@ def test_document_dated_in_the_future_or_before_the_platform_is_quarantined(
     response = HtmlResponse(
         url=url, body=html.encode(encoding), encoding=encoding, request=Request(url, meta=meta)
     )
-    EvidenceMiddleware(spider.recorder).process_spider_input(response)
+    EvidenceMiddleware(spider.recording).process_spider_input(response)
 
     assert list(spider.parse_detail(response)) == []
 
-    spider.recorder.commit()
+    spider.recording.commit()
     engine = make_engine(sqlite_url)
     with session_scope(engine) as session:
         reasons = session.scalars(select(QuarantinedItem.reason)).all()

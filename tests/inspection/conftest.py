@@ -15,10 +15,8 @@ How time-based truth is built (the sample's ages are relative to today, in Asia/
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,8 +28,10 @@ from crawler.inspection.items import ProbeItem
 from crawler.inspection.store import store_probe
 from db.engine import make_engine, session_scope
 from db.models import Site
+from samplesites import sample_profile
 from samplesites.inspection import SHANGHAI, ExternalSite, ObjectStorage, SampleInspectionSite
 from samplesites.server import LocalServer, serving
+from tests.crawls import scrapy_crawl
 
 REPO = Path(__file__).resolve().parents[2]
 SITE_KEY = "sample-inspect"
@@ -42,12 +42,9 @@ def scrapy(
     url: str, spider: str, base_url: str, *args: str, clock: dt.datetime | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run ``scrapy crawl SPIDER -a site=sample-inspect`` as a user would, into ``url``."""
-    command = [sys.executable, "-m", "scrapy", "crawl", spider, "-a", f"site={SITE_KEY}"]
-    command += ["-a", f"base_url={base_url}", *FAST, *args]
-    if clock is not None:
-        command += ["-s", f"EGOV_CLOCK={clock.isoformat()}"]
-    env = {**os.environ, "EGOV_DATABASE_URL": url}
-    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
+    clock_args = ["-s", f"EGOV_CLOCK={clock.isoformat()}"] if clock is not None else []
+    site = sample_profile(SITE_KEY)
+    done = scrapy_crawl(url, spider, site, *FAST, *args, *clock_args, base_url=base_url)
     assert done.returncode == 0, done.stderr[-3000:]
     return done
 

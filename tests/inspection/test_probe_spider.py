@@ -6,11 +6,13 @@ import datetime as dt
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from db.models import Department, FetchedPage, ProbeResult, SiteColumn
+from samplesites import sample_profile
 from samplesites.inspection import HOME_NEWEST_AGE, SLOW_SECONDS
 from tests.evidence_queries import query, with_registry
 from tests.inspection.conftest import FAST, REPO, at, scrapy
@@ -62,7 +64,7 @@ def test_a_home_page_down_is_stored_with_its_status_and_one_past_the_timeout_as_
     late = _probes(sqlite_url)["home"]
     assert late.probed_at >= at(today, 15)
     assert late.http_status is None and late.error_kind == "timeout"
-    assert late.error.startswith(("DownloadTimeoutError", "TimeoutError"))
+    assert late.error == "timed out after 0.4 s"
 
 
 @pytest.mark.parametrize("spider", ["probe", "linkcheck"])
@@ -70,7 +72,7 @@ def test_probe_and_link_check_start_on_a_profile_naming_a_department_by_its_full
     sqlite_url, servers, home, today, tmp_path, spider
 ):
     """As the portal crawl does: short name, full name or alias, never a failed start."""
-    text = (REPO / "crawler/sites/sample-inspect.toml").read_text(encoding="utf-8")
+    text = Path(sample_profile("sample-inspect")).read_text(encoding="utf-8")
     first_column = '[[column]]\nkey = "dyn-news"\n'
     assert first_column in text
     text = text.replace(first_column, first_column + 'department = "绍兴市人民防空办公室"\n', 1)
@@ -90,3 +92,15 @@ def test_probe_and_link_check_start_on_a_profile_naming_a_department_by_its_full
         .where(SiteColumn.key == "dyn-news"),
     )
     assert department == [("市人防办",)]
+
+
+def test_a_refused_probe_logs_one_readable_line_and_no_disabled_evidence_middleware(
+    sqlite_url, today
+):
+    done = scrapy(sqlite_url, "probe", "http://127.0.0.1:9", clock=at(today, 9))
+    refused = [line for line in done.stderr.splitlines() if "probe of" in line]
+    assert len(refused) == 3 and all(
+        line.endswith("failed: connection refused by 127.0.0.1:9") for line in refused
+    ), refused
+    assert "Failure" not in done.stderr and "Disabled" not in done.stderr
+    assert {p.error for p in _probes(sqlite_url).values()} == {"connection refused by 127.0.0.1:9"}

@@ -12,6 +12,7 @@ from crawler.inspection.site import DEFAULT_HOME_ITEMS, inspection_settings
 from crawler.profiles import ProfileError, load_profile, parse_profile
 from crawler.recording import sync_site
 from db.models import SiteColumn
+from samplesites import sample_profile
 
 BASE = {
     "name": "测试",
@@ -31,7 +32,7 @@ BASE = {
 
 
 def test_a_column_category_is_read_and_mirrored_into_site_columns(session):
-    profile = load_profile("sample-inspect")
+    profile = load_profile(sample_profile("sample-inspect"))
     assert profile.column("nb").category == "annual_report"
     _, ids = sync_site(session, profile)
     assert session.get(SiteColumn, ids["wsdc"]).category == "interactive"
@@ -43,15 +44,15 @@ def test_a_column_category_is_read_and_mirrored_into_site_columns(session):
     [
         (
             {"column": [{**BASE["column"][0], "category": 3}]},
-            "column #1 (tzgg): 'category' must be",
+            "t: column #1 (tzgg) › category: Input should be a valid string",
         ),
-        ({"inspection": {"probe_column": ["tzgg"]}}, "inspection: unknown key(s) ['probe_column']"),
+        ({"inspection": {"probe_column": ["tzgg"]}}, "t: inspection › probe_column: unknown key"),
         ({"inspection": {"probe_columns": ["zcwj"]}}, "probe_columns names no column 'zcwj'"),
     ],
 )
 def test_a_mistake_in_the_inspection_keys_of_a_profile_is_one_line(change, message):
     with pytest.raises(ProfileError) as raised:
-        inspection_settings(parse_profile("t", {**BASE, **change}))
+        parse_profile("t", {**BASE, **change})
     assert message in str(raised.value) and "\n" not in str(raised.value)
 
 

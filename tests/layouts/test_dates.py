@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from parsel import Selector
 from scrapy import Request
 from scrapy.http import HtmlResponse
-from scrapy.utils.test import get_crawler
 
 from crawler.coverage import ColumnCoverage
 from crawler.dates import SHANGHAI, chinese_number, find_date, find_datetime, iter_dates
 from crawler.incremental import ListWalk
 from crawler.listing import item_date
 from crawler.spiders.portal import PortalSpider
+from tests.crawls import project_crawler
 
 FETCHED = dt.datetime(2012, 3, 5, 4, 0, tzinfo=dt.UTC)  # 12:00 in Shanghai
 
@@ -115,20 +114,18 @@ date = "css:em"
 
 
 def test_trs_and_generic_list_callbacks_read_relative_dates_against_the_fetch_time(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
     path = tmp_path / "relative.toml"
     path.write_text(TRS_AND_GENERIC, encoding="utf-8")
-    crawler = get_crawler(PortalSpider)
+    crawler = project_crawler(PortalSpider)
     spider = PortalSpider(site=str(path))
     spider._set_crawler(crawler)
     crawler.stats.open_spider()
-    spider.recorder = SimpleNamespace(  # type: ignore[assignment]
-        coverage={c.key: ColumnCoverage(c.key) for c in spider.profile.columns}
-    )
+    spider.recording.coverage = {c.key: ColumnCoverage(c.key) for c in spider.profile.columns}
     spider.walks = {c.key: ListWalk(full=True) for c in spider.profile.columns}
     spider.stored = lambda column, urls: {}  # type: ignore[method-assign]  # nothing stored yet
-    monkeypatch.setattr("crawler.spiders.base.fetched_now", lambda: FETCHED)
+    spider.recording.clock = lambda: FETCHED  # the crawl clock, as EGOV_CLOCK would set it
     pages = {
         "tzgg": (
             spider.parse_trs_list,

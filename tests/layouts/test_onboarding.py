@@ -7,9 +7,6 @@ every count the crawl stores must equal the truth.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 import tomllib
 from collections import Counter
 from collections.abc import Iterator
@@ -23,12 +20,14 @@ from crawler.onboarding.cli import cli
 from crawler.profiles import load_profile
 from db.engine import make_engine, session_scope
 from db.models import CrawlColumnResult, Department, DisclosureDocument, SiteColumn
+from samplesites import sample_profile
 from samplesites.disclosure import SampleDisclosure
 from samplesites.jpaas_portal import JPAGE_COLUMN, SampleJpaasPortal
 from samplesites.server import LocalServer, serving
 from samplesites.xxgk_platform import UNKNOWN_UNIT, SampleXxgkPlatform
 from scoring.assessment.disclosure_checks import disclosure_counts
 from scoring.assessment.lags import WorkingDayIndex, calendar_in_force
+from tests.crawls import scrapy_crawl
 from tests.evidence_queries import counted, last_run
 
 REPO = Path(__file__).resolve().parents[2]
@@ -62,11 +61,7 @@ def sites(database_url: str, directory: Path, *args: str) -> Result:
 
 
 def crawl(database_url: str, directory: Path, spider: str, key: str) -> None:
-    env = {**os.environ, "EGOV_DATABASE_URL": database_url, "EGOV_SITES_DIR": str(directory)}
-    done = subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", spider, "-a", f"site={key}"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    done = scrapy_crawl(database_url, spider, key, env={"EGOV_SITES_DIR": str(directory)})
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
 
@@ -228,7 +223,7 @@ def test_discover_writes_the_66_departments_of_the_trs_and_xxgk_sample_platform(
     assert found.exit_code == 0, found.output
     assert "unresolved" not in found.output
     written = load_profile(str(tmp_path / "platform.toml"))
-    shipped = load_profile("sample-disclosure")
+    shipped = load_profile(sample_profile("sample-disclosure"))
     assert len(written.columns) == len(sample.departments) == 66
     assert [
         (c.department, c.list_kind, c.declared_url.rsplit("/", 3)[-3:]) for c in written.columns

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -13,11 +10,14 @@ import pytest
 from click.testing import CliRunner
 
 from crawler import profiles
+from crawler import settings as project_settings
 from crawler.departments import DepartmentNames
 from crawler.onboarding.cli import cli
 from crawler.profiles import ProfileError, load_profile
+from db.terminal import display_width
 from samplesites.server import Request, Response, serving
 from schedules.config import load_profiles
+from tests.crawls import scrapy_crawl
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -65,8 +65,12 @@ def test_profiles_are_read_from_egov_sites_dir_and_from_a_path(
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        ("item_selector = 'li'", "unknown option(s) ['item_selector'] for list_kind 'xxgk'"),
-        ("ajax = 'yes'", "options.ajax must be bool"),
+        (
+            "item_selector = 'li'",
+            "column #1 (fgw) › options › item_selector: unknown option for list_kind 'xxgk' "
+            "(known: form, ajax, page_field, item)",
+        ),
+        ("ajax = 'yes'", "column #1 (fgw) › options › ajax: Input should be a valid boolean"),
     ],
 )
 def test_unknown_or_mistyped_option_is_refused_per_list_kind(
@@ -134,11 +138,7 @@ def test_scrapy_crawl_with_a_profile_mistake_says_one_line_and_makes_no_request(
     seen, handler = _recording_server()
     with serving(handler) as server:
         path = write(tmp_path, "wrong", department=department, extra=extra, base=server.url)
-        env = {**os.environ, "EGOV_DATABASE_URL": sqlite_registry_url}
-        done = subprocess.run(
-            [sys.executable, "-m", "scrapy", "crawl", "disclosure", "-a", f"site={path}"],
-            cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+        done = scrapy_crawl(sqlite_registry_url, "disclosure", str(path))
     assert done.returncode == 1
     assert done.stderr.startswith(expected) and done.stderr.count("\n") == 1, done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
@@ -150,3 +150,96 @@ def test_sites_check_with_a_missing_profile_is_one_line(sites_dir: Path) -> None
     assert result.exit_code == 1
     assert result.output.startswith("Error: no site profile 'nowhere'")
     assert result.output.count("\n") == 1
+
+
+ROUND_1_JPAGE = """name = "中国绍兴"
+kind = "portal"
+base_url = "{base}"
+
+[[column]]
+key = "col1462180"
+name = "部门动态"
+list_kind = "jpage"
+url = "/col/col1229/index.html"
+[column.options]
+proxy_path = "/module/jpage/dataproxy.jsp"
+perpage = 15
+"""
+
+
+def test_a_round_1_jpage_proxy_path_is_dropped_with_a_one_line_note(
+    sites_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (sites_dir / "round1.toml").write_text(ROUND_1_JPAGE.format(base="http://a/"), "utf-8")
+    profile = load_profile("round1")
+    assert profile.column("col1462180").options == {"perpage": 15}
+    (note,) = [r.getMessage() for r in caplog.records if r.name == "crawler.profiles"]
+    assert "'proxy_path' is no longer read: the proxy path is read from the column page" in note
+    assert note.startswith(str(sites_dir / "round1.toml")) and "\n" not in note
+
+
+SITE_TABLE = """[site]
+kind = "portal"
+name = "旧写法"
+base_url = "http://a/"
+
+[[column]]
+key = "c"
+name = "c"
+list_kind = "trs"
+url = "/"
+"""
+
+
+def test_a_site_table_is_read_as_the_scheduler_read_it_with_a_note(
+    sites_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (sites_dir / "old.toml").write_text(SITE_TABLE, "utf-8")
+    profile = load_profile("old")
+    assert (profile.kind, profile.name, profile.spider) == ("portal", "旧写法", "portal")
+    assert set(profiles.load_profiles()) == {"old"}
+    (note,) = {r.getMessage() for r in caplog.records if r.name == "crawler.profiles"}
+    assert "the [site] table is no longer needed: write kind, name, base_url at the top" in note
+
+
+@pytest.mark.parametrize(
+    ("site_table", "message"),
+    [
+        ('[site]\nkind = "portal"\ntimezone = "UTC"\n', "[site] holds only kind, name, base_url"),
+        ('kind = "portal"\n[site]\nkind = "disclosure"\n', "'kind' is written twice"),
+    ],
+)
+def test_a_site_table_with_other_keys_or_a_second_value_is_refused(
+    sites_dir: Path, site_table: str, message: str
+) -> None:
+    body = SITE_TABLE.split("[[column]]")[1]
+    text = f'name = "x"\nbase_url = "http://a/"\n{site_table}[[column]]{body}'
+    (sites_dir / "twice.toml").write_text(text, "utf-8")
+    with pytest.raises(ProfileError, match=re.escape(message)) as caught:
+        load_profile("twice")
+    assert "\n" not in str(caught.value)
+
+
+def test_sites_check_asks_with_the_crawlers_user_agent_and_aligns_chinese_by_width(
+    sites_dir: Path,
+) -> None:
+    agents: list[str] = []
+
+    def handler(request: Request) -> Response:
+        # http.server reads header bytes as Latin-1; the crawler sends UTF-8.
+        agents.append(request.headers.get("user-agent", "").encode("latin-1").decode("utf-8"))
+        return Response(200, "<ul><li><a href='/a.html'>通知</a> 2012-03-05</li></ul>".encode())
+
+    profile = 'name = "x"\nkind = "portal"\nbase_url = "{base}"\n'
+    profile += '[[column]]\nkey = "tzgg"\nname = "通知公告"\nlist_kind = "trs"\nurl = "/tzgg/"\n'
+    profile += '[[column]]\nkey = "公告"\nname = "公告"\nlist_kind = "trs"\nurl = "/gg/"\n'
+    with serving(handler) as server:
+        (sites_dir / "ua.toml").write_text(profile.format(base=server.url), "utf-8")
+        result = CliRunner().invoke(cli, ["check", "ua", "--no-details"])
+    assert agents and set(agents) == {project_settings.USER_AGENT}, agents
+    assert "ua: columns without a category (not inspected): tzgg, 公告" in result.output
+    header, *rows = [
+        line for line in result.output.splitlines() if line.startswith(("column", "tzgg", "公告"))
+    ]
+    kind_at = {display_width(line.split("trs")[0]) for line in rows}
+    assert len(kind_at) == 1 and display_width(header.split("kind")[0]) in kind_at, result.output

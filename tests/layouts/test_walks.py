@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from scrapy import FormRequest, Request
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
-from scrapy.utils.test import get_crawler
 
 from crawler.coverage import ColumnCoverage
 from crawler.incremental import ListWalk
 from crawler.spiders.portal import PortalSpider
 from samplesites.pages import jpaas as pages
+from tests.crawls import project_crawler
 
 BASE = "http://127.0.0.1:8123"
 PROFILE = f"""name = "walks"
@@ -47,13 +46,11 @@ def spider(tmp_path: Path) -> PortalSpider:
     """A portal spider walking whole lists, with its coverage but no database."""
     path = tmp_path / "walks.toml"
     path.write_text(PROFILE, encoding="utf-8")
-    crawler = get_crawler(PortalSpider)
+    crawler = project_crawler(PortalSpider)
     spider = PortalSpider(site=str(path))
     spider._set_crawler(crawler)
     crawler.stats.open_spider()
-    spider.recorder = SimpleNamespace(  # type: ignore[assignment]
-        coverage={c.key: ColumnCoverage(c.key) for c in spider.profile.columns}
-    )
+    spider.recording.coverage = {c.key: ColumnCoverage(c.key) for c in spider.profile.columns}
     spider.walks = {c.key: ListWalk(full=True) for c in spider.profile.columns}
     spider.stored = lambda column, urls: {}  # type: ignore[method-assign]  # nothing stored yet
     return spider

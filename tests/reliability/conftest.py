@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -13,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from samplesites import sample_profile
 from samplesites.server import Handler, Request, Response
+from schedules.crawl import crawl_command as schedules_crawl_command
+from tests.crawls import scrapy_crawl
 from tests.evidence_queries import with_registry
 
 REPO = Path(__file__).resolve().parents[2]
@@ -55,8 +56,12 @@ class Faulty:
 
 
 def crawl_command(spider: str, site: str, base_url: str, *args: str) -> list[str]:
-    command = [sys.executable, "-m", "scrapy", "crawl", spider, "-a", f"site={site}"]
-    return [*command, "-a", f"base_url={base_url}", *FAST, *args]
+    """The ``scrapy crawl`` command of a sample (or profile) ``site``, with fast retries."""
+    return [*schedules_crawl_command(spider, _site(site), base_url), *FAST, *args]
+
+
+def _site(site: str) -> str:
+    return sample_profile(site) if site.startswith("sample-") else site
 
 
 def crawl_env(url: str, **extra: str) -> dict[str, str]:
@@ -65,13 +70,5 @@ def crawl_env(url: str, **extra: str) -> dict[str, str]:
 
 def run_scrapy(url: str, base_url: str, *args: str, spider: str = "portal", site: str = "") -> str:
     """Run ``scrapy crawl`` as a user would; return its log."""
-    site = site or f"sample-{spider}"
-    done = subprocess.run(
-        crawl_command(spider, site, base_url, *args),
-        cwd=REPO,
-        env=crawl_env(url),
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    return done.stderr
+    site = _site(site or f"sample-{spider}")
+    return scrapy_crawl(url, spider, site, *FAST, *args, base_url=base_url).stderr

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, text
 
 from db.engine import make_engine
 from db.models import CrawlRun, FetchedPage, PageBody, PortalPost
+from samplesites import SAMPLE_PROFILES_DIR
 from samplesites.portal import SamplePortal
 from samplesites.server import serving
 from tests.evidence_queries import counted
@@ -30,6 +31,7 @@ def test_two_schedulers_and_analyst_queries_during_a_crawl_neither_clash_nor_tea
     site = SamplePortal(months=2, departments=8, seed=13)
     slowed = Faulty(site, delay=lambda path: 0.02 if "/art/" in path else 0.0)
     env = {**os.environ, "EGOV_DATABASE_URL": evidence_url, "EGOV_VAR_DIR": str(tmp_path)}
+    env["EGOV_SITES_DIR"] = str(SAMPLE_PROFILES_DIR)
     engine = make_engine(evidence_url)
     reads, last = 0, -1
     with serving(slowed) as server:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from db.engine import make_engine
 from db.models import CrawlRun, PortalPost
+from samplesites import SAMPLE_PROFILES_DIR
 from samplesites.portal import SamplePortal
 from samplesites.server import serving
 from schedules.config import load_profiles
@@ -48,7 +49,7 @@ def _supervised(url: str, base_url: str, *extra: str) -> CrawlOutcome:
         return run_crawl(
             engine,
             url,
-            load_profiles()["sample-portal"],
+            load_profiles(SAMPLE_PROFILES_DIR)["sample-portal"],
             time_limit=120,
             stop_grace=5,
             lock_ttl=30,

@@ -17,24 +17,26 @@ from typing import Any
 import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse, Response
-from scrapy.utils.test import get_crawler
 from sqlalchemy import func, select
 
+from crawler import settings as project_settings
 from crawler.incremental import ListWalk
 from crawler.items import PortalPostItem
 from crawler.listing import ListEntry
 from crawler.middlewares import EvidenceMiddleware
 from crawler.paged_walks import JpageWalk
 from crawler.pipelines import PortalPostPipeline
-from crawler.quarantine import EARLIEST_YEAR, QuarantineMiddleware
+from crawler.quarantine import QuarantineMiddleware
 from crawler.recording import CrawlRecording
 from crawler.spiders.portal import PortalSpider
 from db.engine import make_engine
 from db.models import CrawlRun, PortalPost, QuarantinedItem, utcnow
+from samplesites import sample_profile
 from samplesites.portal import PROXY_PATH, SamplePortal
 from samplesites.server import Request as SiteRequest
 from samplesites.server import Response as SiteResponse
 from samplesites.server import serving
+from tests.crawls import project_crawler
 from tests.evidence_queries import last_run, scalar
 from tests.reliability.conftest import Faulty, run_scrapy
 from tests.reliability.mutations import KINDS, mutate, mutations
@@ -67,12 +69,12 @@ def _sample_pages(site: SamplePortal) -> dict[str, list[str]]:
 def spider(evidence_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[PortalSpider]:
     """A portal spider with its run recorder open on the test database, as in a crawl."""
     monkeypatch.setenv("EGOV_DATABASE_URL", evidence_url)
-    crawler = get_crawler(PortalSpider, {"EGOV_COMMIT_EVERY": 500})
-    spider = PortalSpider(site="sample-portal", base_url=BASE)
+    crawler = project_crawler(PortalSpider, {"EGOV_COMMIT_EVERY": 500})
+    spider = PortalSpider(site=sample_profile("sample-portal"), base_url=BASE)
     spider._set_crawler(crawler)
     crawler.spider = spider
     crawler.stats.open_spider()
-    recorder = CrawlRecording(crawler)
+    recorder = crawler.get_extension(CrawlRecording)
     recorder.spider_opened(spider)
     spider.walks = {c.key: ListWalk(full=True) for c in spider.profile.columns}  # as start() does
     spider.evidence = EvidenceMiddleware(recorder)  # type: ignore[attr-defined]
@@ -122,7 +124,7 @@ def test_a_thousand_mutated_pages_never_crash_and_every_rejection_is_quarantined
 ) -> None:
     pages = _sample_pages(SamplePortal(months=2, departments=6, seed=SEED))
     rng = random.Random(SEED)
-    recorder = spider.recorder
+    recorder = spider.recording
     assert recorder is not None
     pipeline = PortalPostPipeline(recorder, spider.crawler.settings)
     kinds, outcomes = Counter(), Counter()
@@ -143,7 +145,7 @@ def test_a_thousand_mutated_pages_never_crash_and_every_rejection_is_quarantined
         elif page_kind == "detail":
             assert len(posts) == 1, f"{mutant.kind} detail neither stored nor quarantined"
             post = posts[0]
-            assert post.title and post.published_at.year >= EARLIEST_YEAR
+            assert post.title and post.published_at.year >= project_settings.EGOV_DATE_EARLIEST_YEAR
             assert post.published_at <= latest, f"{mutant.kind}: {post.published_at} accepted"
             pipeline.process_item(post)
             outcomes["stored"] += 1

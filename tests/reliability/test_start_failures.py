@@ -20,13 +20,15 @@ from sqlalchemy import select, text
 from crawler.resume import columns_to_walk_whole
 from db.engine import make_engine, session_scope
 from db.models import CrawlRun, Site
+from samplesites import sample_profile
 from scoring.assessment.coverage import month_coverage
 from scoring.assessment.periods import SHANGHAI
+from tests.crawls import scrapy_crawl
 from tests.evidence_queries import query
 from tests.reliability.conftest import REPO
 from tests.scoring import factories as f
 
-SAMPLE_PROFILE = REPO / "crawler" / "sites" / "sample-portal.toml"
+SAMPLE_PROFILE = Path(sample_profile("sample-portal"))
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
@@ -39,18 +41,17 @@ def _closed_port() -> int:
 NOWHERE = f"http://127.0.0.1:{_closed_port()}"  # no request may be made anyway
 
 
-def scrapy_crawl(url: str, *args: str, env: dict[str, str] | None = None) -> tuple[int, list[str]]:
-    """Run ``scrapy crawl portal …`` into ``url``; return the exit status and stderr lines."""
-    command = [sys.executable, "-m", "scrapy", "crawl", "portal", *args]
-    done = subprocess.run(
-        command,
-        cwd=REPO,
-        env={**os.environ, "EGOV_DATABASE_URL": url, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def crawl_portal(
+    url: str, site: str, *args: str, env: dict[str, str] | None = None
+) -> tuple[int, list[str]]:
+    """Run ``scrapy crawl portal -a site=SITE …`` into ``url``; return status and stderr lines."""
+    done = scrapy_crawl(url, "portal", site, *args, env=env)
     return done.returncode, done.stderr.splitlines()
+
+
+def crawl_sample(url: str, *args: str) -> tuple[int, list[str]]:
+    """Crawl the sample portal's profile against a port nothing listens on."""
+    return crawl_portal(url, sample_profile("sample-portal"), "-a", f"base_url={NOWHERE}", *args)
 
 
 def runs(url: str) -> list[tuple[int, str, str, str | None]]:
@@ -86,7 +87,7 @@ def broken_profile(tmp_path: Path, department: str = "市不存在局") -> Path:
 def test_sqlite_path_that_cannot_be_created_is_one_line_and_exit_1(tmp_path: Path) -> None:
     (tmp_path / "a-file").write_text("not a directory")
     url = f"sqlite:///{tmp_path / 'a-file' / 'evidence.sqlite'}"
-    status, stderr = scrapy_crawl(url, "-a", "site=sample-portal", "-a", f"base_url={NOWHERE}")
+    status, stderr = crawl_sample(url)
     assert status == 1 and len(stderr) == 1, stderr
     assert stderr[0].startswith(f"Error: cannot use the evidence database {url}: File exists")
 
@@ -97,9 +98,7 @@ def test_sqlite_database_that_cannot_be_written_is_refused_before_any_run(
 ) -> None:
     path = evidence_url.removeprefix("sqlite:///")
     read_only = f"sqlite:///file:{path}?mode=ro&uri=true"
-    status, stderr = scrapy_crawl(
-        read_only, "-a", "site=sample-portal", "-a", f"base_url={NOWHERE}"
-    )
+    status, stderr = crawl_sample(read_only)
     assert status == 1 and len(stderr) == 1, stderr
     assert stderr[0].startswith("Error: cannot use the evidence database")
     assert stderr[0].endswith("attempt to write a readonly database")
@@ -108,7 +107,7 @@ def test_sqlite_database_that_cannot_be_written_is_refused_before_any_run(
 
 def test_dead_postgresql_is_one_line_and_exit_1() -> None:
     url = f"postgresql+psycopg://postgres:secret-word@127.0.0.1:{_closed_port()}/egov"
-    status, stderr = scrapy_crawl(url, "-a", "site=sample-portal", "-a", f"base_url={NOWHERE}")
+    status, stderr = crawl_sample(url)
     assert status == 1 and len(stderr) == 1, stderr
     assert stderr[0].startswith("Error: cannot use the evidence database postgresql+psycopg://")
     assert "Connection refused" in stderr[0] and "secret-word" not in stderr[0]
@@ -124,7 +123,7 @@ def test_database_without_the_schema_is_one_line_naming_the_fix(
         url = f"sqlite:///{tmp_path / 'empty.sqlite'}"
     else:
         url = request.getfixturevalue("empty_pg_url")
-    status, stderr = scrapy_crawl(url, "-a", "site=sample-portal", "-a", f"base_url={NOWHERE}")
+    status, stderr = crawl_sample(url)
     assert status == 1 and len(stderr) == 1, stderr
     assert stderr[0].endswith("has no schema (run `scoring db upgrade`)")
 
@@ -134,9 +133,7 @@ def test_unknown_department_is_a_failed_run_and_the_monthly_report_says_so(
     evidence_url: str, tmp_path: Path
 ) -> None:
     profile = broken_profile(tmp_path)
-    status, stderr = scrapy_crawl(
-        evidence_url, "-a", f"site={profile}", "-a", f"base_url={NOWHERE}"
-    )
+    status, stderr = crawl_portal(evidence_url, str(profile), "-a", f"base_url={NOWHERE}")
     assert status == 1 and len(stderr) == 1, stderr
     assert stderr[0].startswith(f"Error: {profile}: unknown department(s) 市不存在局")
     [(run_id, site, run_status, reason)] = runs(evidence_url)
@@ -164,14 +161,14 @@ def test_missing_profile_of_a_known_site_is_a_failed_run_of_that_site(
         session.add(Site(key="gone-portal", name="x", kind="portal", base_url="http://x.test/"))
     engine.dispose()
     sites = {"EGOV_SITES_DIR": str(tmp_path)}
-    status, stderr = scrapy_crawl(evidence_url, "-a", "site=gone-portal", env=sites)
+    status, stderr = crawl_portal(evidence_url, "gone-portal", env=sites)
     assert status == 1 and len(stderr) == 1, stderr
     assert stderr[0].startswith("Error: no site profile 'gone-portal'")
     [(run_id, site, run_status, _)] = runs(evidence_url)
     assert (site, run_status) == ("gone-portal", "failed")
     assert f"gone-portal run {run_id} failed" in " ".join(coverage_reasons(evidence_url))
 
-    status, stderr = scrapy_crawl(evidence_url, "-a", "site=never-seen", env=sites)
+    status, stderr = crawl_portal(evidence_url, "never-seen", env=sites)
     assert status == 1 and len(stderr) == 1 and "no site profile 'never-seen'" in stderr[0]
     assert len(runs(evidence_url)) == 1  # an unknown site: nothing to attach a run to
 
@@ -187,9 +184,7 @@ def test_unknown_option_exits_2_in_one_line_and_records_no_run(
     evidence_url: str, args: list[str], expected: str
 ) -> None:
     """A typed mistake attempted nothing: no run, so no month is marked incomplete by a typo."""
-    status, stderr = scrapy_crawl(
-        evidence_url, "-a", "site=sample-portal", "-a", f"base_url={NOWHERE}", *args
-    )
+    status, stderr = crawl_sample(evidence_url, *args)
     assert status == 2 and len(stderr) == 1, stderr
     assert stderr[0].startswith(expected)
     assert runs(evidence_url) == []
@@ -229,9 +224,7 @@ def test_exception_in_spider_opened_is_a_failed_run_exit_1_and_a_last_line(
     evidence_url: str,
 ) -> None:
     _refuse_running_runs(evidence_url)
-    status, stderr = scrapy_crawl(
-        evidence_url, "-a", "site=sample-portal", "-a", f"base_url={NOWHERE}"
-    )
+    status, stderr = crawl_sample(evidence_url)
     [(run_id, site, run_status, reason)] = runs(evidence_url)
     assert status == 1, stderr[-20:]
     assert stderr[-1] == (

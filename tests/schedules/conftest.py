@@ -14,6 +14,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy import Engine
 
 from db.engine import make_engine
+from samplesites import SAMPLE_PROFILES_DIR
 from schedules.scheduler import make_scheduler
 from tests.schedules import recorder
 
@@ -105,6 +106,7 @@ def configured(database_url: str, tmp_path, monkeypatch: pytest.MonkeyPatch) -> 
     engine.dispose()
     monkeypatch.setenv("EGOV_DATABASE_URL", database_url)
     monkeypatch.setenv("EGOV_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("EGOV_SITES_DIR", str(SAMPLE_PROFILES_DIR))  # the sample sites' profiles
     monkeypatch.delenv("EGOV_REPORTS_DIR", raising=False)
     monkeypatch.delenv("EGOV_RULES_FILE", raising=False)
     return database_url

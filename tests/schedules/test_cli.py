@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 
-import click
 import pytest
 
 from schedules.cli import cli
@@ -76,7 +75,6 @@ def test_run_once_of_an_unknown_job_is_a_one_line_error(database_url, tmp_path):
 def test_every_command_has_help_ending_with_an_example():
     commands = [cli, *cli.commands.values()]
     for command in commands:
-        assert isinstance(command, click.Command)
         help_text = command.help or ""
         assert help_text.strip(), f"{command.name} has no help"
         example = help_text.rsplit("Example:", 1)

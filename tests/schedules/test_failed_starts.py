@@ -12,10 +12,11 @@ from sqlalchemy import select
 
 from db.engine import make_engine, session_scope
 from db.models import CrawlRun
+from samplesites import SAMPLE_PROFILES_DIR
 from schedules import jobs
 
 REPO = Path(__file__).resolve().parents[2]
-SAMPLE_PROFILE = REPO / "crawler" / "sites" / "sample-portal.toml"
+SAMPLE_PROFILE = SAMPLE_PROFILES_DIR / "sample-portal.toml"
 
 
 @pytest.fixture

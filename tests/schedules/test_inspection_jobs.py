@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from db.engine import session_scope
 from db.models import LinkCheckRun
+from samplesites import SAMPLE_PROFILES_DIR
 from samplesites.inspection import SHANGHAI, SampleInspectionSite
 from samplesites.server import serving
 from schedules.config import DEFAULT_SCHEDULES_FILE, ScheduleError, SiteProfile, load_schedules
@@ -97,6 +98,7 @@ def test_the_probe_job_runs_its_spider_and_reports_what_it_stored(
 ):
     monkeypatch.setenv("EGOV_DATABASE_URL", database_url)
     monkeypatch.setenv("EGOV_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("EGOV_SITES_DIR", str(SAMPLE_PROFILES_DIR))
     today = dt.datetime.now(SHANGHAI).date()
     nowhere = {name: "http://127.0.0.4:9" for name in ("storage_url", "external_url", "dead_url")}
     sample = SampleInspectionSite(today, **nowhere)
