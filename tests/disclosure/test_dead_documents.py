@@ -9,9 +9,6 @@ numbers are no gap candidates; every column's walk is complete.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,12 +16,14 @@ from sqlalchemy import select
 
 from db.engine import make_engine, session_factory
 from db.models import CrawlColumnResult, CrawlRun, DisclosureDocument, GonePage
+from samplesites import sample_profile
 from samplesites.disclosure import SampleDisclosure
 from samplesites.server import serving
 from scoring.assessment.disclosure_checks import disclosure_counts
 from scoring.assessment.number_gaps import number_gaps
 from scoring.assessment.register_matching import unpublished_entries
 from scoring.entries.register import import_register
+from tests.crawls import scrapy_crawl
 from tests.evidence_queries import with_registry
 
 pytestmark = pytest.mark.slow
@@ -38,11 +37,8 @@ def test_dead_documents_are_gone_not_missing_and_leave_no_gap(
     sample = SampleDisclosure(dead_documents=4)
     dead = {d.path: d for d in sample.truth if d.path in sample.dead}
     with serving(sample) as server:
-        command = [sys.executable, "-m", "scrapy", "crawl", "disclosure"]
-        command += ["-a", "site=sample-disclosure", "-a", f"base_url={server.url}"]
-        env = {**os.environ, "EGOV_DATABASE_URL": url}
-        done = subprocess.run(
-            command, cwd=REPO, env=env, capture_output=True, text=True, timeout=240
+        done = scrapy_crawl(
+            url, "disclosure", sample_profile("sample-disclosure"), base_url=server.url
         )
     assert done.returncode == 0, done.stderr[-3000:]
 

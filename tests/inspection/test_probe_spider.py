@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,8 +11,9 @@ from sqlalchemy import select
 from db.models import Department, FetchedPage, ProbeResult, SiteColumn
 from samplesites import sample_profile
 from samplesites.inspection import HOME_NEWEST_AGE, SLOW_SECONDS
+from tests.crawls import scrapy_crawl
 from tests.evidence_queries import query, with_registry
-from tests.inspection.conftest import FAST, REPO, at, scrapy
+from tests.inspection.conftest import FAST, at, scrapy
 
 pytestmark = pytest.mark.slow
 
@@ -78,11 +76,10 @@ def test_probe_and_link_check_start_on_a_profile_naming_a_department_by_its_full
     text = text.replace(first_column, first_column + 'department = "绍兴市人民防空办公室"\n', 1)
     profile = tmp_path / "named.toml"
     profile.write_text(text, encoding="utf-8")
-    command = [sys.executable, "-m", "scrapy", "crawl", spider, "-a", f"site={profile}"]
-    command += ["-a", f"base_url={servers.base_url}", *FAST]
-    command += ["-s", "EGOV_LINKCHECK_MAX_LINKS=5", "-s", f"EGOV_CLOCK={at(today, 10).isoformat()}"]
-    env = {**os.environ, "EGOV_DATABASE_URL": with_registry(sqlite_url)}
-    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
+    extra = ["-s", "EGOV_LINKCHECK_MAX_LINKS=5", "-s", f"EGOV_CLOCK={at(today, 10).isoformat()}"]
+    done = scrapy_crawl(
+        with_registry(sqlite_url), spider, str(profile), *FAST, *extra, base_url=servers.base_url
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "no department or county named" not in done.stderr
     department = query(
