@@ -30,6 +30,8 @@ every key and option, and ``sites discover`` writes profiles)::
 
     [inspection]                         # optional: probes and link checks, see
                                          # crawler/inspection/site.py
+    [[letters.column]]                   # optional: consultation columns (信箱), see
+                                         # crawler/interaction/settings.py
 
 Profiles live in the directory ``EGOV_SITES_DIR`` names (default ``crawler/sites/``); a spider's
 ``-a site=`` takes a profile key in that directory or a path to a ``.toml`` file (its key is
@@ -70,7 +72,7 @@ _OPTION_CHECKS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
 }
 _SITE_KEYS = {
     "name", "kind", "base_url", "timezone", "politeness", "detail", "catalogue", "column",
-    "inspection",
+    "inspection", "letters",
 }  # fmt: skip
 _COLUMN_KEYS = {"key", "name", "list_kind", "url", "expects_items", "department", "options"}
 _COLUMN_KEYS |= {"category"}
@@ -120,6 +122,7 @@ class SiteProfile:
     path: Path | None = None
     catalogue: dict[str, str] = field(default_factory=dict)
     inspection: dict[str, Any] = field(default_factory=dict)
+    letters: dict[str, Any] = field(default_factory=dict)  # crawler/interaction/settings.py
 
     @property
     def allowed_domains(self) -> list[str]:
@@ -235,6 +238,7 @@ def parse_profile(
         path=path,
         catalogue={str(k): v for k, v in catalogue.items()},
         inspection=dict(data.get("inspection", {})),
+        letters=dict(data.get("letters", {})),
     )
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from html import escape
 from zoneinfo import ZoneInfo
 
+from samplesites import consultation
 from samplesites.server import Request, Response
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -106,6 +107,7 @@ class SampleInspectionSite:
         self.day = 1
         self.home_state = "up"
         self.requests: list[tuple[str, str]] = []
+        self.consultation = consultation.Consultation(today)
 
     # ------------------------------------------------------------------ truth
     def annual_report_items(self) -> list[tuple[str, dt.date]]:
@@ -158,6 +160,8 @@ class SampleInspectionSite:
             return self._column(column) if column else _missing()
         if path.startswith("/art/"):
             return self._article(path)
+        if path.startswith("/hdjl/"):
+            return self.consultation(request)
         if path in ("/images/logo.png",):
             return Response(200, b"\x89PNG\r\n\x1a\n", content_type="image/png")
         if path == "/files/handbook.docx":

@@ -21,6 +21,15 @@ from db.models.inspection import (
     ProbeResult,
     WarningDelivery,
 )
+from db.models.letters import (
+    FormState,
+    Letter,
+    LetterChannel,
+    LetterColumn,
+    LetterLayout,
+    LetterStatus,
+    LetterWalk,
+)
 from db.models.register import NondisclosureExplanation, SignedDocument
 from db.models.registry import Department, DepartmentAlias, ExternalSource, UnresolvedName
 from db.models.scores import ManualScore, ScoreRun
@@ -38,6 +47,13 @@ __all__ = [
     "DisclosureDocument",
     "ExternalSource",
     "FetchedPage",
+    "FormState",
+    "Letter",
+    "LetterChannel",
+    "LetterColumn",
+    "LetterLayout",
+    "LetterStatus",
+    "LetterWalk",
     "LinkCheck",
     "LinkCheckRun",
     "LoginAttempt",
