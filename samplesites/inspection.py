@@ -82,6 +82,7 @@ TRUTH: dict[str, tuple[str, str]] = {
     "broken_links_other": ("3", "deduction"),
     "columns_past_period": ("6", "deduction"),
     "annual_report": ("published", "ok"),
+    **consultation.TRUTH,  # the consultation columns under /hdjl/ (samplesites/consultation.py)
 }
 BROKEN_ON_HOME = ("/images/banner-missing.png", "/no-such-page.html")
 BROKEN_ELSEWHERE = ("/gone.html", "/bucket/missing.pdf", "/dead.html")

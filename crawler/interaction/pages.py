@@ -47,9 +47,10 @@ STATUS_WORDS: tuple[tuple[str, LetterStatus], ...] = (
     ("已处理", LetterStatus.ANSWERED),
 )
 _LABEL_SPACE = re.compile(r"[\s\u3000:：]+")
-_INLINE = re.compile(
-    "(" + "|".join(sorted({w for ws in LABELS.values() for w in ws}, key=len, reverse=True)) + ")"
-    r"\s*[:：]\s*([^\n]*)"
+_INLINE = re.compile(  # a label and its colon, longest label first (处理状态 before 状态)
+    "("
+    + "|".join(sorted({w for ws in LABELS.values() for w in ws}, key=len, reverse=True))
+    + r")\s*[:：]\s*"
 )
 
 
@@ -148,7 +149,9 @@ def hanweb_list(text: str, url: str) -> list[ListedLetter]:
             if not header or not link:
                 continue
             values = {n: _text(c) for n, c in zip(header, cells, strict=False) if n is not None}
-            values.setdefault("title", (link[0].attrib.get("title") or _text(link[0])))
+            # a list cuts long titles (关于小区…); the link's title attribute has them whole
+            whole = (link[0].attrib.get("title") or "").strip()
+            values["title"] = whole or values.get("title") or _text(link[0])
             href = link[0].attrib["href"].strip()
             letters.append(ListedLetter(urljoin(url, href), _fields(values)))
     return letters
@@ -204,14 +207,11 @@ def detail_fields(text: str) -> LetterFields:
         if following:
             values[name] = _text(following[0])
     for node in page.xpath("//td|//p|//span|//div[not(*)]|//li"):
-        for match in _INLINE.finditer(_text(node)):
-            name = field_of_label(match[1])
-            if name is not None and name not in values and match[2].strip():
-                values[name] = _value_until_next_label(match[2])
+        text = _text(node)
+        labels = list(_INLINE.finditer(text))
+        for label, after in zip(labels, [*labels[1:], None], strict=False):
+            name = field_of_label(label[1])
+            value = text[label.end() : after.start() if after else len(text)].strip()
+            if name is not None and name not in values and value:
+                values[name] = value
     return _fields(values)
-
-
-def _value_until_next_label(text: str) -> str:
-    """``2024-03-01 状态：已回复`` read for 来信时间 stops before the next label."""
-    found = _INLINE.search(text)
-    return (text[: found.start()] if found else text).strip()

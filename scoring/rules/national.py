@@ -28,6 +28,7 @@ from db.datafiles import (
     one_of,
     validate,
 )
+from scoring.rules.interaction import InteractionTable
 from scoring.rules.loader import RulesError, read_rules_file
 from scoring.rules.national_model import (
     DEDUCTION,
@@ -300,6 +301,7 @@ class _NationalFile(_Table):
     indicator: _Indicators
     links: _LinkChecks
     early_warnings: _EarlyWarnings
+    interaction: InteractionTable = InteractionTable()  # older files: the defaults
 
     @field_validator("category")
     @classmethod
@@ -355,4 +357,5 @@ def _national_rules(path: Path, version: str, file: _NationalFile) -> NationalRu
         early_warnings=EarlyWarningPolicy(
             file.early_warnings.register_working_days_left, file.early_warnings.column_statuses
         ),
+        interaction=file.interaction.rules(),
     )
