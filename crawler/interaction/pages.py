@@ -23,11 +23,11 @@ from db.models.letters import LetterStatus
 
 # field → the labels sites write for it (normalised: no spaces, no colon)
 LABELS: dict[str, tuple[str, ...]] = {
-    "title": ("信件标题", "来信标题", "留言标题", "标题", "主题", "信件主题"),
+    "title": ("信件标题", "来信标题", "留言标题", "标题", "主题", "信件主题", "来信主题"),
     "submitted": ("来信时间", "提交时间", "写信时间", "留言时间", "来信日期", "提交日期"),
-    "status": ("状态", "办理状态", "处理状态", "信件状态", "回复状态", "办理情况"),
-    "replied": ("回复时间", "答复时间", "回复日期", "答复日期", "办结时间"),
-    "unit": ("回复单位", "答复单位", "办理单位", "处理单位", "承办单位", "回复部门"),
+    "status": ("状态", "办理状态", "处理状态", "信件状态", "回复状态", "办事状态", "受理状态"),
+    "replied": ("回复时间", "答复时间", "回复日期", "答复日期", "办结时间", "办理时间"),
+    "unit": ("回复单位", "答复单位", "办理单位", "处理单位", "承办单位", "回复部门", "受理单位"),
 }
 # 状态 words, longest first where one contains another (未回复 before 回复)
 STATUS_WORDS: tuple[tuple[str, LetterStatus], ...] = (

@@ -94,6 +94,7 @@ class InteractionReport:
     columns: list[JudgedColumn]
     letters: list[JudgedLetter]
     notes: list[str] = field(default_factory=list)
+    site_id: int | None = None
 
     def having(self, verdict: str) -> list[JudgedLetter]:
         return [letter for letter in self.letters if letter.verdict == verdict]
@@ -134,7 +135,7 @@ def interaction_report(
         for letter in seen:
             letters.append(_judge(letter, column, rules, day.day, calendar, names, notes))
         judged_columns.append(_column(column, walk, len(seen), day))
-    return InteractionReport(judged_columns, letters, sorted(set(notes)))
+    return InteractionReport(judged_columns, letters, sorted(set(notes)), site_id)
 
 
 def _column(
@@ -292,3 +293,37 @@ def _slow_indicator(rules: InteractionRules, report: InteractionReport) -> Indic
         )
     status = NOT_PROVABLE if not report.columns or not_read else OK
     return Indicator(**common, value="0", status=status, evidence=evidence, points=None)
+
+
+def evidence_pages(session: Session, report: InteractionReport, key: str) -> list[tuple[str, int]]:
+    """The stored pages behind an interaction indicator, as (label, page id).
+
+    The veto: the letters unanswered over the limit, then the form pages that showed no form;
+    slow replies: the slow letters' pages.
+    """
+    if key == UNANSWERED_KEY:
+        letters = report.having(OVER)
+    elif key == SLOW_KEY:
+        letters = report.having(SLOW)
+    else:
+        return []
+    pages = dict(
+        session.execute(
+            select(Letter.id, Letter.page_id).where(Letter.id.in_([x.id for x in letters]))
+        ).all()
+    )
+    found = [(f"letter {x.label}", pages[x.id]) for x in letters if pages.get(x.id)]
+    if key == UNANSWERED_KEY and report.formless:
+        keys = [c.key for c in report.formless]
+        rows = session.execute(
+            select(LetterColumn.key, LetterWalk.form_page_id, LetterWalk.walked_at)
+            .join(LetterWalk, LetterWalk.column_id == LetterColumn.id)
+            .where(LetterColumn.key.in_(keys), LetterWalk.form_page_id.is_not(None))
+            .where(LetterColumn.site_id == report.site_id)
+            .order_by(LetterWalk.walked_at.desc())
+        ).all()
+        latest: dict[str, int] = {}
+        for column, page_id, _ in rows:
+            latest.setdefault(column, page_id)
+        found += [(f"form page of {column}", page_id) for column, page_id in latest.items()]
+    return found

@@ -33,7 +33,7 @@ from samplesites.consultation import (
     Consultation,
 )
 from scoring.cli import cli
-from scoring.inspection.interaction import NEAR, OVER
+from scoring.inspection.interaction import NEAR, OVER, evidence_pages
 from scoring.inspection.interaction import SLOW as SLOW_REPLY
 from scoring.inspection.site import inspect_site
 from scoring.rules import DEFAULT_RULES_FILE, RulesError, load_rules
@@ -84,6 +84,23 @@ def test_detail_table_gives_written_and_reply_dates_status_and_reply_unit():
     assert fields.title == "关于小区停车的咨询"
     assert (fields.submitted_on, fields.replied_on) == (dt.date(2024, 3, 1), dt.date(2024, 3, 12))
     assert (fields.status, fields.reply_unit) == (LetterStatus.ANSWERED, "绍兴市建设局")
+
+
+def test_other_mailbox_labels_read_too_and_a_reply_time_of_none_yet_is_no_reply():
+    page = (
+        '<table><tr><td class="row-prompt">来信时间:</td><td>2024-04-01 09:12:00</td>'
+        '<td class="row-prompt">受理单位:</td><td>市建设局</td></tr>'
+        '<tr><td class="row-prompt">办事状态:</td><td>处理中</td></tr>'
+        '<tr><td class="row-prompt">来信主题:</td><td colspan="3">关于路灯的反映</td></tr>'
+        '<tr><td class="row-prompt">办理时间:</td><td>暂无</td></tr></table>'
+    )
+    fields = detail_fields(page)
+    assert (fields.title, fields.submitted_on, fields.replied_on) == (
+        "关于路灯的反映",
+        dt.date(2024, 4, 1),
+        None,
+    )
+    assert fields.status == LetterStatus.IN_PROGRESS
 
 
 def test_inline_labels_stop_at_the_next_label_and_unanswered_is_not_read_as_answered():
@@ -264,3 +281,25 @@ def test_inspection_command_lists_the_letters_behind_the_indicators(letters_db, 
     assert rows[OVER_THREE_MONTHS[0]]["status"] == "未回复"
     columns = {row["column"]: row for row in sections["consultation_columns"]["rows"]}
     assert columns["bmxx"]["form"].startswith("no_form")
+
+
+def test_the_veto_and_the_slow_replies_point_at_their_stored_pages(letters_db, today):
+    engine = make_engine(letters_db)
+    with session_scope(engine) as session:
+        inspection = inspect_site(session, load_national_rules(), SITE_KEY, today)
+        veto = evidence_pages(session, inspection.interaction, "interaction")
+        slow = evidence_pages(session, inspection.interaction, "interaction_slow_replies")
+        bodies = {page_id: session.get(FetchedPage, page_id).url for _, page_id in [*veto, *slow]}
+    engine.dispose()
+    title = OVER_THREE_MONTHS[0]
+    assert [label for label, _ in veto] == [
+        f"letter 《{title}》 (szxx, written {_written(today, title)})",
+        "form page of bmxx",
+    ]
+    assert bodies[veto[-1][1]].endswith("/hdjl/bmxx/write.html")
+    assert len(slow) == len(SLOW)
+
+
+def _written(today: dt.date, title: str) -> dt.date:
+    sample = Consultation(today)
+    return next(s.submitted for c in COLUMNS for s in sample.letters(c) if s.letter.title == title)
