@@ -8,8 +8,7 @@ crawler can see. What only submitting would show (a form that errors on sending)
 
 from __future__ import annotations
 
-from parsel import Selector
-
+from crawler.interaction.pages import html_page
 from db.models.letters import FormState
 
 _FIELDS = ".//textarea | .//input[not(@type) or @type='text' or @type='tel' or @type='email']"
@@ -19,7 +18,7 @@ def form_state(status: int | None, text: str | None) -> FormState:
     """The state of a form page that answered ``status`` with ``text`` (None: no answer)."""
     if status is None or status >= 400 or text is None:
         return FormState.FORM_ERROR
-    page = Selector(text=text, type="html")
+    page = html_page(text)
     for form in page.xpath("//form"):
         if form.xpath(_FIELDS):
             return FormState.FORM

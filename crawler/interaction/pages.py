@@ -46,6 +46,7 @@ STATUS_WORDS: tuple[tuple[str, LetterStatus], ...] = (
     ("已办结", LetterStatus.ANSWERED),
     ("已处理", LetterStatus.ANSWERED),
 )
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # lxml refuses these anywhere
 _LABEL_SPACE = re.compile(r"[\s\u3000:：]+")
 _INLINE = re.compile(  # a label and its colon, longest label first (处理状态 before 状态)
     "("
@@ -115,6 +116,15 @@ def field_of_label(text: str) -> str | None:
     return None
 
 
+def html_page(text: str) -> Selector:
+    """Parse a page as HTML, without the control characters a broken site may send."""
+    return Selector(text=_NOT_XML.sub("", text), type="html")
+
+
+def _attr(node: Selector, name: str) -> str:
+    return (node.xpath(f"@{name}").get() or "").strip()
+
+
 def _text(node: Selector) -> str:
     return " ".join(" ".join(node.xpath("string()").getall()).split())
 
@@ -135,7 +145,7 @@ def _fields(values: dict[str, str]) -> LetterFields:
 
 def hanweb_list(text: str, url: str) -> list[ListedLetter]:
     """The letters of a list table whose header row names its cells."""
-    page = Selector(text=text, type="html")
+    page = html_page(text)
     letters = []
     for table in page.xpath("//table"):
         header: list[str | None] = []
@@ -150,18 +160,18 @@ def hanweb_list(text: str, url: str) -> list[ListedLetter]:
                 continue
             values = {n: _text(c) for n, c in zip(header, cells, strict=False) if n is not None}
             # a list cuts long titles (关于小区…); the link's title attribute has them whole
-            whole = (link[0].attrib.get("title") or "").strip()
+            whole = _attr(link[0], "title")
             values["title"] = whole or values.get("title") or _text(link[0])
-            href = link[0].attrib["href"].strip()
+            href = _attr(link[0], "href")
             letters.append(ListedLetter(urljoin(url, href), _fields(values)))
     return letters
 
 
 def hanweb_next(text: str, url: str) -> str | None:
     """The 下一页 link of a list page, if there is one that leads somewhere."""
-    page = Selector(text=text, type="html")
+    page = html_page(text)
     for link in page.xpath("//a[contains(normalize-space(.), '下一页')][@href]"):
-        href = link.attrib["href"].strip()
+        href = _attr(link, "href")
         if href and not href.startswith(("javascript:", "#")):
             return urljoin(url, href)
     return None
@@ -169,18 +179,18 @@ def hanweb_next(text: str, url: str) -> str | None:
 
 def generic_list(text: str, url: str, options: dict[str, str]) -> list[ListedLetter]:
     """The letters of a list read with the profile's selectors (``item`` and the others)."""
-    page = Selector(text=text, type="html")
+    page = html_page(text)
     letters = []
     for item in select(page, options["item"]):
         links = select(item, options["link"]) if "link" in options else item.xpath(".//a[@href]")
         if not links:
             continue
-        href = links[0].attrib.get("href") or links[0].get()
+        href = _attr(links[0], "href") or links[0].get()
         values = {}
         for name, option in (("title", "title"), ("submitted", "date"), ("status", "status")):
             if option in options:
                 values[name] = " ".join(_text(n) for n in select(item, options[option]))
-        values.setdefault("title", links[0].attrib.get("title") or _text(links[0]))
+        values.setdefault("title", _attr(links[0], "title") or _text(links[0]))
         if "submitted" not in values:
             values["submitted"] = _text(item)
         letters.append(ListedLetter(urljoin(url, href.strip()), _fields(values)))
@@ -190,14 +200,14 @@ def generic_list(text: str, url: str, options: dict[str, str]) -> list[ListedLet
 def generic_next(text: str, url: str, options: dict[str, str]) -> str | None:
     if "next" not in options:
         return hanweb_next(text, url)
-    found = select(Selector(text=text, type="html"), options["next"])
-    href = (found[0].attrib.get("href") or found[0].get()) if found else None
+    found = select(html_page(text), options["next"])
+    href = (_attr(found[0], "href") or found[0].get()) if found else None
     return urljoin(url, href.strip()) if href and href.strip() else None
 
 
 def detail_fields(text: str) -> LetterFields:
     """A detail page's labelled cells: the label's cell, then the value's cell (or one cell)."""
-    page = Selector(text=text, type="html")
+    page = html_page(text)
     values: dict[str, str] = {}
     for cell in page.xpath("//td|//th|//dt|//label|//span[not(*)]"):
         name = field_of_label(_text(cell))

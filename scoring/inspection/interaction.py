@@ -41,8 +41,11 @@ from scoring.rules.interaction import InteractionRules
 from scoring.rules.national_model import DEDUCTION, VETO, add_months
 
 UNANSWERED_KEY, SLOW_KEY = "interaction", "interaction_slow_replies"
-OVER, NEAR, WAITING = "unanswered over the limit", "unanswered, near the limit", "unanswered"
-SLOW, ON_TIME, ANSWERED = "slow reply", "reply on time", "answered"
+# verdicts, as office staff read them (Chinese first)
+OVER, NEAR = "超期未回复 unanswered past the limit", "即将超期 unanswered, near the limit"
+WAITING = "待回复 awaiting a reply"
+SLOW, ON_TIME = "回复超时 slow reply", "按时回复 replied on time"
+ANSWERED = "已回复 answered (reply undated)"
 FORM_PROBLEMS = (FormState.NO_FORM.value, FormState.FORM_ERROR.value)
 STATUS_WORDS = {
     LetterStatus.ANSWERED.value: "已回复",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from samplesites.consultation import (
     TRUTH,
     Consultation,
 )
+from samplesites.server import Request as SiteRequest
 from scoring.cli import cli
 from scoring.inspection.interaction import NEAR, OVER, evidence_pages
 from scoring.inspection.interaction import SLOW as SLOW_REPLY
@@ -40,6 +42,7 @@ from scoring.rules import DEFAULT_RULES_FILE, RulesError, load_rules
 from scoring.rules.national import DEFAULT_NATIONAL_RULES_FILE, load_national_rules
 from scoring.warnings.findings import scan
 from tests.inspection.conftest import SITE_KEY, Servers, scrapy
+from tests.reliability.mutations import mutations
 
 HANWEB_LIST = """<html><body><table class="xjlb">
 <tr><th>信件编号</th><th>信件标题</th><th>来信时间</th><th>处理状态</th></tr>
@@ -303,3 +306,24 @@ def test_the_veto_and_the_slow_replies_point_at_their_stored_pages(letters_db, t
 def _written(today: dt.date, title: str) -> dt.date:
     sample = Consultation(today)
     return next(s.submitted for c in COLUMNS for s in sample.letters(c) if s.letter.title == title)
+
+
+def test_mutated_letter_pages_never_crash_the_readers():
+    sample = Consultation(dt.date(2026, 3, 20))
+
+    def page(path: str) -> str:
+        return sample(SiteRequest("GET", path, {}, {}, {}, b"")).body.decode("utf-8")
+
+    pages = [page("/hdjl/szxx/list.html"), page("/hdjl/bmxx/list.html")]
+    pages += [page(f"/hdjl/szxx/letter/{n}.html") for n in range(3)]
+    pages.append(page("/hdjl/bmxx/letter/1.html"))
+    options = {"item": "css:ul.letters li", "date": "css:span.date", "status": "css:.state"}
+    read = Counter()
+    for mutant in mutations(pages, 400, seed=2023):
+        text = mutant.body.decode(mutant.encoding or "utf-8", errors="replace")
+        letters = hanweb_list(text, "http://x/") + generic_list(text, "http://x/", options)
+        fields = detail_fields(text)
+        hanweb_next(text, "http://x/")
+        form_state(200, text)
+        read[mutant.kind] += len(letters) + (fields.submitted_on is not None)
+    assert sum(read.values()) > 0
