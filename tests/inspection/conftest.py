@@ -42,15 +42,22 @@ FAST = ["-s", "EGOV_LINKCHECK_DELAY=0", "-s", "EGOV_RETRY_BACKOFF_BASE=0.05"]
 
 
 def scrapy(
-    url: str, spider: str, base_url: str, *args: str, clock: dt.datetime | None = None
+    url: str,
+    spider: str,
+    base_url: str,
+    *args: str,
+    clock: dt.datetime | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``scrapy crawl SPIDER -a site=sample-inspect`` as a user would, into ``url``."""
     command = [sys.executable, "-m", "scrapy", "crawl", spider, "-a", f"site={SITE_KEY}"]
     command += ["-a", f"base_url={base_url}", *FAST, *args]
     if clock is not None:
         command += ["-s", f"EGOV_CLOCK={clock.isoformat()}"]
-    env = {**os.environ, "EGOV_DATABASE_URL": url}
-    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
+    environment = {**os.environ, **(env or {}), "EGOV_DATABASE_URL": url}
+    done = subprocess.run(
+        command, cwd=REPO, env=environment, capture_output=True, text=True, timeout=180
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return done
 

@@ -41,7 +41,7 @@ from scoring.inspection.site import inspect_site
 from scoring.rules import DEFAULT_RULES_FILE, RulesError, load_rules
 from scoring.rules.national import DEFAULT_NATIONAL_RULES_FILE, load_national_rules
 from scoring.warnings.findings import scan
-from tests.inspection.conftest import SITE_KEY, Servers, scrapy
+from tests.inspection.conftest import REPO, SITE_KEY, Servers, scrapy
 from tests.reliability.mutations import mutations
 
 HANWEB_LIST = """<html><body><table class="xjlb">
@@ -327,3 +327,28 @@ def test_mutated_letter_pages_never_crash_the_readers():
         form_state(200, text)
         read[mutant.kind] += len(letters) + (fields.submitted_on is not None)
     assert sum(read.values()) > 0
+
+
+def test_a_column_whose_list_fails_is_not_read_whole_and_proves_no_letter_missing(
+    servers, today, sqlite_template, tmp_path
+):
+    profile = (REPO / "crawler" / "sites" / f"{SITE_KEY}.toml").read_text(encoding="utf-8")
+    profile = profile.replace('url = "/hdjl/szxx/list.html"', 'url = "/hdjl/szxx/gone.html"')
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    (sites / f"{SITE_KEY}.toml").write_text(profile, encoding="utf-8")
+    path = tmp_path / "evidence.sqlite"
+    shutil.copyfile(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        import_registry(session, load_registry())
+    engine.dispose()
+    scrapy(url, "letters", servers.base_url, env={"EGOV_SITES_DIR": str(sites)})
+    inspection = _inspect(url, today)
+    szxx = next(c for c in inspection.interaction.columns if c.key == "szxx")
+    assert not szxx.complete and szxx.letters == 0
+    assert "list page" in szxx.unprovable and "gone.html" in szxx.unprovable
+    # the other column's form page still shows no form: the veto stands on that alone
+    assert inspection.indicator("interaction").status == "veto"
+    assert inspection.indicator("interaction").value.startswith("0 unanswered")
