@@ -19,7 +19,10 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.config import DEFAULT_HEARTBEAT_LIMIT
 from db.models import Department
+from db.models.evidence import DocumentStatus
+from db.models.registry import UnitKind
 from db.workdays import WorkdayCalendar
 from scoring.assessment.backdating import backdated_counts
 from scoring.assessment.coverage import MonthCoverage, month_coverage
@@ -39,8 +42,10 @@ from scoring.assessment.totals import Unit, UnitTotal, unit_total
 from scoring.entries.manual import latest_entries, suggestion_credits
 from scoring.rules import Rules
 
-UNIT_KINDS = ("department", "county")
-MONTHLY_LISTED = ("late", "missing", "undated", "no_calendar")
+#: What a monthly report lists: every document but those on time or explained.
+MONTHLY_LISTED = tuple(
+    s for s in DocumentStatus if s not in (DocumentStatus.ON_TIME, DocumentStatus.EXPLAINED)
+)
 
 
 @dataclass(frozen=True)
@@ -174,6 +179,7 @@ def assess(
     departments: Collection[int] | None = None,
     calendar: WorkdayCalendar | None = None,
     by_month: bool = False,
+    heartbeat_limit: dt.timedelta = DEFAULT_HEARTBEAT_LIMIT,
 ) -> Assessment:
     """Assess every unit (or only ``departments``) for ``period`` as known by ``cutoff``.
 
@@ -182,13 +188,14 @@ def assess(
     documents (with their evidence) are those of the period's last month: for a monthly
     assessment the ones not disclosed on time, for a narrowed one (``departments``) all.
     ``by_month`` adds each unit's posts and documents month by month (the console's board).
+    ``heartbeat_limit`` (``Settings.heartbeat_limit``) says when a run left running is dead.
     """
     narrowed = departments is not None
     periodic = period.kind != "monthly" and not narrowed
     ytd = period.year_to_date()
     units = _units(session, departments)
-    portal_coverage = month_coverage(session, "portal", ytd, cutoff)
-    disclosure_coverage = month_coverage(session, "disclosure", ytd, cutoff)
+    portal_coverage = month_coverage(session, "portal", ytd, cutoff, heartbeat_limit)
+    disclosure_coverage = month_coverage(session, "disclosure", ytd, cutoff, heartbeat_limit)
     counts = post_counts(session, ytd, cutoff, departments)
     backdated = backdated_counts(session, ytd, cutoff, rules.portal.backdating_margin, departments)
     judgement = judge_disclosure(
@@ -258,7 +265,7 @@ def assess(
         )
     rankings = {}
     if periodic:
-        for kind in UNIT_KINDS:
+        for kind in UnitKind:
             totals = [a.total for a in assessed if a.unit.kind == kind and a.total is not None]
             if totals:
                 rankings[kind] = rank_units(rules, kind, totals)

@@ -33,6 +33,7 @@ from db.models import (
     DisclosureDocument,
     FetchedPage,
 )
+from db.models.evidence import DocumentStatus
 from db.workdays import WorkdayCalendar
 from scoring.assessment.deadlines import DeadlineTable, status_sql
 from scoring.assessment.lags import Day, WorkingDayIndex, calendar_in_force, to_date
@@ -40,8 +41,10 @@ from scoring.assessment.number_gaps import NumberGap, number_gaps  # NumberGap: 
 from scoring.assessment.register_matching import UnpublishedEntry, known_by, unpublished_entries
 from scoring.bulk import fetch_tuples
 
-STATUSES = ("on_time", "late", "missing", "explained", "undated", "no_calendar")
-PUBLISHED_STATUSES = ("on_time", "late", "undated", "no_calendar")
+STATUSES = tuple(DocumentStatus)
+PUBLISHED_STATUSES = tuple(
+    s for s in DocumentStatus if s not in (DocumentStatus.MISSING, DocumentStatus.EXPLAINED)
+)
 
 
 @dataclass(frozen=True)
@@ -380,27 +383,3 @@ def disclosure_counts(
         DisclosureCounts(),
     )
     return counts | judgement.ytd
-
-
-def document_verdicts(
-    session: Session,
-    *,
-    start: dt.date,
-    end: dt.date,
-    limit_days: int,
-    department_id: int | None = None,
-    cutoff: dt.datetime | None = None,
-    calendar: WorkdayCalendar | None = None,
-) -> list[DocumentVerdict]:
-    """List each document signed in [start, end] with its verdict (the rows behind the counts)."""
-    judgement = judge_disclosure(
-        session,
-        start=start,
-        end=end,
-        limit_days=limit_days,
-        cutoff=cutoff,
-        calendar=calendar,
-        departments=None if department_id is None else [department_id],
-        list_statuses=STATUSES,
-    )
-    return list(judgement.listed)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
+from db.models.scores import ReportKind
 from scoring.assessment.periods import PeriodError
 from scoring.console import data
 from scoring.console.accounts import ALL_DEPARTMENTS
@@ -16,7 +17,6 @@ from scoring.console.audit import record
 from scoring.console.routing import Ctx, HTTPError, action, not_found, page
 from scoring.runs import UnknownRunError
 
-KINDS = ("monthly", "quarterly", "annual")
 MEDIA = {
     "table": ("text/plain; charset=utf-8", "txt"),
     "json": ("application/json", "json"),
@@ -30,14 +30,17 @@ REPORT_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src da
 
 def reports_page(ctx: Ctx) -> Response:
     return ctx.render(
-        "reports.html", runs=data.list_runs(ctx.db)[:200], kinds=KINDS, formats=data.REPORT_FORMATS
+        "reports.html",
+        runs=data.list_runs(ctx.db)[:200],
+        kinds=tuple(ReportKind),
+        formats=data.REPORT_FORMATS,
     )
 
 
 def publish(ctx: Ctx) -> Response:
     kind = ctx.field("kind")
-    if kind not in KINDS:
-        raise HTTPError(400, f"kind must be one of {', '.join(KINDS)}")
+    if kind not in tuple(ReportKind):
+        raise HTTPError(400, f"kind must be one of {', '.join(ReportKind)}")
     try:
         period = data.parse_report_period(kind, ctx.field("period"))
     except (PeriodError, ValueError) as error:

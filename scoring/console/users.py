@@ -6,7 +6,7 @@ from sqlalchemy import select
 from starlette.responses import Response
 
 from db.models import Department
-from db.models.console import ROLES
+from db.models.console import Role
 from scoring.console import accounts
 from scoring.console.accounts import ADMIN_ROLES
 from scoring.console.routing import Ctx, HTTPError, action, page
@@ -16,7 +16,7 @@ def users_page(ctx: Ctx) -> Response:
     return ctx.render(
         "users.html",
         users=accounts.list_users(ctx.db),
-        roles=ROLES,
+        roles=tuple(Role),
         units=list(ctx.db.scalars(select(Department).order_by(Department.short_name))),
     )
 

@@ -28,6 +28,7 @@ from db.datafiles import (
     one_of,
     validate,
 )
+from db.models.registry import UnitKind
 from scoring.rules.model import (
     DEFAULT_BACKDATING_MARGIN_DAYS,
     UNIT_FLAGS,
@@ -44,7 +45,7 @@ from scoring.rules.model import (
 )
 
 MARKERS = ("※", "▲")
-UNIT_KINDS = ("county", "department")
+UNIT_KINDS = tuple(sorted(kind.value for kind in UnitKind))  # as the file lists them
 
 
 class RulesError(DataFileError):

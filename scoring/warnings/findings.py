@@ -31,16 +31,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from db.config import DEFAULT_HEARTBEAT_LIMIT
 from db.models import (
-    CrawlColumnResult,
-    CrawlRun,
     Department,
     LetterColumn,
     SignedDocument,
     Site,
     SiteColumn,
 )
+from db.models.crawling import RunStatus
 from db.workdays import WorkdayCalendar
+from scoring.assessment.coverage import latest_ended_runs
 from scoring.assessment.deadlines import DeadlineTable
 from scoring.assessment.lags import WorkingDayIndex, calendar_in_force
 from scoring.assessment.periods import month_end, month_label
@@ -52,7 +53,6 @@ from scoring.inspection.verdict import InspectionDay, local_time
 from scoring.rules import Rules
 from scoring.rules.national_model import NationalRules
 
-BAD_COLUMN_STATUSES = ("partial", "failed", "blocked")
 REGISTER_LOOKBACK_DAYS = 45  # a 5-working-day limit never spans more, Golden Week included
 
 
@@ -80,11 +80,12 @@ def scan(
     national: NationalRules,
     day: dt.date,
     calendar: WorkdayCalendar | None = None,
+    heartbeat_limit: dt.timedelta = DEFAULT_HEARTBEAT_LIMIT,
 ) -> WarningScan:
     """Every finding as of the end of ``day`` (Asia/Shanghai)."""
     result = WarningScan(day)
     when = InspectionDay(day, national.evidence_max_age_days)
-    _quota_findings(session, rules, when, result)
+    _quota_findings(session, rules, when, heartbeat_limit, result)
     _column_findings(session, national, when, result)
     _register_findings(session, rules, national, when, calendar or calendar_in_force(), result)
     _letter_findings(session, national, when, calendar or calendar_in_force(), result)
@@ -102,9 +103,13 @@ def posts_so_far(session: Session, month: str, cutoff: dt.datetime) -> dict[int,
 
 
 def _quota_findings(
-    session: Session, rules: Rules, day: InspectionDay, result: WarningScan
+    session: Session,
+    rules: Rules,
+    day: InspectionDay,
+    heartbeat_limit: dt.timedelta,
+    result: WarningScan,
 ) -> None:
-    problem = _portal_not_read_whole(session, day)
+    problem = _portal_not_read_whole(session, day, heartbeat_limit)
     if problem:
         result.notes.append(f"no quota warnings: {problem}")
         return
@@ -145,32 +150,24 @@ def _quota_findings(
         )
 
 
-def _portal_not_read_whole(session: Session, day: InspectionDay) -> str | None:
-    """Why the portal's posts so far cannot be trusted as complete, or None if they can."""
-    sites = session.execute(select(Site.id, Site.key).where(Site.kind == "portal")).all()
-    if not sites:
+def _portal_not_read_whole(
+    session: Session, day: InspectionDay, heartbeat_limit: dt.timedelta
+) -> str | None:
+    """Why the portal's posts so far cannot be trusted as complete, or None if they can.
+
+    Runs are judged as the assessment's coverage judges them (:mod:`scoring.assessment.coverage`):
+    a run left ``running`` without a heartbeat has ended, badly.
+    """
+    latest = latest_ended_runs(session, "portal", day.end, heartbeat_limit)
+    if not latest:
         return "no portal site is registered"
-    for site_id, key in sites:
-        # The latest crawl that has ended: one still running says nothing yet.
-        run = session.scalars(
-            select(CrawlRun)
-            .where(CrawlRun.site_id == site_id, CrawlRun.started_at < day.end)
-            .where(CrawlRun.status != "running")
-            .order_by(CrawlRun.started_at.desc())
-            .limit(1)
-        ).first()
+    for key, run in latest.items():
         if run is None:
             return f"{key} has no ended crawl by {day.day}"
-        if run.status != "finished" or not run.healthy:
+        if run.status != RunStatus.FINISHED or not run.healthy:
             started = local_time(run.started_at)
             return f"the latest crawl of {key} ({started}) was {run.status}, healthy={run.healthy}"
-        bad = session.scalar(
-            select(CrawlColumnResult.id).where(
-                CrawlColumnResult.crawl_run_id == run.id,
-                CrawlColumnResult.status.in_(BAD_COLUMN_STATUSES),
-            )
-        )
-        if bad is not None:
+        if not run.read_whole:
             return f"the latest crawl of {key} did not read every column whole"
         if not day.fresh(run.started_at):
             return f"the latest crawl of {key} is older than {day.max_age_days} days"
