@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from crawler.interaction.forms import form_state
 from crawler.interaction.pages import detail_fields, generic_list, hanweb_list, hanweb_next
 from crawler.interaction.settings import letter_columns
+from crawler.onboarding.cli import cli as sites_cli
 from crawler.profiles import ProfileError, parse_profile
 from db.engine import make_engine, session_scope
 from db.models import FetchedPage, Letter, LetterColumn, LetterWalk
@@ -352,3 +353,13 @@ def test_a_column_whose_list_fails_is_not_read_whole_and_proves_no_letter_missin
     # the other column's form page still shows no form: the veto stands on that alone
     assert inspection.indicator("interaction").status == "veto"
     assert inspection.indicator("interaction").value.startswith("0 unanswered")
+
+
+def test_sites_check_refuses_a_malformed_letters_table_in_one_line(tmp_path):
+    profile = (REPO / "crawler" / "sites" / f"{SITE_KEY}.toml").read_text(encoding="utf-8")
+    path = tmp_path / "bad.toml"
+    path.write_text(profile.replace("lists_unanswered = false", "lists_unanswerd = false"))
+    result = CliRunner().invoke(sites_cli, ["check", str(path)])
+    assert result.exit_code != 0
+    line = result.output.strip()
+    assert line.startswith("Error: ") and "\n" not in line and "lists_unanswerd" in line
