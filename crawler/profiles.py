@@ -30,6 +30,8 @@ every key and option, and ``sites discover`` writes profiles)::
 
     [inspection]                         # optional: probes and link checks, see
                                          # crawler/inspection/site.py
+    [[letters.column]]                   # optional: consultation columns (信箱), see
+                                         # crawler/interaction/settings.py
 
 Profiles live in the directory ``EGOV_SITES_DIR`` names (default ``crawler/sites/``); a spider's
 ``-a site=`` takes a profile key in that directory or a path to a ``.toml`` file (its key is
@@ -210,6 +212,8 @@ class ProfileFile(FileModel):
     catalogue: dict[str, Text] = Field(default_factory=dict)
     column: list[AnyColumn] = Field(default_factory=list)
     inspection: Inspection = Inspection()
+    # The consultation columns' letters (信件), checked by crawler/interaction/settings.py.
+    letters: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
@@ -284,6 +288,8 @@ class SiteProfile:
     def spider(self) -> str:
         """The spider that crawls the site: spiders are named after the site kinds."""
         return str(self.kind)
+
+    letters: dict[str, Any] = field(default_factory=dict)  # crawler/interaction/settings.py
 
     @property
     def allowed_domains(self) -> list[str]:
@@ -388,6 +394,7 @@ def parse_profile(
         path=path,
         catalogue=dict(written.catalogue),
         inspection=written.inspection,
+        letters=dict(written.letters),
     )
 
 

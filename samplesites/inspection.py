@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from html import escape
 from zoneinfo import ZoneInfo
 
+from samplesites import consultation
 from samplesites.server import Request, Response
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -83,6 +84,7 @@ TRUTH: dict[str, tuple[str, str]] = {
     "broken_links_other": ("3", "deduction"),
     "columns_past_period": ("6", "deduction"),
     "annual_report": ("published", "ok"),
+    **consultation.TRUTH,  # the consultation columns under /hdjl/ (samplesites/consultation.py)
 }
 BROKEN_ON_HOME = ("/images/banner-missing.png", "/no-such-page.html")
 BROKEN_ELSEWHERE = ("/gone.html", "/bucket/missing.pdf", "/dead.html")
@@ -109,6 +111,7 @@ class SampleInspectionSite:
         self.home_state = "up"
         self.requests: list[tuple[str, str]] = []
         self.dead: dict[str, str] = {}  # listed article path -> how it is gone
+        self.consultation = consultation.Consultation(today)
 
     # ------------------------------------------------------------------ truth
     def annual_report_items(self) -> list[tuple[str, dt.date]]:
@@ -168,6 +171,8 @@ class SampleInspectionSite:
             return _missing(int(dead))
         if path.startswith("/art/"):
             return self._article(path)
+        if path.startswith("/hdjl/"):
+            return self.consultation(request)
         if path in ("/images/logo.png",):
             return Response(200, b"\x89PNG\r\n\x1a\n", content_type="image/png")
         if path == "/files/handbook.docx":

@@ -11,8 +11,10 @@
     cron = "30 4 * * *"
     [inspection.warnings]            # job early-warnings: the mid-month day
     cron = "0 9 20 * *"
+    [inspection.letters]             # job letters-<site>: nightly (互动回应差)
+    cron = "0 3 * * *"
 
-Each of the three tables is optional; without it, its jobs are not scheduled.
+Each of these tables is optional; without it, its jobs are not scheduled.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from schedules.config import JobSpec, ScheduleError, SiteProfile
 PROBE_JOB = "schedules.inspection_jobs:probe_site"
 LINK_CHECK_JOB = "schedules.inspection_jobs:check_links"
 WARNINGS_JOB = "schedules.inspection_jobs:send_warnings"
-_TABLES = {"include", "exclude", "probes", "link-check", "warnings"}
+LETTERS_JOB = "schedules.letters_job:read_letters"
+_TABLES = {"include", "exclude", "probes", "link-check", "warnings", "letters"}
 
 
 def inspection_jobs(
@@ -62,6 +65,15 @@ def inspection_jobs(
             job=("linkcheck", LINK_CHECK_JOB, 43200),
             limits={"time_limit_seconds": 7200, "stop_grace_seconds": 30},
             description="link check of {key} (home page and column pages)",
+        )
+    if "letters" in section:
+        specs += _per_site_jobs(
+            sites,
+            _options(section["letters"], "letters"),
+            timezone,
+            job=("letters", LETTERS_JOB, 43200),
+            limits={"time_limit_seconds": 1800},
+            description="letters of {key}'s consultation columns (互动回应差)",
         )
     if "warnings" in section:
         options = _options(section["warnings"], "warnings")

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import click
 
 from crawler.departments import DepartmentNames
+from crawler.interaction.settings import letter_columns
 from crawler.onboarding.check import ColumnCheck, check_profile
 from crawler.onboarding.discover import Discovery
 from crawler.onboarding.discover import discover as discover_site
@@ -200,6 +201,7 @@ def check(
     """
     try:
         profile = load_profile(site, base_url)
+        letter_columns(profile)  # a malformed [letters] table is found here, not at night
         # A disclosure check resolves the documents' 发布机构 too, so it always needs names.
         wants_names = profile.kind == "disclosure" or bool(profile.department_names())
         names = DepartmentNames.from_database() if wants_names else None

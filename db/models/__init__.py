@@ -37,6 +37,15 @@ from db.models.inspection import (
     ProbeResult,
     WarningDelivery,
 )
+from db.models.letters import (
+    FormState,
+    Letter,
+    LetterChannel,
+    LetterColumn,
+    LetterLayout,
+    LetterStatus,
+    LetterWalk,
+)
 from db.models.register import NondisclosureExplanation, SignedDocument
 from db.models.registry import (
     AliasSource,
@@ -70,7 +79,14 @@ __all__ = [
     "ErrorKind",
     "ExternalSource",
     "FetchedPage",
+    "FormState",
     "GonePage",
+    "Letter",
+    "LetterChannel",
+    "LetterColumn",
+    "LetterLayout",
+    "LetterStatus",
+    "LetterWalk",
     "LinkCheck",
     "LinkCheckRun",
     "LinkKind",

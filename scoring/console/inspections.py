@@ -31,6 +31,8 @@ from db.models import LinkCheck, LinkCheckRun, ProbeResult, Site
 from scoring.assessment.periods import SHANGHAI, shanghai_midnight
 from scoring.console.findings import Candidate
 from scoring.inspection.columns import InspectionError
+from scoring.inspection.interaction import SLOW_KEY, UNANSWERED_KEY
+from scoring.inspection.interaction import evidence_pages as letter_pages
 from scoring.inspection.links import NOT_CHECKED
 from scoring.inspection.reachability import FAILED, HOME, SLOW
 from scoring.inspection.site import Inspection, inspect_site
@@ -173,6 +175,8 @@ def evidence_pages(
         pages = _probe_pages(session, inspection.site.id, latest)
     elif indicator.key in ("broken_links_home", "broken_links_other"):
         pages = _link_pages(session, inspection, on_home=indicator.key == "broken_links_home")
+    elif indicator.key in (UNANSWERED_KEY, SLOW_KEY):
+        pages = letter_pages(session, inspection.interaction, indicator.key)
     else:
         pages = []
     return tuple(pages[:PAGES_LINKED])

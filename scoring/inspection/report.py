@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
+from scoring.inspection.interaction import STATUS_WORDS
 from scoring.inspection.reachability import FAILED, SLOW, probe_summary
 from scoring.inspection.site import Inspection
 from scoring.inspection.verdict import local_time
@@ -58,6 +59,26 @@ LINK_COLUMNS = [
     ("last_checked", "最近检查 last checked"),
     ("found_on", "所在页面 found on"),
 ]
+LETTER_COLUMNS = [
+    ("column", "栏目 column"),
+    ("title", "信件标题 letter"),
+    ("written", "来信时间 written"),
+    ("status", "状态 status"),
+    ("replied", "回复时间 replied"),
+    ("working_days", "回复工作日 working days"),
+    ("limit_on", "满期日 limit day"),
+    ("verdict", "结论 verdict"),
+    ("reply_unit", "回复单位 reply unit"),
+    ("url", "地址 URL"),
+]
+CONSULTATION_COLUMNS = [
+    ("column", "栏目 column"),
+    ("name", "名称 name"),
+    ("walked", "读取时间 walked"),
+    ("letters", "信件数 letters"),
+    ("form", "写信页面 form page"),
+    ("not_provable", "无法证明 not provable"),
+]
 
 
 def inspection_report(inspection: Inspection, rules: NationalRules) -> Report:
@@ -101,6 +122,13 @@ def inspection_report(inspection: Inspection, rules: NationalRules) -> Report:
             ],
         ),
         Section("links", "链接问题 Link problems", LINK_COLUMNS, _link_rows(inspection)),
+        Section(
+            "consultation_columns",
+            "政务咨询类栏目 Consultation columns",
+            CONSULTATION_COLUMNS,
+            _consultation_rows(inspection),
+        ),
+        Section("letters", "信件 Letters", LETTER_COLUMNS, _letter_rows(inspection)),
         Section(
             "policy",
             "检查规则 Rules in force",
@@ -159,4 +187,36 @@ def _link_rows(inspection: Inspection) -> list[dict[str, object]]:
             + (f" (sha256 {f.found_on_sha256[:12]})" if f.found_on_sha256 else ""),
         }
         for f in inspection.links.findings
+    ]
+
+
+def _consultation_rows(inspection: Inspection) -> list[dict[str, object]]:
+    return [
+        {
+            "column": c.key,
+            "name": c.name,
+            "walked": local_time(c.walked_at) + ("" if c.complete else " (not whole)"),
+            "letters": c.letters,
+            "form": f"{c.form_state or '-'} {c.form_url or ''}".strip(),
+            "not_provable": c.unprovable or "",
+        }
+        for c in inspection.interaction.columns
+    ]
+
+
+def _letter_rows(inspection: Inspection) -> list[dict[str, object]]:
+    return [
+        {
+            "column": x.column,
+            "title": x.title,
+            "written": x.submitted_on.isoformat(),
+            "status": STATUS_WORDS.get(x.status, x.status),
+            "replied": x.replied_on.isoformat() if x.replied_on else "",
+            "working_days": x.lag_working_days,
+            "limit_on": x.limit_on.isoformat(),
+            "verdict": x.verdict,
+            "reply_unit": x.reply_unit or "",
+            "url": x.url,
+        }
+        for x in inspection.interaction.letters
     ]

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Site
+from scoring.assessment.lags import calendar_in_force
 from scoring.inspection.annual_report import annual_report_indicator
 from scoring.inspection.columns import (
     ColumnState,
     InspectionError,
     column_indicators,
     column_states,
+)
+from scoring.inspection.interaction import (
+    InteractionReport,
+    interaction_indicators,
+    interaction_report,
 )
 from scoring.inspection.links import LinkReport, link_findings, link_indicators
 from scoring.inspection.reachability import (
@@ -35,6 +41,9 @@ class Inspection:
     columns: list[ColumnState]
     probes: list[Probe]
     links: LinkReport
+    interaction: InteractionReport = field(
+        default_factory=lambda: InteractionReport(columns=[], letters=[])
+    )
 
     def indicator(self, key: str) -> Indicator:
         for indicator in self.indicators:
@@ -61,6 +70,7 @@ def inspect_site(session: Session, rules: NationalRules, site_key: str, day: dt.
     columns = column_states(session, rules, site.id, when)
     links = link_findings(session, rules, site.id, when)
     counts = column_indicators(rules, columns)
+    letters = interaction_report(session, rules.interaction, site.id, when, calendar_in_force())
     indicators = [
         unreachable_indicator(rules, probes),
         home_update_indicator(session, rules, site.id, when),
@@ -68,5 +78,6 @@ def inspect_site(session: Session, rules: NationalRules, site_key: str, day: dt.
         *link_indicators(rules, links),
         counts[3],
         annual_report_indicator(session, rules, site.id, columns, when),
+        *interaction_indicators(rules.interaction, letters),
     ]
-    return Inspection(site, when, indicators, columns, probes, links)
+    return Inspection(site, when, indicators, columns, probes, links, letters)

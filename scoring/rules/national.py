@@ -30,6 +30,7 @@ from db.datafiles import (
 )
 from scoring.inspection.columns import STALE
 from scoring.inspection.verdict import WARNING
+from scoring.rules.interaction import InteractionTable
 from scoring.rules.loader import RulesError, read_rules_file
 from scoring.rules.national_model import (
     DEDUCTION,
@@ -302,6 +303,7 @@ class _NationalFile(_Table):
     indicator: _Indicators
     links: _LinkChecks
     early_warnings: _EarlyWarnings
+    interaction: InteractionTable = InteractionTable()  # older files: the defaults
 
     @field_validator("category")
     @classmethod
@@ -357,4 +359,5 @@ def _national_rules(path: Path, version: str, file: _NationalFile) -> NationalRu
         early_warnings=EarlyWarningPolicy(
             file.early_warnings.register_working_days_left, file.early_warnings.column_statuses
         ),
+        interaction=file.interaction.rules(),
     )

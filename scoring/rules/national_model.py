@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+
+from scoring.rules.interaction import InteractionRules
 
 VETO, DEDUCTION = "veto", "deduction"
 
@@ -141,6 +143,7 @@ class NationalRules:
     annual_report: AnnualReportRule
     link_confirm_hours: float
     early_warnings: EarlyWarningPolicy
+    interaction: InteractionRules = field(default_factory=InteractionRules)  # [interaction]
 
     def policy_rows(self) -> list[tuple[str, str]]:
         """Every setting in force, as (setting, value) pairs for reports."""
@@ -187,6 +190,7 @@ class NationalRules:
         days_left = str(w.register_working_days_left)
         rows.append(("early_warnings.register_working_days_left", days_left))
         rows.append(("early_warnings.column_statuses", ", ".join(w.column_statuses)))
+        rows.extend(self.interaction.policy_rows())
         return rows
 
 

@@ -8,6 +8,9 @@ As of a day (the schedule's, e.g. the 20th), three kinds of findings:
   posts", and then no quota finding is made at all (a note says why);
 - ``column``: a column of an inspected site about to go stale (its category's warning age
   reached) or stale already (:mod:`scoring.inspection.columns`);
+- ``letter``: a letter of a consultation column (信箱) nearing its months unanswered
+  (互动回应差's pre-warning, judged by :mod:`scoring.inspection.interaction`), sent to the
+  department answering the column;
 - ``register``: a signed document (发文登记) neither published nor explained whose limit
   (the city rules' working days, on the statutory calendar) is at most
   ``early_warnings.register_working_days_left`` working days away and not yet passed. What is
@@ -31,6 +34,7 @@ from sqlalchemy.orm import Session
 from db.config import DEFAULT_HEARTBEAT_LIMIT
 from db.models import (
     Department,
+    LetterColumn,
     SignedDocument,
     Site,
     SiteColumn,
@@ -44,6 +48,7 @@ from scoring.assessment.periods import month_end, month_label
 from scoring.assessment.portal_score import post_counts
 from scoring.assessment.register_matching import unpublished_entries
 from scoring.inspection.columns import ColumnState, InspectionError, column_states
+from scoring.inspection.interaction import NEAR, STATUS_WORDS, interaction_report
 from scoring.inspection.verdict import InspectionDay, local_time
 from scoring.rules import Rules
 from scoring.rules.national_model import NationalRules
@@ -83,6 +88,7 @@ def scan(
     _quota_findings(session, rules, when, heartbeat_limit, result)
     _column_findings(session, national, when, result)
     _register_findings(session, rules, national, when, calendar or calendar_in_force(), result)
+    _letter_findings(session, national, when, calendar or calendar_in_force(), result)
     return result
 
 
@@ -312,3 +318,45 @@ def _first_uncovered_year(calendar: WorkdayCalendar, year: int) -> int:
     while calendar.covers(year):
         year += 1
     return year
+
+
+# ---------------------------------------------------------------------- letters
+def _letter_findings(
+    session: Session,
+    national: NationalRules,
+    day: InspectionDay,
+    calendar: WorkdayCalendar,
+    result: WarningScan,
+) -> None:
+    """Letters within the pre-warning days of going unanswered for the rules' months."""
+    rules = national.interaction
+    sites = session.execute(
+        select(Site.id, Site.key, Site.name)
+        .where(exists().where(LetterColumn.site_id == Site.id))
+        .order_by(Site.key)
+    ).all()
+    for site_id, key, name in sites:
+        report = interaction_report(session, rules, site_id, day, calendar)
+        for letter in report.having(NEAR):
+            left = (letter.limit_on - day.day).days
+            months = rules.unanswered_after_months
+            result.findings.append(
+                Finding(
+                    key=f"letter:{key}:{letter.id}:{letter.limit_on}",
+                    kind="letter",
+                    department_id=letter.department_id,
+                    department=letter.department,
+                    site=key,
+                    subject=(
+                        f"{name} 信件《{letter.title}》: no reply, {months} months on "
+                        f"{letter.limit_on} ({left} days left) 留言即将超过{months}个月未回复"
+                    ),
+                    body=(
+                        f"The letter 《{letter.title}》 in column {letter.column} of {name} "
+                        f"({key}), written {letter.submitted_on}, has no reply by {day.day} "
+                        f"(状态 {STATUS_WORDS[letter.status]}). On {letter.limit_on} it will "
+                        f"have waited {months} calendar months: 互动回应差 is a single-item "
+                        f"veto of the national inspection. Letter: {letter.url}"
+                    ),
+                )
+            )

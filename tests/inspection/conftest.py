@@ -9,7 +9,9 @@ How time-based truth is built (the sample's ages are relative to today, in Asia/
   own storage path (:func:`crawler.inspection.store.store_probe`) at their planned times, except
   the last one, which is a real ``scrapy crawl probe`` stamped at today 21:00 (EGOV_CLOCK);
 - links: two real ``scrapy crawl linkcheck`` runs, the first stamped yesterday 10:00 with the
-  sample on its day 1, the second today 10:00 with the sample on its day 2.
+  sample on its day 1, the second today 10:00 with the sample on its day 2;
+- letters: a real ``scrapy crawl letters`` of the consultation columns now (the departments
+  answering them are the registry's, imported first).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from crawler.inspection.items import ProbeItem
 from crawler.inspection.store import store_probe
 from db.engine import make_engine, session_scope
 from db.models import Site
+from db.registry import import_registry, load_registry
 from samplesites import sample_profile
 from samplesites.inspection import SHANGHAI, ExternalSite, ObjectStorage, SampleInspectionSite
 from samplesites.server import LocalServer, serving
@@ -39,12 +42,17 @@ FAST = ["-s", "EGOV_LINKCHECK_DELAY=0", "-s", "EGOV_RETRY_BACKOFF_BASE=0.05"]
 
 
 def scrapy(
-    url: str, spider: str, base_url: str, *args: str, clock: dt.datetime | None = None
+    url: str,
+    spider: str,
+    base_url: str,
+    *args: str,
+    clock: dt.datetime | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``scrapy crawl SPIDER -a site=sample-inspect`` as a user would, into ``url``."""
     clock_args = ["-s", f"EGOV_CLOCK={clock.isoformat()}"] if clock is not None else []
     site = sample_profile(SITE_KEY)
-    done = scrapy_crawl(url, spider, site, *FAST, *args, *clock_args, base_url=base_url)
+    done = scrapy_crawl(url, spider, site, *FAST, *args, *clock_args, base_url=base_url, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
     return done
 
@@ -91,7 +99,12 @@ def build_sample_week(url: str, servers: Servers, today: dt.date) -> None:
     """Crawl, probe and link-check the sample as the schedules would over a week."""
     site = servers.site
     site.day, site.home_state = 1, "up"
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        import_registry(session, load_registry())
+    engine.dispose()
     scrapy(url, "portal", servers.base_url)
+    scrapy(url, "letters", servers.base_url)
     planned = site.probe_week()
     engine = make_engine(url)
     with session_scope(engine) as session:

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from db.engine import make_engine, session_scope
+from samplesites.consultation import SLOW_POINTS
 from samplesites.inspection import BROKEN_ELSEWHERE, BROKEN_ON_HOME, COLUMNS, TRUTH
 from scoring.cli import cli
 from scoring.inspection.site import inspect_site
@@ -44,6 +45,7 @@ def test_every_indicator_value_and_status_equals_the_sample_truth(sample_week, s
         "broken_links_home": 2.0,
         "broken_links_other": 0.3,
         "columns_past_period": 3.0,
+        "interaction_slow_replies": SLOW_POINTS,
     }
 
 
@@ -126,7 +128,7 @@ def test_inspection_command_prints_every_indicator_in_each_format(
     elif fmt == "csv":
         lines = list(csv.reader(io.StringIO(result.stdout)))
         start = lines.index(next(line for line in lines if line and "Indicators" in line[0]))
-        rows = {line[0]: (line[3], line[6]) for line in lines[start + 2 : start + 11]}
+        rows = {line[0]: (line[3], line[6]) for line in lines[start + 2 : start + 2 + len(truth)]}
     elif fmt == "xlsx":
         sheet = load_workbook(output)["检查指标 Indicators"]
         rows = {r[0]: (r[3], r[6]) for r in sheet.iter_rows(min_row=2, values_only=True)}

@@ -1,0 +1,46 @@
+"""The letters job: scheduled nightly per site, and a real run of the letters spider."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from db.engine import make_engine, session_scope
+from db.registry import import_registry, load_registry
+from samplesites.inspection import SHANGHAI, SampleInspectionSite
+from samplesites.server import serving
+from schedules.config import DEFAULT_SCHEDULES_FILE, SiteProfile, load_schedules
+from schedules.letters_job import read_letters
+
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
+def test_schedules_file_reads_each_sites_letters_nightly():
+    profiles = {"sx-portal": SiteProfile("sx-portal", "portal", "x", "http://x", Path("x.toml"))}
+    jobs = {spec.id: spec for spec in load_schedules(DEFAULT_SCHEDULES_FILE, profiles).jobs}
+    letters = jobs["letters-sx-portal"]
+    assert letters.func == "schedules.letters_job:read_letters"
+    assert letters.cron.split()[2:] == ["*", "*", "*"]
+    assert letters.kwargs == {"site_key": "sx-portal", "time_limit_seconds": 1800}
+
+
+@SQLITE_ONLY
+def test_the_letters_job_reads_every_consultation_column_whole(database_url, monkeypatch, tmp_path):
+    monkeypatch.setenv("EGOV_DATABASE_URL", database_url)
+    monkeypatch.setenv("EGOV_VAR_DIR", str(tmp_path / "var"))
+    engine = make_engine(database_url)
+    with session_scope(engine) as session:
+        import_registry(session, load_registry())
+    engine.dispose()
+    today = dt.datetime.now(SHANGHAI).date()
+    nowhere = {name: "http://127.0.0.4:9" for name in ("storage_url", "external_url", "dead_url")}
+    with serving(SampleInspectionSite(today, **nowhere)) as server:
+        result = read_letters("sample-inspect", base_url=server.url)
+    assert (result["status"], result["columns"], result["whole"]) == ("finished", 2, 2)
+    assert list((tmp_path / "var" / "logs" / "letters").glob("sample-inspect-*.log"))
+
+
+def test_a_site_without_consultation_columns_is_skipped():
+    assert read_letters("sx-portal")["status"] == "skipped"
