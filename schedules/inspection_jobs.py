@@ -169,7 +169,9 @@ def send_warnings(dry_run: bool = False, day: str | None = None) -> dict[str, An
 
 def _require_profile(site_key: str) -> None:
     if site_key not in load_profiles():
-        raise ScheduleError(f"no site profile {site_key!r} in crawler/sites")
+        raise ScheduleError(
+            f"no site profile {site_key!r} in the site profiles directory (EGOV_SITES_DIR)"
+        )
 
 
 def _status(outcome: ProcessOutcome) -> str:

@@ -48,10 +48,11 @@ def scrapy(
     *args: str,
     clock: dt.datetime | None = None,
     env: dict[str, str] | None = None,
+    site: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``scrapy crawl SPIDER -a site=sample-inspect`` as a user would, into ``url``."""
+    """Run ``scrapy crawl SPIDER -a site=…`` (the sample profile unless ``site``) into ``url``."""
     clock_args = ["-s", f"EGOV_CLOCK={clock.isoformat()}"] if clock is not None else []
-    site = sample_profile(SITE_KEY)
+    site = site or sample_profile(SITE_KEY)
     done = scrapy_crawl(url, spider, site, *FAST, *args, *clock_args, base_url=base_url, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
     return done

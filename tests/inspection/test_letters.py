@@ -23,6 +23,7 @@ from db.engine import make_engine, session_scope
 from db.models import FetchedPage, Letter, LetterColumn, LetterWalk
 from db.models.letters import FormState, LetterStatus
 from db.registry import import_registry, load_registry
+from samplesites import sample_profile
 from samplesites.consultation import (
     ANSWERED_ONLY,
     COLUMNS,
@@ -42,7 +43,7 @@ from scoring.inspection.site import inspect_site
 from scoring.rules import DEFAULT_RULES_FILE, RulesError, load_rules
 from scoring.rules.national import DEFAULT_NATIONAL_RULES_FILE, load_national_rules
 from scoring.warnings.findings import scan
-from tests.inspection.conftest import REPO, SITE_KEY, Servers, scrapy
+from tests.inspection.conftest import SITE_KEY, Servers, scrapy
 from tests.reliability.mutations import mutations
 
 HANWEB_LIST = """<html><body><table class="xjlb">
@@ -333,7 +334,7 @@ def test_mutated_letter_pages_never_crash_the_readers():
 def test_a_column_whose_list_fails_is_not_read_whole_and_proves_no_letter_missing(
     servers, today, sqlite_template, tmp_path
 ):
-    profile = (REPO / "crawler" / "sites" / f"{SITE_KEY}.toml").read_text(encoding="utf-8")
+    profile = Path(sample_profile(SITE_KEY)).read_text(encoding="utf-8")
     profile = profile.replace('url = "/hdjl/szxx/list.html"', 'url = "/hdjl/szxx/gone.html"')
     sites = tmp_path / "sites"
     sites.mkdir()
@@ -345,7 +346,7 @@ def test_a_column_whose_list_fails_is_not_read_whole_and_proves_no_letter_missin
     with session_scope(engine) as session:
         import_registry(session, load_registry())
     engine.dispose()
-    scrapy(url, "letters", servers.base_url, env={"EGOV_SITES_DIR": str(sites)})
+    scrapy(url, "letters", servers.base_url, site=str(sites / f"{SITE_KEY}.toml"))
     inspection = _inspect(url, today)
     szxx = next(c for c in inspection.interaction.columns if c.key == "szxx")
     assert not szxx.complete and szxx.letters == 0
@@ -356,7 +357,7 @@ def test_a_column_whose_list_fails_is_not_read_whole_and_proves_no_letter_missin
 
 
 def test_sites_check_refuses_a_malformed_letters_table_in_one_line(tmp_path):
-    profile = (REPO / "crawler" / "sites" / f"{SITE_KEY}.toml").read_text(encoding="utf-8")
+    profile = Path(sample_profile(SITE_KEY)).read_text(encoding="utf-8")
     path = tmp_path / "bad.toml"
     path.write_text(profile.replace("lists_unanswered = false", "lists_unanswerd = false"))
     result = CliRunner().invoke(sites_cli, ["check", str(path)])

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from db.engine import make_engine, session_scope
-from db.registry import import_registry, load_registry
 from samplesites.inspection import SHANGHAI, SampleInspectionSite
 from samplesites.server import serving
 from schedules.config import DEFAULT_SCHEDULES_FILE, SiteProfile, load_schedules
@@ -27,13 +25,7 @@ def test_schedules_file_reads_each_sites_letters_nightly():
 
 
 @SQLITE_ONLY
-def test_the_letters_job_reads_every_consultation_column_whole(database_url, monkeypatch, tmp_path):
-    monkeypatch.setenv("EGOV_DATABASE_URL", database_url)
-    monkeypatch.setenv("EGOV_VAR_DIR", str(tmp_path / "var"))
-    engine = make_engine(database_url)
-    with session_scope(engine) as session:
-        import_registry(session, load_registry())
-    engine.dispose()
+def test_the_letters_job_reads_every_consultation_column_whole(configured, tmp_path):
     today = dt.datetime.now(SHANGHAI).date()
     nowhere = {name: "http://127.0.0.4:9" for name in ("storage_url", "external_url", "dead_url")}
     with serving(SampleInspectionSite(today, **nowhere)) as server:
