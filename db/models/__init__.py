@@ -24,6 +24,7 @@ from db.models.inspection import (
 from db.models.register import NondisclosureExplanation, SignedDocument
 from db.models.registry import Department, DepartmentAlias, ExternalSource, UnresolvedName
 from db.models.scores import ManualScore, ScoreRun
+from db.models.wording import PageSource, WordingFinding, WordingReview, WordingScan
 
 __all__ = [
     "AuditEvent",
@@ -44,6 +45,7 @@ __all__ = [
     "ManualScore",
     "NondisclosureExplanation",
     "PageBody",
+    "PageSource",
     "PortalPost",
     "PostListing",
     "ProbeResult",
@@ -57,5 +59,8 @@ __all__ = [
     "UTCDateTime",
     "UnresolvedName",
     "WarningDelivery",
+    "WordingFinding",
+    "WordingReview",
+    "WordingScan",
     "utcnow",
 ]
