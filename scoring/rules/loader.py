@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from db.datafiles import DataFileError
 from scoring.rules.model import (
     DEFAULT_BACKDATING_MARGIN_DAYS,
     TIERS,
@@ -34,7 +35,7 @@ MARKERS = ("※", "▲")
 UNIT_KINDS = ("county", "department")
 
 
-class RulesError(ValueError):
+class RulesError(DataFileError):
     """The rules file is invalid; the message says where and what was expected."""
 
 
