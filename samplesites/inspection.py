@@ -27,6 +27,7 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from samplesites.server import Request, Response
+from samplesites.wording import post_body
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HOME_NEWEST_AGE = 11  # days: the home page's newest item (首页不更新: warning at 10, veto at 14)
@@ -219,7 +220,8 @@ class SampleInspectionSite:
             f'<meta name="PubDate" content="{day:%Y-%m-%d} 09:00">'
             '<meta name="ContentSource" content="示例市人民政府办公室">'
         )
-        return _page(f"<h1>{escape(title)}</h1><p>正文。</p>", title, head)
+        body = post_body(key, number)  # planted miswritings: samplesites.wording
+        return _page(f"<h1>{escape(title)}</h1>{body}", title, head)
 
 
 class ObjectStorage:

@@ -9,7 +9,9 @@
     home_items = "xpath://li[.//a] | //tr[.//a]"           # where the home page lists dated items
 
 Every key is optional. ``site_hosts`` matters to the link check: an attachment on the site's
-object storage is the site's link (internal), not an external one.
+object storage is the site's link (internal), not an external one. A host is matched with its
+port when one is given (``127.0.0.1:8080``), on any port when none is: the crawl's own base URL
+counts with its port, so on ``127.0.0.1`` a server on another port is another site.
 """
 
 from __future__ import annotations
@@ -28,12 +30,17 @@ _KEYS = {"home", "probe_columns", "site_hosts", "home_items"}
 class InspectionSettings:
     home_url: str  # absolute, on the crawl base
     probe_columns: tuple[str, ...]
-    site_hosts: frozenset[str]  # host names that are the site's own, crawl and declared included
+    site_hosts: frozenset[str]  # the site's own hosts (``host`` or ``host:port``), crawl included
     home_items: str
 
     def is_site_host(self, url: str) -> bool:
-        host = (urlsplit(url).hostname or "").lower()
-        return host in self.site_hosts
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        try:
+            port = parts.port
+        except ValueError:  # a port out of range: no host of ours
+            return False
+        return host in self.site_hosts or (port is not None and f"{host}:{port}" in self.site_hosts)
 
 
 def inspection_settings(
@@ -54,7 +61,7 @@ def inspection_settings(
         if key not in known:
             raise ProfileError(f"{where}: probe_columns names no column {key!r}")
     hosts = {h.lower() for h in _strings(where, raw, "site_hosts") + tuple(extra_hosts)}
-    hosts |= {h.lower() for h in profile.allowed_domains if h}
+    hosts |= {_netloc(url) for url in (profile.base_url, profile.declared_base_url)}
     items = raw.get("home_items", DEFAULT_HOME_ITEMS)
     if not isinstance(items, str) or not items:
         raise ProfileError(f"{where}: 'home_items' must be a non-empty selector")
@@ -64,6 +71,13 @@ def inspection_settings(
         site_hosts=frozenset(hosts),
         home_items=items,
     )
+
+
+def _netloc(url: str) -> str:
+    """``host:port`` when the URL names a port, else ``host`` (any port)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return f"{host}:{parts.port}" if parts.port is not None else host
 
 
 def _strings(where: str, raw: dict[str, Any], key: str) -> tuple[str, ...]:

@@ -31,7 +31,7 @@ def normalise(text: str) -> str:
 class RuleModel(FileModel):
     right: str = Field(min_length=1, max_length=128)
     wrong: list[str] = Field(min_length=1)
-    unless: list[str] = []
+    unless: tuple[str, ...] = ()
     skip_in_quotes: bool = False
     group: str = ""
 

@@ -33,7 +33,7 @@ import apprise
 from apprise import AppriseAsset, NotifyFormat
 from apprise.common import PersistentStoreMode
 
-DEFAULT_NOTIFY_FILE = Path(__file__).resolve().parents[1] / "db" / "data" / "notify.toml"
+DEFAULT_NOTIFY_FILE = Path(__file__).resolve().parents[2] / "db" / "data" / "notify.toml"
 SECRET_PREFIX = "EGOV_SECRET_"
 _PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")

@@ -1,0 +1,46 @@
+"""The readable text of a stored page: what a visitor reads, without markup, scripts or head.
+
+Block elements (paragraphs, cells, list items, line breaks) end a line, inline ones do not, so
+a sentence split by ``<b>`` or ``<span>`` stays one sentence. Regular expressions rather than a
+parser: the wording scan reads every stored page, and this is the cost it adds to reading them.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import zlib
+
+_DROPPED = re.compile(
+    r"<(script|style|head|noscript|template)\b.*?</\1\s*>|<!--.*?-->", re.DOTALL | re.IGNORECASE
+)
+_BLOCK = re.compile(
+    r"<(?:br|/?(?:p|div|li|tr|td|th|h[1-6]|ul|ol|table|section|article|dd|dt|dl|header|footer|"
+    r"nav|form|blockquote|pre))\b[^>]*>",
+    re.IGNORECASE,
+)
+_TAG = re.compile(r"<[^>]*>")
+_BLANK_LINES = re.compile(r"\s*\n\s*")
+TEXT_TYPES = ("html", "text", "xml")
+
+
+def page_text(markup: str) -> str:
+    """The text of an HTML page, one line per block."""
+    text = _DROPPED.sub("", markup)
+    text = _BLOCK.sub("\n", text)
+    text = _TAG.sub("", text)
+    return _BLANK_LINES.sub("\n", html.unescape(text)).strip()
+
+
+def decoded(data: bytes, compression: str, encoding: str | None) -> str:
+    """A stored body as text, in the encoding the crawler detected (UTF-8 if none)."""
+    raw = zlib.decompress(data) if compression == "zlib" else data
+    try:
+        return raw.decode(encoding or "utf-8", errors="replace")
+    except LookupError:  # an encoding name Python does not know
+        return raw.decode("utf-8", errors="replace")
+
+
+def is_text(content_type: str | None) -> bool:
+    """Whether a body of this type has text to read (pages do; PDFs and images not here)."""
+    return content_type is None or any(kind in content_type.lower() for kind in TEXT_TYPES)
