@@ -3,8 +3,8 @@
 A hit (:class:`WordingFinding`) is a wrong form of the operator's lexicon (``db/data/wording.toml``)
 found in the text of a stored page (a post, a document or a column list page), with the sentence
 around it and the right form. It counts toward the 严重错误 veto only once a reviewer confirmed
-it (:class:`WordingReview`); a page scanned is recorded in :class:`WordingScan`, so each crawl's
-new pages are scanned once.
+it (:class:`WordingReview`). Each scan is a :class:`WordingScan`, and each page it read is marked
+with it, so each crawl's new pages are scanned once.
 """
 
 from __future__ import annotations
@@ -40,20 +40,27 @@ class PageSource(enum.StrEnum):
 
 
 class WordingScan(Base):
-    """A stored page whose text was scanned for wording hits, and with which lexicon."""
+    """One run of the wording scan: which lexicon, over which pages, what it found.
+
+    Each page it read is marked with the run (``fetched_pages.wording_scan_id``): one UPDATE
+    per batch of pages, so marking costs next to nothing beside reading the pages.
+    """
 
     __tablename__ = "wording_scans"
 
-    page_id: Mapped[int] = mapped_column(
-        ForeignKey("fetched_pages.id", ondelete="CASCADE"), primary_key=True
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sites.id", ondelete="CASCADE"), comment="NULL: every site"
     )
-    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    everything: Mapped[bool] = mapped_column(comment="the whole archive, not only new pages")
     lexicon_version: Mapped[str] = mapped_column(String(64), comment="sha256 of the lexicon file")
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[dt.datetime | None]
+    pages: Mapped[int] = mapped_column(default=0)
     hits: Mapped[int] = mapped_column(default=0)
-    scanned_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     def __repr__(self) -> str:
-        return f"<WordingScan page={self.page_id} hits={self.hits}>"
+        return f"<WordingScan {self.id} pages={self.pages} hits={self.hits}>"
 
 
 class WordingFinding(Base):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 import zlib
+from functools import cache
 
 _DROPPED = re.compile(
     r"<(script|style|head|noscript|template)\b.*?</\1\s*>|<!--.*?-->", re.DOTALL | re.IGNORECASE
@@ -34,11 +35,36 @@ def page_text(markup: str) -> str:
 
 def decoded(data: bytes, compression: str, encoding: str | None) -> str:
     """A stored body as text, in the encoding the crawler detected (UTF-8 if none)."""
-    raw = zlib.decompress(data) if compression == "zlib" else data
+    return decode(inflated(data, compression), encoding)
+
+
+def inflated(data: bytes, compression: str) -> bytes:
+    """A stored body's bytes as served."""
+    return zlib.decompress(data) if compression == "zlib" else data
+
+
+def decode(raw: bytes, encoding: str | None) -> str:
+    """Bytes as text in ``encoding`` (UTF-8 if none or unknown), undecodable bytes replaced."""
     try:
         return raw.decode(encoding or "utf-8", errors="replace")
     except LookupError:  # an encoding name Python does not know
         return raw.decode("utf-8", errors="replace")
+
+
+@cache
+def ascii_compatible(encoding: str | None) -> bool:
+    """Whether markup bytes in ``encoding`` can be cut at ``<`` and ``>`` before decoding.
+
+    True for the encodings of Chinese sites (UTF-8, GBK/GB18030, Big5): no byte of a
+    multi-byte character is ever ``<`` or ``>``.
+    """
+    return (encoding or "utf-8").lower().replace("_", "-") in ASCII_COMPATIBLE
+
+
+ASCII_COMPATIBLE = frozenset(
+    {"utf-8", "utf8", "gbk", "gb2312", "gb18030", "cp936", "big5", "ascii", "us-ascii"}
+    | {"iso-8859-1", "latin-1", "windows-1252", "cp1252"}
+)
 
 
 def is_text(content_type: str | None) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import FetchedPage, WordingFinding, WordingReview, WordingScan
+from db.models import FetchedPage, WordingFinding, WordingReview
 from scoring.inspection.verdict import (
     NOT_PROVABLE,
     OK,
@@ -64,11 +64,14 @@ def wording_findings(session: Session, site_id: int, day: InspectionDay) -> Word
     pages: Counter[str] = Counter()
     unscanned = 0
     rows = session.execute(
-        select(source, WordingScan.page_id.is_(None), func.count(func.distinct(page_id)))
+        select(
+            source,
+            FetchedPage.wording_scan_id.is_(None),
+            func.count(func.distinct(page_id)),
+        )
         .join(FetchedPage, FetchedPage.id == page_id)
-        .outerjoin(WordingScan, WordingScan.page_id == page_id)
         .where(*window)
-        .group_by(source, WordingScan.page_id.is_(None))
+        .group_by(source, FetchedPage.wording_scan_id.is_(None))
     ).all()
     for kind, missing, count in rows:
         pages[kind] += count

@@ -5,6 +5,11 @@ behind ``portal_posts``, ``disclosure_documents`` and ``column_walk_pages``). By
 pages not scanned yet: run after each crawl, a scan reads that crawl's new pages. ``everything``
 rescans the archive (after the lexicon changed): a finding already reviewed keeps its review;
 a pending one the lexicon no longer finds is dropped.
+
+Each scan is a ``wording_scans`` row, and each page it read is marked with it
+(``fetched_pages.wording_scan_id``, one UPDATE per batch). Most pages hold no hit: the markup
+is first checked cheaply (:meth:`Matcher.might_hit`), and only a page that may hold one is
+turned into text and matched closely.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import Select, delete, insert, literal, select, union_all
+from sqlalchemy import Select, delete, insert, literal, select, union_all, update
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -31,10 +36,10 @@ from db.models import (
     WordingScan,
     utcnow,
 )
-from scoring.inspection.page_text import decoded, is_text, page_text
+from scoring.inspection.page_text import decode, inflated, is_text, page_text
 from scoring.inspection.wording_match import Hit, Matcher
 
-BATCH = 500
+BATCH = 2000
 _PRIORITY = {PageSource.POST: 0, PageSource.DOCUMENT: 1, PageSource.COLUMN_PAGE: 2}
 
 
@@ -76,8 +81,10 @@ def pages_to_scan(session: Session, *, everything: bool, site_id: int | None) ->
     """Each page once (a post's page before the same page as a column's), oldest first."""
     query = stored_pages(site_id)
     if not everything:
-        scanned = select(WordingScan.page_id)
-        query = query.where(query.selected_columns[0].not_in(scanned))
+        page_id = query.selected_columns[0]
+        query = query.join(FetchedPage, FetchedPage.id == page_id).where(
+            FetchedPage.wording_scan_id.is_(None)
+        )
     chosen: dict[int, _Page] = {}
     for page_id, site, source in session.execute(query):
         known = chosen.get(page_id)
@@ -86,8 +93,8 @@ def pages_to_scan(session: Session, *, everything: bool, site_id: int | None) ->
     return [chosen[page_id] for page_id in sorted(chosen)]
 
 
-def page_texts(session: Session, page_ids: list[int]) -> Iterator[tuple[int, str]]:
-    """(page, text) for each of ``page_ids`` whose body has text."""
+def page_bodies(session: Session, page_ids: list[int]) -> Iterator[tuple[int, bytes, str | None]]:
+    """(page, body as served, encoding) for each of ``page_ids`` whose body has text."""
     rows = session.execute(
         select(
             FetchedPage.id,
@@ -101,7 +108,7 @@ def page_texts(session: Session, page_ids: list[int]) -> Iterator[tuple[int, str
     )
     for page_id, content_type, encoding, compression, data in rows:
         if is_text(content_type):
-            yield page_id, page_text(decoded(data, compression, encoding))
+            yield page_id, inflated(data, compression), encoding
 
 
 def scan(
@@ -114,30 +121,45 @@ def scan(
         site_id = session.scalar(select(Site.id).where(Site.key == site_key))
         if site_id is None:
             raise LookupError(f"no site {site_key!r} in the evidence database")
+    run = WordingScan(
+        site_id=site_id, everything=everything, lexicon_version=matcher.lexicon.version
+    )
+    session.add(run)
+    session.flush()
     pages = pages_to_scan(session, everything=everything, site_id=site_id)
     hits = new = 0
     for start in range(0, len(pages), BATCH):
         batch = {page.page_id: page for page in pages[start : start + BATCH]}
-        found = {page_id: matcher.hits(text) for page_id, text in page_texts(session, list(batch))}
+        found = {
+            page_id: matcher.hits(page_text(decode(body, encoding)))
+            for page_id, body, encoding in page_bodies(session, list(batch))
+            if matcher.might_hit(body, encoding)
+        }
         hits += sum(len(h) for h in found.values())
-        new += _store(session, matcher, batch, found, everything=everything)
+        new += _store(session, batch, found, everything=everything)
+        session.execute(
+            update(FetchedPage)
+            .where(FetchedPage.id.in_(list(batch)))
+            .values(wording_scan_id=run.id)
+            .execution_options(synchronize_session=False)
+        )
         session.commit()
+    run.pages, run.hits, run.finished_at = len(pages), hits, utcnow()
+    session.commit()
     return ScanSummary(len(pages), hits, new, time.perf_counter() - started)
 
 
 def _store(
     session: Session,
-    matcher: Matcher,
     batch: dict[int, _Page],
     found: dict[int, list[Hit]],
     *,
     everything: bool,
 ) -> int:
-    """Record the batch's scans and its new findings; return how many findings are new."""
+    """Record the batch's new findings; return how many are new."""
     ids = list(batch)
     existing: set[tuple[int, str, int]] = set()
     if everything:
-        session.execute(delete(WordingScan).where(WordingScan.page_id.in_(ids)))
         kept = session.execute(
             select(
                 WordingFinding.id,
@@ -158,20 +180,6 @@ def _store(
             session.execute(delete(WordingFinding).where(WordingFinding.id.in_(stale)))
         existing = {(r.page_id, r.rule_key, r.offset) for r in kept if r.id not in set(stale)}
     now = utcnow()
-    version = matcher.lexicon.version
-    session.execute(
-        insert(WordingScan),
-        [
-            {
-                "page_id": page.page_id,
-                "site_id": page.site_id,
-                "lexicon_version": version,
-                "hits": len(found.get(page.page_id, ())),
-                "scanned_at": now,
-            }
-            for page in batch.values()
-        ],
-    )
     rows = [
         dict(
             site_id=batch[page_id].site_id,

@@ -19,6 +19,7 @@ from db.models import (
     CrawlColumnResult,
     CrawlRun,
     DisclosureDocument,
+    FetchedPage,
     PortalPost,
     SiteColumn,
     WordingFinding,
@@ -106,7 +107,10 @@ def test_the_scan_finds_the_planted_miswritings_and_nothing_in_their_look_alikes
     done = scan(session, MATCHER)
     assert (done.pages, done.hits, done.new_findings) == (7, len(truth()), len(truth()))
     assert hits(session) == truth()
-    assert session.scalar(select(func.count()).select_from(WordingScan)) == 7
+    marked = select(func.count()).where(FetchedPage.wording_scan_id.is_not(None))
+    assert session.scalar(marked) == 7
+    run = session.scalars(select(WordingScan)).one()
+    assert (run.pages, run.hits, run.everything) == (7, len(truth()), False)
     again = scan(session, MATCHER)
     assert (again.pages, again.new_findings) == (0, 0)  # each page is scanned once
 

@@ -3,8 +3,9 @@
 - ``wording_findings``: each wrong form of the operator's lexicon (``db/data/wording.toml``) found
   in a stored page's text, with the sentence around it, the right form and its review state
   (pending 待复核 → confirmed / dismissed); only confirmed hits count toward the veto.
-- ``wording_scans``: each stored page scanned, with the lexicon's version, so that each crawl's
-  new pages are scanned once.
+- ``wording_scans``: each run of the wording scan (lexicon version, pages, hits), and
+  ``fetched_pages.wording_scan_id``, the run that last read a page: each crawl's new pages are
+  scanned once, and marking a batch of pages is one UPDATE.
 
 Revision ID: 0012
 Revises: 0009
@@ -24,6 +25,34 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "wording_scans",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("site_id", sa.Integer(), nullable=True, comment="NULL: every site"),
+        sa.Column(
+            "everything",
+            sa.Boolean(),
+            nullable=False,
+            comment="the whole archive, not only new pages",
+        ),
+        sa.Column(
+            "lexicon_version",
+            sa.String(length=64),
+            nullable=False,
+            comment="sha256 of the lexicon file",
+        ),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("pages", sa.Integer(), nullable=False),
+        sa.Column("hits", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["site_id"],
+            ["sites.id"],
+            name=op.f("fk_wording_scans_site_id_sites"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_wording_scans")),
+    )
     op.create_table(
         "wording_findings",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -83,37 +112,24 @@ def upgrade() -> None:
             "ix_wording_findings_site_id_review", ["site_id", "review"], unique=False
         )
 
-    op.create_table(
-        "wording_scans",
-        sa.Column("page_id", sa.Integer(), nullable=False),
-        sa.Column("site_id", sa.Integer(), nullable=False),
+    # A plain column (no foreign key): SQLite adds it in place, without rebuilding the table
+    # and the analyst views that read it.
+    op.add_column(
+        "fetched_pages",
         sa.Column(
-            "lexicon_version",
-            sa.String(length=64),
-            nullable=False,
-            comment="sha256 of the lexicon file",
+            "wording_scan_id",
+            sa.Integer(),
+            nullable=True,
+            comment="wording_scans.id of the scan that last read the page's text (NULL: not yet)",
         ),
-        sa.Column("hits", sa.Integer(), nullable=False),
-        sa.Column("scanned_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["page_id"],
-            ["fetched_pages.id"],
-            name=op.f("fk_wording_scans_page_id_fetched_pages"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["site_id"],
-            ["sites.id"],
-            name=op.f("fk_wording_scans_site_id_sites"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("page_id", name=op.f("pk_wording_scans")),
     )
 
 
 def downgrade() -> None:
-    op.drop_table("wording_scans")
+    op.drop_column("fetched_pages", "wording_scan_id")  # in place on SQLite >= 3.35 too
+
     with op.batch_alter_table("wording_findings", schema=None) as batch_op:
         batch_op.drop_index("ix_wording_findings_site_id_review")
 
     op.drop_table("wording_findings")
+    op.drop_table("wording_scans")
