@@ -7,6 +7,8 @@ from collections import Counter
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from db.datafiles import DataFileError
 from db.models import utcnow
@@ -134,13 +136,24 @@ def inspection(
     first_day, when = inspection_period(day, first, last, period)
     with open_session() as session:
         if not no_scan:
-            from scoring.inspection.wording_match import Matcher
-            from scoring.inspection.wording_scan import scan
-
-            scan(session, Matcher(wording_lexicon()))
+            _scan_new_pages(session)
         found = inspect_site(session, rules, site_key, when, first_day)
         report = inspection_report(found, rules)
     write_report(report, fmt, output)
+
+
+def _scan_new_pages(session: Session) -> None:
+    """Scan new pages for wording first; a database that refuses writes only costs a note."""
+    from scoring.inspection.wording_match import Matcher
+    from scoring.inspection.wording_scan import scan
+
+    matcher = Matcher(wording_lexicon())
+    try:
+        scan(session, matcher)
+    except DBAPIError as error:  # e.g. a read-only role: the inspection itself only reads
+        session.rollback()
+        reason = str(error.orig).strip().splitlines()[0]
+        click.echo(f"note: new pages not scanned for wording ({reason})", err=True)
 
 
 @click.group("inspection-rules")

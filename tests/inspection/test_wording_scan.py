@@ -178,3 +178,18 @@ def test_scan_list_confirm_and_dismiss_from_the_command_line(database_url, monke
     )
     left = runner.invoke(cli, ["inspection", "findings", "--review", "confirmed"])
     assert left.output.count("已确认 confirmed") == 1
+
+
+def test_an_inspection_on_a_database_refusing_writes_reads_without_scanning(sqlite_url):
+    engine = make_engine(sqlite_url)
+    with session_scope(engine) as session:
+        store_sample(session)
+    engine.dispose()
+    read_only = f"sqlite:///file:{sqlite_url.removeprefix('sqlite:///')}?mode=ro&uri=true"
+    args = ["inspection", "--site", "sample-wording", "--date", "2019-03-20", "--format", "json"]
+    result = CliRunner().invoke(cli, args, env={"EGOV_DATABASE_URL": read_only})
+    assert result.exit_code == 0, result.output
+    assert "note: new pages not scanned for wording (attempt to write a readonly database)" in (
+        result.stderr
+    )
+    assert '"serious_errors"' in result.stdout and "7 stored pages not scanned yet" in result.stdout
