@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
@@ -25,14 +26,17 @@ from db.models import (
     WordingFinding,
     WordingReview,
     WordingScan,
+    utcnow,
 )
 from samplesites.wording import DOCUMENTS, POSTS
 from scoring.cli import cli
+from scoring.cli.rules_commands import load_current_rules
+from scoring.console.queues import QUEUES, entries, find, step
 from scoring.inspection.verdict import InspectionDay
 from scoring.inspection.wording import serious_errors_indicator, wording_findings
 from scoring.inspection.wording_lexicon import load_lexicon
 from scoring.inspection.wording_match import Matcher
-from scoring.inspection.wording_review import review
+from scoring.inspection.wording_review import ReviewError, review
 from scoring.inspection.wording_scan import scan
 from scoring.rules.national import load_national_rules
 from tests.evidence_factories import page, site
@@ -170,7 +174,8 @@ def test_scan_list_confirm_and_dismiss_from_the_command_line(database_url, monke
     assert "待复核 pending" in listed.output and "中华人民共和国" in listed.output
     confirmed = runner.invoke(cli, ["inspection", "findings", "confirm", "1", "--by", "张三"])
     assert confirmed.exit_code == 0 and "1 hits 已确认 (confirmed) by 张三" in confirmed.output
-    unknown = runner.invoke(cli, ["inspection", "findings", "dismiss", "999", "--by", "张三"])
+    dismiss = ["inspection", "findings", "dismiss", "999", "--by", "张三", "--note", "引用原文"]
+    unknown = runner.invoke(cli, dismiss)
     assert unknown.exit_code == 1
     assert (
         unknown.output.strip()
@@ -193,3 +198,34 @@ def test_an_inspection_on_a_database_refusing_writes_reads_without_scanning(sqli
         result.stderr
     )
     assert '"serious_errors"' in result.stdout and "7 stored pages not scanned yet" in result.stdout
+
+
+def test_a_dismissal_needs_a_reason(session):
+    store_sample(session)
+    scan(session, MATCHER)
+    first = session.scalars(select(WordingFinding.id)).first()
+    with pytest.raises(ReviewError, match="a dismissal needs a reason"):
+        review(session, [first], WordingReview.DISMISSED, "张三")
+
+
+def test_the_console_queue_and_the_command_line_keep_one_review(session):
+    store_sample(session)
+    scan(session, MATCHER)
+    rules = load_current_rules()
+    now = utcnow()
+    queue = QUEUES["wording_hit"]
+    listed = entries(session, queue, rules, 2019, now, None)
+    assert len(listed) == len(truth()) and {e.state for e in listed} == {"open"}
+    first, second = (int(e.candidate.subject_key) for e in listed[:2])
+    # A console step writes the hit's own review, which the indicator counts.
+    step(session, find(session, rules, "wording_hit", str(first), now), "confirm", "审核员")
+    assert session.get(WordingFinding, first).review == WordingReview.CONFIRMED
+    # A review on the command line shows in the console queue.
+    review(session, [second], WordingReview.DISMISSED, "张三", "引用原文")
+    states = {
+        e.candidate.subject_key: e.state for e in entries(session, queue, rules, 2019, now, None)
+    }
+    assert (states[str(first)], states[str(second)]) == ("confirmed", "dismissed")
+    assert (
+        "已排除 by 张三" in find(session, rules, "wording_hit", str(second), now).candidate.detail
+    )
