@@ -35,6 +35,7 @@ class Settings:
     sites_dir: Path | None = None
     national_rules_file: Path | None = None
     notify_file: Path | None = None
+    wording_file: Path | None = None
     notify_secrets: dict[str, str] = field(default_factory=dict, repr=False)
     session_key: str | None = None
     heartbeat_limit_seconds: float = DEFAULT_HEARTBEAT_LIMIT_SECONDS
@@ -56,6 +57,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
                            bundled ``crawler/sites/``.
     ``EGOV_NATIONAL_RULES_FILE``  the national inspection rules; default the bundled 2019 file.
     ``EGOV_NOTIFY_FILE``   the early-warning targets file; default ``db/data/notify.toml``.
+    ``EGOV_WORDING_FILE``  the wording lexicon (严重错误 check); default ``db/data/wording.toml``.
     ``EGOV_SECRET_*``      secrets the targets file names as ``${EGOV_SECRET_…}`` (SMTP
                            passwords, DingTalk and WeCom tokens); only these are substituted.
     ``EGOV_SESSION_KEY``   signs the console's session cookies; default: a key generated once
@@ -80,6 +82,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         sites_dir=Path(sites) if sites else None,
         national_rules_file=_path(env.get("EGOV_NATIONAL_RULES_FILE")),
         notify_file=_path(env.get("EGOV_NOTIFY_FILE")),
+        wording_file=_path(env.get("EGOV_WORDING_FILE")),
         notify_secrets={k: v for k, v in env.items() if k.startswith(SECRET_PREFIX)},
         session_key=env.get("EGOV_SESSION_KEY") or None,
         heartbeat_limit_seconds=_seconds(

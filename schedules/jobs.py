@@ -22,6 +22,7 @@ from schedules.config import ScheduleError, load_profiles
 from schedules.crawl import run_crawl
 from schedules.environment import child_environment
 from schedules.locks import LockHeldError
+from schedules.wording_jobs import scan_wording
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +69,10 @@ def crawl_site(
         return {"site": site_key, "status": "skipped", "reason": str(held)}
     finally:
         engine.dispose()
+    wording = scan_wording(site_key)  # the crawl's new pages, for 严重错误 candidates
     return {
         "site": site_key,
+        "wording": wording,
         "full_walk": full,
         "status": outcome.status,
         "finish_reason": outcome.finish_reason,

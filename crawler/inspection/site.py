@@ -9,7 +9,9 @@
     home_items = "xpath://li[.//a] | //tr[.//a]"           # where the home page lists dated items
 
 Every key is optional. ``site_hosts`` matters to the link check: an attachment on the site's
-object storage is the site's link (internal), not an external one.
+object storage is the site's link (internal), not an external one. A host is matched with its
+port when one is given (``127.0.0.1:8080``), on any port when none is: the crawl's own base URL
+counts with its port, so on ``127.0.0.1`` a server on another port is another site.
 """
 
 from __future__ import annotations
@@ -26,12 +28,17 @@ __all__ = ["DEFAULT_HOME_ITEMS", "InspectionSettings", "inspection_settings"]
 class InspectionSettings:
     home_url: str  # absolute, on the crawl base
     probe_columns: tuple[str, ...]
-    site_hosts: frozenset[str]  # host names that are the site's own, crawl and declared included
+    site_hosts: frozenset[str]  # the site's own hosts (``host`` or ``host:port``), crawl included
     home_items: str
 
     def is_site_host(self, url: str) -> bool:
-        host = (urlsplit(url).hostname or "").lower()
-        return host in self.site_hosts
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        try:
+            port = parts.port
+        except ValueError:  # a port out of range: no host of ours
+            return False
+        return host in self.site_hosts or (port is not None and f"{host}:{port}" in self.site_hosts)
 
 
 def inspection_settings(
@@ -43,10 +50,17 @@ def inspection_settings(
     """
     table = profile.inspection
     hosts = {h.lower() for h in (*table.site_hosts, *extra_hosts)}
-    hosts |= {h.lower() for h in profile.allowed_domains if h}
+    hosts |= {_netloc(url) for url in (profile.base_url, profile.declared_base_url)}
     return InspectionSettings(
         home_url=urljoin(profile.base_url, table.home),
         probe_columns=table.probe_columns,
         site_hosts=frozenset(hosts),
         home_items=table.home_items,
     )
+
+
+def _netloc(url: str) -> str:
+    """``host:port`` when the URL names a port, else ``host`` (any port)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return f"{host}:{parts.port}" if parts.port is not None else host

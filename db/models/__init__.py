@@ -57,6 +57,7 @@ from db.models.registry import (
     UnresolvedName,
 )
 from db.models.scores import EntryKind, ManualScore, ReportKind, ScoreRun
+from db.models.wording import PageSource, WordingFinding, WordingReview, WordingScan
 
 __all__ = [
     "AliasSource",
@@ -97,6 +98,7 @@ __all__ = [
     "NondisclosureExplanation",
     "PageBody",
     "PageKind",
+    "PageSource",
     "PortalPost",
     "PostListing",
     "ProbeResult",
@@ -116,5 +118,8 @@ __all__ = [
     "UnitKind",
     "UnresolvedName",
     "WarningDelivery",
+    "WordingFinding",
+    "WordingReview",
+    "WordingScan",
     "utcnow",
 ]

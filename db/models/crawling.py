@@ -261,6 +261,10 @@ class FetchedPage(Base):
     crawl_run_id: Mapped[int | None] = mapped_column(
         ForeignKey("crawl_runs.id", ondelete="SET NULL")
     )
+    # No foreign key: adding one to this table would rebuild it (and its views) on SQLite.
+    wording_scan_id: Mapped[int | None] = mapped_column(
+        comment="wording_scans.id of the scan that last read the page's text (NULL: not yet)"
+    )
 
     body: Mapped[PageBody] = relationship(lazy="raise")
 

@@ -14,6 +14,7 @@ from scoring.cli.register_commands import register
 from scoring.cli.registry_commands import aliases, departments
 from scoring.cli.report_commands import COMMANDS as REPORT_COMMANDS
 from scoring.cli.rules_commands import rules
+from scoring.cli.wording_commands import findings, scan_wording
 
 for command in (db, departments, aliases, rules, register, disclosure, manual, *REPORT_COMMANDS):
     cli.add_command(command)
@@ -29,4 +30,4 @@ def main() -> None:
     cli(prog_name="scoring")
 
 
-__all__ = ["cli", "main"]
+__all__ = ["cli", "findings", "main", "scan_wording"]

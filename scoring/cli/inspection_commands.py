@@ -7,7 +7,10 @@ from collections import Counter
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
+from db.datafiles import DataFileError
 from db.models import utcnow
 from scoring.assessment.periods import SHANGHAI
 from scoring.cli.app import CommandLineError, UserError, open_session, settings, user_errors
@@ -15,6 +18,8 @@ from scoring.cli.output import emit, output_options
 from scoring.cli.report_commands import report_output_options, write_report
 from scoring.cli.rules_commands import load_current_rules
 from scoring.inspection.columns import InspectionError
+from scoring.inspection.period import period_days
+from scoring.inspection.wording_lexicon import DEFAULT_WORDING_FILE, Lexicon, load_lexicon
 from scoring.rules import RulesError
 from scoring.rules.national import load_national_rules, national_rules_in_force
 from scoring.rules.national_model import NationalRules
@@ -41,6 +46,28 @@ def parse_day(text: str | None) -> dt.date:
         ) from None
 
 
+def inspection_period(
+    day: str | None, first: str | None, last: str | None, period: str | None
+) -> tuple[dt.date | None, dt.date]:
+    """(first day or None, the day judged) from --date, --from/--to or --period."""
+    if period is not None:
+        if first or last or day:
+            raise CommandLineError("--period replaces --from, --to and --date: give one")
+        try:
+            return period_days(period)
+        except ValueError as error:
+            raise CommandLineError(str(error)) from None
+    if last is not None and day is not None:
+        raise CommandLineError("--to and --date both name the day judged: give one")
+    end = parse_day(last if last is not None else day)
+    return (parse_day(first) if first is not None else None), end
+
+
+def wording_lexicon() -> Lexicon:
+    """The wording lexicon in force: EGOV_WORDING_FILE or db/data/wording.toml."""
+    return load_lexicon(settings().wording_file or DEFAULT_WORDING_FILE)
+
+
 def national_rules(path: Path | None = None) -> NationalRules:
     """The national rules in force: ``path``, EGOV_NATIONAL_RULES_FILE, or the bundled file."""
     return load_national_rules(path) if path else national_rules_in_force(settings())
@@ -50,14 +77,31 @@ def notify_config() -> NotifyConfig:
     return notify_config_in_force(settings())
 
 
-@click.command("inspection")
-@click.option("--site", "site_key", required=True, help="The site's profile key, e.g. sx-portal.")
+@click.group("inspection", invoke_without_command=True)
+@click.option("--site", "site_key", help="The site's profile key, e.g. sx-portal.")
 @date_option
+@click.option("--from", "first", help="The period's first day, YYYY-MM-DD (with --to or --date).")
+@click.option("--to", "last", help="The period's last day, YYYY-MM-DD (the day judged).")
+@click.option(
+    "--period",
+    help="A week, month or quarter: 2019-W12, 2019-03 or 2019Q1 (instead of --from/--to).",
+)
+@click.option("--no-scan", is_flag=True, help="Do not scan new pages for wording first.")
 @click.option("--rules-file", type=RULES_FILE, help="Another national rules file.")
 @report_output_options
-@user_errors(RulesError, InspectionError)
+@click.pass_context
+@user_errors(RulesError, InspectionError, DataFileError)
 def inspection(
-    site_key: str, day: str | None, rules_file: Path | None, fmt: str, output: Path | None
+    ctx: click.Context,
+    site_key: str | None,
+    day: str | None,
+    first: str | None,
+    last: str | None,
+    period: str | None,
+    no_scan: bool,
+    rules_file: Path | None,
+    fmt: str,
+    output: Path | None,
 ) -> None:
     """Inspect a site against the national indicators (国办秘函〔2019〕19号) as of a day.
 
@@ -65,21 +109,49 @@ def inspection(
     veto, deduction, or not provable) and evidence: the probes of the home page over the week
     (unreachable, home page not updated), the column walks of the nightly crawl (stale, long
     unupdated, blank columns, columns past their period), the link checks (broken links, each
-    confirmed by two failures a day apart) and the annual report (年报) by 31 January. Then
-    the columns, the failed probes and the link problems one by one, and the rules in force.
+    confirmed by two failures a day apart; "at least N" when some links were not checked),
+    the annual report (年报) by 31 January, and 严重错误: wording hits confirmed by a reviewer
+    (hits pending review, 待复核, are a warning, never a veto). Then, per indicator, what could
+    not be proved and why; the columns, the failed probes, the link problems and the wording
+    hits one by one, and the rules in force.
+
+    A period (--from/--to, or --period for a week, a month or a quarter) is judged as of its
+    last day; wording hits are counted over the period. New stored pages are scanned for
+    wording first (--no-scan: not). Subcommands: scan-wording, findings.
 
     Example:
 
-        scoring inspection --site sx-portal --date 2019-03-20 --format html -o inspection.html
+        scoring inspection --site sx-portal --period 2019Q1 --format html -o inspection.html
     """
+    if ctx.invoked_subcommand is not None:
+        return
+    if not site_key:
+        raise CommandLineError("--site is required (the site's profile key, e.g. sx-portal)")
     from scoring.inspection.report import inspection_report
     from scoring.inspection.site import inspect_site
 
     rules = national_rules(rules_file)
-    when = parse_day(day)
+    first_day, when = inspection_period(day, first, last, period)
     with open_session() as session:
-        report = inspection_report(inspect_site(session, rules, site_key, when), rules)
+        if not no_scan:
+            _scan_new_pages(session)
+        found = inspect_site(session, rules, site_key, when, first_day)
+        report = inspection_report(found, rules)
     write_report(report, fmt, output)
+
+
+def _scan_new_pages(session: Session) -> None:
+    """Scan new pages for wording first; a database that refuses writes only costs a note."""
+    from scoring.inspection.wording_match import Matcher
+    from scoring.inspection.wording_scan import scan
+
+    matcher = Matcher(wording_lexicon())
+    try:
+        scan(session, matcher)
+    except DBAPIError as error:  # e.g. a read-only role: the inspection itself only reads
+        session.rollback()
+        reason = str(error.orig).strip().splitlines()[0]
+        click.echo(f"note: new pages not scanned for wording ({reason})", err=True)
 
 
 @click.group("inspection-rules")
@@ -102,7 +174,7 @@ def inspection_rules_validate(rules_file: Path | None) -> None:
     """
     loaded = national_rules(rules_file)
     click.echo(
-        f"{loaded.path}: valid ({len(loaded.categories)} categories, 9 indicators); "
+        f"{loaded.path}: valid ({len(loaded.categories)} categories, 10 indicators); "
         f"version {loaded.version[:12]}"
     )
 

@@ -36,6 +36,8 @@ from scoring.console.gone import KIND as GONE_KIND
 from scoring.console.gone import gone_list, gone_lookup
 from scoring.console.inspections import KIND as INSPECTION_KIND
 from scoring.console.inspections import inspection_list, inspection_lookup
+from scoring.console.wording import KIND as WORDING_KIND
+from scoring.console.wording import mirror_review, wording_list, wording_lookup
 from scoring.rules import Rules
 
 DISMISS_REASONS = ("不属实 not true", "重复 duplicate", "不在范围 out of scope")
@@ -129,6 +131,17 @@ for _queue in (
         "month ends, and is open again next month if the indicator still fails.",
         inspection_list,
         inspection_lookup,
+        city_wide=True,
+    ),
+    Queue(
+        WORDING_KIND,
+        "严重错误候选 Wording hits",
+        "Wrong forms of the wording lexicon (db/data/wording.toml) found in the stored pages' "
+        "text, with the sentence around each and the right form. Only a confirmed hit counts "
+        "toward the 严重错误 veto; an unreviewed one is 待复核, never a veto. The same review "
+        "as scoring inspection findings confirm|dismiss.",
+        wording_list,
+        wording_lookup,
         city_wide=True,
     ),
 ):
@@ -226,6 +239,8 @@ def step(
     item.updated_by = actor
     if item.kind == "unresolved_name":
         _mirror_name_status(session, item.subject_key, target)
+    if item.kind == WORDING_KIND:
+        mirror_review(session, item.subject_key, target, actor, item.reason or "")
     session.flush()
     record(
         session,

@@ -260,7 +260,13 @@ def _blank(
 
 
 def column_indicators(rules: NationalRules, states: list[ColumnState]) -> list[Indicator]:
-    """栏目不更新, 应更新栏目长期未更新, 空白栏目 and 栏目更新不及时, from the column states."""
+    """栏目不更新, 应更新栏目长期未更新, 空白栏目 and 栏目更新不及时, from the column states.
+
+    年报 columns (the annual report indicator's category) are judged by that indicator alone:
+    a missing report is one finding, not also a year-old column and a column past its period.
+    """
+    annual = rules.annual_report.category
+    states = [s for s in states if s.category != annual]
     return [
         _count(rules.stale_columns, states, lambda s: s.status == STALE),
         _count(rules.long_unupdated_columns, states, lambda s: s.long_unupdated),
@@ -281,6 +287,8 @@ def _count(
     warning: Callable[[ColumnState], bool] | None = None,
 ) -> Indicator:
     scope = [s for s in states if s.category in rule.categories]
+    if not scope:
+        return _no_column(rule, states)
     found = [s for s in scope if counts(s)]
     unknown = [s for s in scope if s.status == NOT_PROVABLE]
     near = [s for s in scope if warning(s)] if warning else None
@@ -297,8 +305,10 @@ def _count(
         parts.append("counted: " + "; ".join(_column_text(s) for s in found))
     if near:
         parts.append("about to go stale: " + "; ".join(_column_text(s) for s in near))
+    unproven = ""
     if unknown:
-        parts.append("not provable: " + "; ".join(f"{s.key} ({s.reason})" for s in unknown))
+        unproven = "; ".join(f"{s.key} ({s.reason})" for s in unknown)
+        parts.append(f"not provable: {unproven}")
     points = None
     if rule.points_each is not None and status == rule.kind:
         points = rule.points_each * len(found)
@@ -312,6 +322,26 @@ def _count(
         status=status,
         evidence=". ".join(parts),
         points=points,
+        unproven=unproven,
+    )
+
+
+def _no_column(rule: ColumnCountRule, states: list[ColumnState]) -> Indicator:
+    """No column of the rule's categories: nothing was judged, so nothing is proved ok."""
+    uncategorised = [s.key for s in states if s.category is None]
+    why = f"no column of {', '.join(rule.categories)} in the site profile"
+    if uncategorised:
+        why += f"; {len(uncategorised)} columns have no category ({', '.join(uncategorised)})"
+    return Indicator(
+        key=rule.key,
+        name=rule.name,
+        kind=rule.kind,
+        value="-",
+        threshold=number(rule.threshold),
+        warn_at=number(rule.warn_at),
+        status=NOT_PROVABLE,
+        evidence=why,
+        unproven=why,
     )
 
 

@@ -194,14 +194,25 @@ def _indicator(rule: LinkRule, report: LinkReport, *, on_home: bool) -> Indicato
         "warn_at": number(rule.warn_at),
     }
     if report.problem is not None:
-        return Indicator(**common, value="-", status=NOT_PROVABLE, evidence=report.problem)
+        return Indicator(
+            **common,
+            value="-",
+            status=NOT_PROVABLE,
+            evidence=report.problem,
+            unproven=report.problem,
+        )
     assert report.run is not None
     mine = [f for f in report.findings if f.on_home == on_home]
     broken = [f for f in mine if f.status == BROKEN]
     awaiting = [f for f in mine if f.status == AWAITING]
     unchecked = [f for f in mine if f.status == NOT_CHECKED]
     status = judge(
-        len(broken), rule.threshold, rule.warn_at, rule.kind, warning_value=len(awaiting)
+        len(broken),
+        rule.threshold,
+        rule.warn_at,
+        rule.kind,
+        unknown=len(unchecked),
+        warning_value=len(awaiting),
     )
     where = "the home page" if on_home else "other pages"
     parts = [
@@ -218,13 +229,24 @@ def _indicator(rule: LinkRule, report: LinkReport, *, on_home: bool) -> Indicato
     if awaiting:
         listed = "; ".join(f"{f.url} ({f.what})" for f in awaiting)
         parts.append(f"failed once, awaiting confirmation: {listed}")
+    unproven = ""
+    value = str(len(broken))
     if unchecked:
-        parts.append(f"{len(unchecked)} not checked (robots.txt, anti-bot, limits)")
+        # Links not checked may be broken too: the count is a floor, and says so.
+        value = f"at least {len(broken)} broken; {len(unchecked)} not checked"
+        reasons = Counter(f.what.split(":", 1)[0] for f in unchecked)
+        unproven = (
+            f"{len(unchecked)} links on {where} not checked ("
+            + ", ".join(f"{what}: {n}" for what, n in sorted(reasons.items()))
+            + ")"
+        )
+        parts.append(unproven)
     points = rule.points_each * len(broken) if status == rule.kind else None
     return Indicator(
         **common,
-        value=str(len(broken)),
+        value=value,
         status=status,
         evidence=". ".join(parts),
         points=points,
+        unproven=unproven,
     )

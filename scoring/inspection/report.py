@@ -81,6 +81,24 @@ CONSULTATION_COLUMNS = [
 ]
 
 
+WORDING_COLUMNS = [
+    ("finding", "编号 finding"),
+    ("review", "复核 review"),
+    ("found", "原文 as written"),
+    ("right", "应为 right form"),
+    ("rule", "规则 rule"),
+    ("sentence", "所在句子 sentence"),
+    ("source", "来源 source"),
+    ("page", "页面证据 page"),
+]
+UNPROVEN_COLUMNS = [
+    ("indicator", "指标 indicator"),
+    ("name", "名称 name"),
+    ("status", "状态 status"),
+    ("why", "无法证明的原因 why not provable"),
+]
+
+
 def inspection_report(inspection: Inspection, rules: NationalRules) -> Report:
     site, day = inspection.site, inspection.day
     statuses = Counter(i.status for i in inspection.indicators)
@@ -94,6 +112,11 @@ def inspection_report(inspection: Inspection, rules: NationalRules) -> Report:
         ("站点 site", f"{site.name} ({site.key})"),
         ("网址 URL", site.base_url),
         ("检查日期 inspection date", day.day.isoformat()),
+        *(
+            [("检查期间 period", f"{day.first_day} – {day.day}")]
+            if day.first_day is not None
+            else []
+        ),
         ("证据截止 evidence until", f"{local_time(day.end)} Asia/Shanghai (exclusive)"),
         ("规则 rules", f"{rules.title} {rules.document_number}"),
         ("规则文件 rules file", f"{rules.path} (version {rules.version[:12]})"),
@@ -102,6 +125,12 @@ def inspection_report(inspection: Inspection, rules: NationalRules) -> Report:
     sections = [
         Section(
             "indicators", "检查指标 Indicators", INDICATOR_COLUMNS, _indicator_rows(inspection)
+        ),
+        Section(
+            "not_provable",
+            "无法证明 What could not be proved, per indicator",
+            UNPROVEN_COLUMNS,
+            _unproven_rows(inspection),
         ),
         Section("columns", "栏目 Columns", COLUMN_COLUMNS, _column_rows(inspection)),
         Section("probes", "可访问性监测 Probes", PROBE_COLUMNS, probe_summary(inspection.probes)),
@@ -130,13 +159,20 @@ def inspection_report(inspection: Inspection, rules: NationalRules) -> Report:
         ),
         Section("letters", "信件 Letters", LETTER_COLUMNS, _letter_rows(inspection)),
         Section(
+            "wording",
+            "用语问题 Wording hits (严重错误 candidates)",
+            WORDING_COLUMNS,
+            _wording_rows(inspection),
+        ),
+        Section(
             "policy",
             "检查规则 Rules in force",
             [("setting", "设置 setting"), ("value", "取值 value")],
             [{"setting": name, "value": value} for name, value in rules.policy_rows()],
         ),
     ]
-    title = f"网站检查 National inspection: {site.name} ({site.key}), {day.day}"
+    when = f"{day.first_day} – {day.day}" if day.first_day is not None else str(day.day)
+    title = f"网站检查 National inspection: {site.name} ({site.key}), {when}"
     return Report("inspection", day.day.isoformat(), title, meta, sections)
 
 
@@ -219,4 +255,28 @@ def _letter_rows(inspection: Inspection) -> list[dict[str, object]]:
             "url": x.url,
         }
         for x in inspection.interaction.letters
+    ]
+
+
+def _unproven_rows(inspection: Inspection) -> list[dict[str, object]]:
+    return [
+        {"indicator": i.key, "name": i.name, "status": i.status, "why": i.unproven}
+        for i in inspection.indicators
+        if i.unproven
+    ]
+
+
+def _wording_rows(inspection: Inspection) -> list[dict[str, object]]:
+    return [
+        {
+            "finding": h.finding_id,
+            "review": f"{h.review.label} {h.review.value}",
+            "found": h.found,
+            "right": h.right,
+            "rule": h.rule_key,
+            "sentence": h.sentence,
+            "source": h.source,
+            "page": f"{h.url} (fetched {local_time(h.fetched_at)}, sha256 {h.sha256[:12]})",
+        }
+        for h in inspection.wording.hits
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,7 +29,8 @@ from scoring.inspection.reachability import (
     unreachable_indicator,
     window_probes,
 )
-from scoring.inspection.verdict import Indicator, InspectionDay
+from scoring.inspection.verdict import NOT_PROVABLE, Indicator, InspectionDay
+from scoring.inspection.wording import WordingReport, serious_errors_indicator, wording_findings
 from scoring.rules.national_model import NationalRules
 
 
@@ -41,6 +42,7 @@ class Inspection:
     columns: list[ColumnState]
     probes: list[Probe]
     links: LinkReport
+    wording: WordingReport
     interaction: InteractionReport = field(
         default_factory=lambda: InteractionReport(columns=[], letters=[])
     )
@@ -62,13 +64,25 @@ def find_site(session: Session, site_key: str) -> Site:
     return site
 
 
-def inspect_site(session: Session, rules: NationalRules, site_key: str, day: dt.date) -> Inspection:
-    """Judge every indicator of ``site_key`` on ``day`` from the evidence stored by its end."""
+def inspect_site(
+    session: Session,
+    rules: NationalRules,
+    site_key: str,
+    day: dt.date,
+    first_day: dt.date | None = None,
+) -> Inspection:
+    """Judge every indicator of ``site_key`` on ``day`` from the evidence stored by its end.
+
+    ``first_day``: the period inspected starts then (see :class:`InspectionDay`).
+    """
     site = find_site(session, site_key)
-    when = InspectionDay(day, rules.evidence_max_age_days)
+    if first_day is not None and first_day > day:
+        raise InspectionError(f"the period starts ({first_day}) after it ends ({day})")
+    when = InspectionDay(day, rules.evidence_max_age_days, first_day)
     probes = window_probes(session, rules, site.id, when)
     columns = column_states(session, rules, site.id, when)
     links = link_findings(session, rules, site.id, when)
+    wording = wording_findings(session, site.id, when)
     counts = column_indicators(rules, columns)
     letters = interaction_report(session, rules.interaction, site.id, when, calendar_in_force())
     indicators = [
@@ -79,5 +93,14 @@ def inspect_site(session: Session, rules: NationalRules, site_key: str, day: dt.
         counts[3],
         annual_report_indicator(session, rules, site.id, columns, when),
         *interaction_indicators(rules.interaction, letters),
+        serious_errors_indicator(rules, wording),
     ]
-    return Inspection(site, when, indicators, columns, probes, links, letters)
+    indicators = [_with_unproven(i) for i in indicators]
+    return Inspection(site, when, indicators, columns, probes, links, wording, letters)
+
+
+def _with_unproven(indicator: Indicator) -> Indicator:
+    """A ``not provable`` indicator says why, at least through its evidence."""
+    if indicator.status == NOT_PROVABLE and not indicator.unproven:
+        return replace(indicator, unproven=indicator.evidence)
+    return indicator

@@ -29,6 +29,7 @@ class Indicator:
     status: str
     evidence: str
     points: Decimal | None = None  # deduction points, when the status is a deduction
+    unproven: str = ""  # what could not be proved, and why (printed per indicator)
 
 
 def judge(
@@ -62,10 +63,21 @@ def number(value: Decimal) -> str:
 
 @dataclass(frozen=True)
 class InspectionDay:
-    """The day inspected and what counts as evidence for it."""
+    """The day inspected and what counts as evidence for it.
+
+    ``first_day`` starts the period inspected (a week, a month, a quarter) when one is given:
+    the indicators are judged as of ``day``, its last day; what is counted over time (wording
+    hits) is counted from ``first_day``.
+    """
 
     day: dt.date
     max_age_days: int
+    first_day: dt.date | None = None
+
+    @property
+    def start(self) -> dt.datetime | None:
+        """Evidence stored from this instant counts toward the period (None: no period)."""
+        return None if self.first_day is None else shanghai_midnight(self.first_day)
 
     @property
     def end(self) -> dt.datetime:

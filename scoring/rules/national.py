@@ -42,6 +42,7 @@ from scoring.rules.national_model import (
     Level,
     LinkRule,
     NationalRules,
+    SeriousErrorsRule,
     Span,
     UnreachableRule,
 )
@@ -249,6 +250,16 @@ class _AnnualReport(_Table):
         return AnnualReportRule(key="annual_report", **self.model_dump())
 
 
+class _SeriousErrors(_Table):
+    name: Text
+    kind: Annotated[str, one_of(VETO)]
+    threshold: Number
+    warn_at_pending: Number
+
+    def rule(self, key: str) -> SeriousErrorsRule:
+        return SeriousErrorsRule(key, self.name, self.kind, self.threshold, self.warn_at_pending)
+
+
 class _Indicators(_Table):
     """Every indicator the inspection computes, each required."""
 
@@ -261,6 +272,7 @@ class _Indicators(_Table):
     broken_links_other: _Links
     columns_past_period: _ColumnCount
     annual_report: _AnnualReport
+    serious_errors: _SeriousErrors
 
     @classmethod
     def unknown_key_message(cls, key: str, known: list[str]) -> str:
@@ -355,6 +367,7 @@ def _national_rules(path: Path, version: str, file: _NationalFile) -> NationalRu
         broken_links_home=indicator.broken_links_home.rule("broken_links_home"),
         broken_links_other=indicator.broken_links_other.rule("broken_links_other"),
         annual_report=indicator.annual_report.rule(),
+        serious_errors=indicator.serious_errors.rule("serious_errors"),
         link_confirm_hours=float(file.links.confirm_after_hours),
         early_warnings=EarlyWarningPolicy(
             file.early_warnings.register_working_days_left, file.early_warnings.column_statuses

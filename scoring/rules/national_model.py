@@ -86,6 +86,11 @@ class LinkRule(Level):
 
 
 @dataclass(frozen=True)
+class SeriousErrorsRule(Level):
+    """严重错误: ``threshold`` confirmed wording hits veto; ``warn_at`` pending ones warn."""
+
+
+@dataclass(frozen=True)
 class AnnualReportRule:
     key: str
     name: str
@@ -141,6 +146,7 @@ class NationalRules:
     broken_links_home: LinkRule
     broken_links_other: LinkRule
     annual_report: AnnualReportRule
+    serious_errors: SeriousErrorsRule
     link_confirm_hours: float
     early_warnings: EarlyWarningPolicy
     interaction: InteractionRules = field(default_factory=InteractionRules)  # [interaction]
@@ -183,6 +189,14 @@ class NationalRules:
                 f"indicator.{a.key}",
                 f"by {a.deadline[0]:02d}-{a.deadline[1]:02d} in a {a.category} column, warning "
                 f"from {a.warn_from[0]:02d}-{a.warn_from[1]:02d}, {_number(a.points_each)} points",
+            )
+        )
+        e = self.serious_errors
+        rows.append(
+            (
+                f"indicator.{e.key}",
+                f"{e.kind} at {_number(e.threshold)} confirmed wording hits, warning at "
+                f"{_number(e.warn_at)} hits pending review (待复核)",
             )
         )
         rows.append(("links.confirm_after_hours", f"{self.link_confirm_hours:g}"))

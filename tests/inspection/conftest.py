@@ -8,6 +8,8 @@ How time-based truth is built (the sample's ages are relative to today, in Asia/
 - probes: the week's 56 home-page probes (every 3 hours) are stored through the probe spider's
   own storage path (:func:`crawler.inspection.store.store_probe`) at their planned times, except
   the last one, which is a real ``scrapy crawl probe`` stamped at today 21:00 (EGOV_CLOCK);
+- wording: the crawl's new pages are scanned for the lexicon's wrong forms (the planted ones
+  of :mod:`samplesites.wording`) as the nightly job does after a crawl;
 - links: two real ``scrapy crawl linkcheck`` runs, the first stamped yesterday 10:00 with the
   sample on its day 1, the second today 10:00 with the sample on its day 2;
 - letters: a real ``scrapy crawl letters`` of the consultation columns now (the departments
@@ -34,6 +36,9 @@ from db.registry import import_registry, load_registry
 from samplesites import sample_profile
 from samplesites.inspection import SHANGHAI, ExternalSite, ObjectStorage, SampleInspectionSite
 from samplesites.server import LocalServer, serving
+from scoring.inspection.wording_lexicon import load_lexicon
+from scoring.inspection.wording_match import Matcher
+from scoring.inspection.wording_scan import scan
 from tests.crawls import scrapy_crawl
 
 REPO = Path(__file__).resolve().parents[2]
@@ -108,6 +113,8 @@ def build_sample_week(url: str, servers: Servers, today: dt.date) -> None:
     scrapy(url, "letters", servers.base_url)
     planned = site.probe_week()
     engine = make_engine(url)
+    with session_scope(engine) as session:  # after each crawl, its new pages' wording
+        scan(session, Matcher(load_lexicon()))
     with session_scope(engine) as session:
         site_id = session.scalar(select(Site.id).where(Site.key == SITE_KEY))
         assert site_id is not None

@@ -94,7 +94,7 @@ def test_a_mistake_is_one_line_naming_the_file_and_key_path(tmp_path: Path, old,
 
 def test_validate_command_accepts_the_bundled_file_and_rejects_a_broken_one(tmp_path: Path):
     good = CliRunner().invoke(cli, ["inspection-rules", "validate"])
-    assert good.exit_code == 0 and "valid (7 categories, 9 indicators)" in good.output
+    assert good.exit_code == 0 and "valid (7 categories, 10 indicators)" in good.output
     path = tmp_path / "bad.toml"
     path.write_text(BUNDLED.replace("min_probes = 28", "min_probes = 0"), encoding="utf-8")
     bad = CliRunner().invoke(cli, ["inspection-rules", "validate", str(path)])

@@ -11,10 +11,13 @@ from urllib.parse import urlsplit
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
+from sqlalchemy import delete
 
 from db.engine import make_engine, session_scope
+from db.models import ReviewItem, WordingFinding
 from samplesites.consultation import SLOW_POINTS
 from samplesites.inspection import BROKEN_ELSEWHERE, BROKEN_ON_HOME, COLUMNS, TRUTH
+from samplesites.wording import POSTS, post_hits
 from scoring.cli import cli
 from scoring.inspection.site import inspect_site
 from scoring.rules.national import load_national_rules
@@ -47,6 +50,36 @@ def test_every_indicator_value_and_status_equals_the_sample_truth(sample_week, s
         "columns_past_period": 3.0,
         "interaction_slow_replies": SLOW_POINTS,
     }
+
+
+def test_the_planted_miswritings_are_the_wording_hits_and_a_confirmed_one_vetoes(
+    sample_week, today
+):
+    inspection = _inspection(sample_week, today)
+    found = sorted((urlsplit(h.url).path, h.rule_key, h.found) for h in inspection.wording.hits)
+    assert found == sorted(
+        (f"/art/dyn-news/{number}.html", rule, form)
+        for number, planted in POSTS.items()
+        for rule, form in planted.hits
+    )
+    assert all(h.review == "pending" for h in inspection.wording.hits)
+    first = min(h.finding_id for h in inspection.wording.hits)
+    env = {"EGOV_DATABASE_URL": sample_week}
+    runner = CliRunner()
+    confirmed = runner.invoke(
+        cli, ["inspection", "findings", "confirm", str(first), "--by", "审核员"], env=env
+    )
+    assert confirmed.exit_code == 0, confirmed.output
+    try:
+        vetoed = _inspection(sample_week, today).indicator("serious_errors")
+        assert (vetoed.value, vetoed.status) == (f"1 confirmed, {post_hits() - 1} 待复核", "veto")
+    finally:  # the other tests of the module read the sample's truth: nothing reviewed
+        engine = make_engine(sample_week)
+        with session_scope(engine) as session:
+            finding = session.get(WordingFinding, first)
+            finding.review, finding.reviewed_by, finding.reviewed_at = "pending", None, None
+            session.execute(delete(ReviewItem).where(ReviewItem.kind == "wording_hit"))
+        engine.dispose()
 
 
 def test_each_column_has_its_sample_age_and_status(sample_week, servers, today):
@@ -135,7 +168,7 @@ def test_inspection_command_prints_every_indicator_in_each_format(
     elif fmt == "html":
         assert result.stdout.startswith("<!DOCTYPE html>") and "<script" not in result.stdout
         cells = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in result.stdout.split("<tr>")]
-        rows = {c[0]: (c[3], c[6]) for c in cells if c and c[0] in truth}
+        rows = {c[0]: (c[3], c[6]) for c in cells if len(c) > 6 and c[0] in truth}
     else:
         lines = result.stdout.splitlines()
         rows = {}

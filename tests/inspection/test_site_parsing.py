@@ -75,6 +75,17 @@ def test_the_sites_own_hosts_are_its_crawl_and_declared_hosts_and_its_object_sto
     assert not settings.is_site_host("http://www.gov.cn/")
 
 
+def test_another_port_on_the_crawl_host_is_another_site():
+    profile = parse_profile("t", BASE, base_url="http://127.0.0.1:8080")
+    settings = inspection_settings(profile, ("127.0.0.2", "127.0.0.3:9000"))
+    assert settings.is_site_host("http://127.0.0.1:8080/a.html")
+    assert not settings.is_site_host("http://127.0.0.1:8081/a.html")
+    assert not settings.is_site_host("http://127.0.0.1/a.html")
+    assert settings.is_site_host("http://127.0.0.2:5555/bucket/x.pdf")  # no port: any port
+    assert settings.is_site_host("http://127.0.0.3:9000/x.pdf")
+    assert not settings.is_site_host("http://127.0.0.3:9001/x.pdf")
+
+
 def test_page_links_are_pages_images_and_attachments_without_scripts_or_mail():
     html = """<html><head><base href="/sub/"></head><body>
       <img src="logo.png"><a href="logo.png">logo</a>
