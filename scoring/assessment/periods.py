@@ -29,6 +29,10 @@ class Period:
     months: tuple[str, ...]
 
     @property
+    def first_day(self) -> dt.date:
+        return month_start(self.months[0])
+
+    @property
     def last_day(self) -> dt.date:
         return month_end(self.months[-1])
 
