@@ -8,8 +8,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -30,6 +33,7 @@ from scoring.console import (
 )
 from scoring.console.csrf import csrf_token
 from scoring.console.headers import SecurityHeaders
+from scoring.console.routing import error_page
 from scoring.console.secret import console_secret
 from scoring.rules import rules_in_force
 
@@ -51,6 +55,12 @@ def _local_time(moment: dt.datetime | None) -> str:
     if moment is None:
         return ""
     return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    """Starlette's own refusals (no route, wrong method) on the console's error page."""
+    assert isinstance(error, HTTPException)
+    return error_page(request, error.status_code, str(error.detail), None)
 
 
 def create_app(
@@ -101,7 +111,12 @@ def create_app(
             https_only=secure_cookies,
         ),
     ]
-    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: _http_error},
+    )
     app.state.engine = engine
     app.state.rules = rules_in_force(settings)
     app.state.templates = _templates()

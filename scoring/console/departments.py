@@ -9,7 +9,7 @@ from db.models import Department
 from scoring.assessment.periods import PeriodError, parse_month
 from scoring.console import data
 from scoring.console.board import chosen_year
-from scoring.console.routing import Ctx, HTTPError, not_found, page
+from scoring.console.routing import FIRST_YEAR, LAST_YEAR, Ctx, HTTPError, not_found, page
 
 
 def department_list(ctx: Ctx) -> Response:
@@ -49,9 +49,12 @@ def _asked_month(ctx: Ctx) -> str | None:
     if not text:
         return None
     try:
-        return parse_month(text).label
+        month = parse_month(text)
     except PeriodError as error:
         raise HTTPError(400, str(error)) from None
+    if not FIRST_YEAR <= month.year <= LAST_YEAR:
+        raise HTTPError(400, f"not a month the console shows: {text!r}")
+    return month.label
 
 
 def _default_month(year: int, row: data.BoardRow | None) -> str:
@@ -68,5 +71,5 @@ def _default_month(year: int, row: data.BoardRow | None) -> str:
 
 ROUTES = [
     page("/departments", department_list),
-    page("/departments/{department_id:int}", department_page),
+    page("/departments/{department_id:id}", department_page),
 ]

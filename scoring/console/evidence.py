@@ -108,7 +108,7 @@ def evidence_source(ctx: Ctx) -> Response:
 
 
 ROUTES = [
-    page("/evidence/{page_id:int}", evidence_page),
-    page("/evidence/{page_id:int}/body", evidence_body),
-    page("/evidence/{page_id:int}/source", evidence_source),
+    page("/evidence/{page_id:id}", evidence_page),
+    page("/evidence/{page_id:id}/body", evidence_body),
+    page("/evidence/{page_id:id}/source", evidence_source),
 ]

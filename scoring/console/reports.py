@@ -90,6 +90,6 @@ def run_download(ctx: Ctx) -> Response:
 ROUTES = [
     page("/reports", reports_page, ALL_DEPARTMENTS),
     action("/reports", publish),
-    page("/reports/runs/{run_id:int}", run_page, ALL_DEPARTMENTS),
-    page("/reports/runs/{run_id:int}/download", run_download, ALL_DEPARTMENTS),
+    page("/reports/runs/{run_id:id}", run_page, ALL_DEPARTMENTS),
+    page("/reports/runs/{run_id:id}/download", run_download, ALL_DEPARTMENTS),
 ]

@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -27,6 +28,25 @@ from scoring.console.csrf import token_is_valid
 from scoring.rules import Rules
 
 Endpoint = Callable[["Ctx"], Response]
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a page may be asked about
+
+
+class IdConvertor(Convertor[int]):
+    """A row id in a path: 1 to 18 digits, so it always fits a 64-bit column.
+
+    A longer number matches no route (404), instead of overflowing the database driver.
+    """
+
+    regex = "[0-9]{1,18}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+register_url_convertor("id", IdConvertor())
 
 
 class HTTPError(Exception):

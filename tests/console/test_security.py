@@ -19,10 +19,10 @@ PUBLIC = {"/login", "/logout"}
 def _routes(app, seeded):  # type: ignore[no-untyped-def]
     """Every (method, concrete path) the console serves, except the static files."""
     values = {
-        "{department_id:int}": str(seeded["stats"]),
-        "{page_id:int}": str(seeded["stats_page"]),
+        "{department_id:id}": str(seeded["stats"]),
+        "{page_id:id}": str(seeded["stats_page"]),
         "{kind}": "backdated_post",
-        "{run_id:int}": "1",
+        "{run_id:id}": "1",
     }
     for route in app.routes:
         methods = getattr(route, "methods", None)
