@@ -2,6 +2,7 @@
 
 from db.models.base import Base, UTCDateTime, utcnow
 from db.models.console import AuditEvent, ConsoleUser, LoginAttempt, ReviewItem
+from db.models.console_sessions import ConsoleSession
 from db.models.crawling import (
     ColumnWalkPage,
     CrawlColumnResult,
@@ -29,6 +30,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "ColumnWalkPage",
+    "ConsoleSession",
     "ConsoleUser",
     "CrawlColumnResult",
     "CrawlLock",

@@ -1,4 +1,5 @@
-"""Log in and out. The session cookie is signed (itsdangerous) and carries the user id only."""
+"""Log in and out. The session cookie is signed (itsdangerous) and carries the user id and
+the token of a session kept on the server, which logging out ends."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from db.engine import session_scope
+from scoring.console import sessions
 from scoring.console.accounts import RateLimited, authenticate
 from scoring.console.csrf import rotate, token_is_valid
 from scoring.console.routing import current_account, error_page, render
@@ -45,6 +47,7 @@ async def login(request: Request) -> Response:
         try:
             with session_scope(request.app.state.engine) as db:
                 account = authenticate(db, username, password, client)
+                token = sessions.start(db, account.id) if account is not None else None
         except RateLimited as refused:
             return render(request, "login.html", 429, next=target, error=str(refused), user=None)
         if account is None:
@@ -60,6 +63,7 @@ async def login(request: Request) -> Response:
         request.session.clear()  # a fresh session: nothing from before the login survives
         request.session["uid"] = account.id
         request.session["pwd"] = account.password_stamp
+        request.session["sid"] = token
         rotate(request.session)
         return RedirectResponse(target, status_code=303)
 
@@ -70,6 +74,13 @@ async def logout(request: Request) -> Response:
     form = await request.form(max_files=0, max_fields=50)
     if not token_is_valid(request.session, form):
         return error_page(request, 403, "the form's security token is missing", None)
+    token = request.session.get("sid")
+
+    def run() -> None:
+        with session_scope(request.app.state.engine) as db:
+            sessions.end(db, token)
+
+    await run_in_threadpool(run)
     request.session.clear()
     rotate(request.session)
     return RedirectResponse("/login", status_code=303)

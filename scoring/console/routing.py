@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from db.engine import session_scope
 from db.models import ConsoleUser, utcnow
+from scoring.console import sessions
 from scoring.console.accounts import READ_ROLES, WRITE_ROLES, Account, account_of
 from scoring.console.csrf import token_is_valid
 from scoring.rules import Rules
@@ -114,7 +115,11 @@ def error_page(request: Request, status: int, message: str, user: Account | None
 
 
 def current_account(request: Request, db: Session) -> Account | None:
-    """The logged-in user, or ``None``; a disabled user or a changed password ends the session."""
+    """The logged-in user, or ``None``.
+
+    A disabled user, a changed password or a session ended on the server (logged out) makes
+    the request anonymous, whatever the cookie says.
+    """
     user_id = request.session.get("uid")
     if not isinstance(user_id, int):
         return None
@@ -123,6 +128,7 @@ def current_account(request: Request, db: Session) -> Account | None:
         user is None
         or not user.active
         or request.session.get("pwd") != user.password_changed_at.isoformat()
+        or not sessions.is_open(db, request.session.get("sid"), user.id)
     ):
         request.session.pop("uid", None)
         return None

@@ -28,3 +28,15 @@ def test_a_month_outside_the_years_shown_is_a_bad_request(open_console, seeded, 
     browser = open_console("admin")
     response = browser.client.get(f"/departments/{seeded['stats']}?month={month}")
     assert response.status_code == 400
+
+
+def test_a_copied_session_cookie_stops_working_after_logout(open_console):
+    browser = open_console("admin")
+    copied = dict(browser.client.cookies)
+    assert browser.client.get("/audit").status_code == 200
+    browser.post_form("/", "/logout", {})
+    thief = open_console()
+    thief.client.cookies.update(copied)
+    response = thief.client.get("/audit", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/login")
