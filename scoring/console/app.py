@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -47,8 +48,14 @@ def _templates() -> Jinja2Templates:
     env = templates.env
     env.globals["csrf_token"] = lambda request: csrf_token(request.session)
     env.filters["local"] = _local_time
+    env.filters["readable_json"] = _readable_json
     env.filters["points"] = lambda value: "" if value is None else f"{value:.2f}"
     return templates
+
+
+def _readable_json(value: object) -> str:
+    """Details as people read them: Chinese as Chinese, not ``\\u955c``; escaped by Jinja2."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
 def _local_time(moment: dt.datetime | None) -> str:

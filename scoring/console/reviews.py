@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from urllib.parse import quote
 
@@ -10,11 +11,20 @@ from starlette.responses import Response
 
 from db.attribution import AliasConflictError, UnknownDepartmentError
 from db.models import Department
+from scoring.assessment.periods import shanghai_midnight
 from scoring.console import queues
 from scoring.console.accounts import ALL_DEPARTMENTS
-from scoring.console.audit import recent_events
+from scoring.console.audit import AuditFilter, actors, filtered_events, recent_events
 from scoring.console.board import chosen_year
-from scoring.console.routing import Ctx, HTTPError, action, not_found, page
+from scoring.console.routing import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    Ctx,
+    HTTPError,
+    action,
+    not_found,
+    page,
+)
 
 STATES = ("open", "confirmed", "dismissed", "fixed")
 PER_PAGE = 100  # items on one page of a queue; the counts are always of the whole queue
@@ -145,7 +155,42 @@ def resolve_alias(ctx: Ctx) -> Response:
 
 
 def audit_page(ctx: Ctx) -> Response:
-    return ctx.render("audit.html", events=recent_events(ctx.db, subject=ctx.query.get("q")))
+    wanted = AuditFilter(
+        actor=ctx.query.get("actor", "").strip(),
+        subject=(ctx.query.get("subject") or ctx.query.get("q") or "").strip(),
+        since=_day(ctx.query.get("since", "")),
+        until=_day(ctx.query.get("until", ""), after=True),
+    )
+    try:
+        asked = int(ctx.query.get("page", "1"))
+    except ValueError:
+        raise HTTPError(400, "not a page number") from None
+    number = max(1, asked)
+    events, total = filtered_events(ctx.db, wanted, offset=(number - 1) * PER_PAGE, limit=PER_PAGE)
+    pages = max(1, -(-total // PER_PAGE))
+    return ctx.render(
+        "audit.html",
+        events=events,
+        total=total,
+        page=number,
+        pages=pages,
+        wanted=wanted,
+        actors=actors(ctx.db),
+        query=ctx.query,
+    )
+
+
+def _day(text: str, *, after: bool = False) -> dt.datetime | None:
+    """A date typed in the filter as the instant it begins in Asia/Shanghai (``after``: ends)."""
+    if not text.strip():
+        return None
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise HTTPError(400, f"not a date: {text!r} (expected YYYY-MM-DD)") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise HTTPError(400, f"not a date the console shows: {text!r}")
+    return shanghai_midnight(day + dt.timedelta(days=1) if after else day)
 
 
 ROUTES = [

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from db.engine import make_engine, session_scope
+from scoring.console.audit import record
+
 HUGE = "9223372036854775808"  # one more than the largest 64-bit id
 
 
@@ -40,3 +43,30 @@ def test_a_copied_session_cookie_stops_working_after_logout(open_console):
     response = thief.client.get("/audit", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"].startswith("/login")
+
+
+def _record_events(database_url: str, count: int, actor: str, details: dict) -> None:
+    engine = make_engine(database_url)
+    try:
+        with session_scope(engine) as session:
+            for number in range(count):
+                record(session, actor, "alias_added", f"alias:{number}", details=details)
+    finally:
+        engine.dispose()
+
+
+def test_the_audit_log_pages_back_to_its_oldest_event_and_filters_by_user(
+    open_console, database_url
+):
+    _record_events(database_url, 250, "alice", {"alias": "镜湖新区"})
+    _record_events(database_url, 3, "bob", {})
+    browser = open_console("admin")
+    first = browser.client.get("/audit").text
+    assert "镜湖新区" in first and "\\u955c" not in first
+    assert 'rel="next"' in first
+    last = browser.client.get("/audit?page=3").text
+    assert "alias:0<" in last  # the oldest of alice's events is reachable
+    only_bob = browser.client.get("/audit?actor=bob").text
+    assert "alias:2<" in only_bob and "alice" not in only_bob.split("<tbody>")[1]
+    assert browser.client.get("/audit?since=2012-13-01").status_code == 400
+    assert "无 none" in browser.client.get("/audit?until=2001-01-01").text
