@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import ManualScore, PortalPost
+from db.models import DisclosureDocument, ManualScore, PortalPost
 from scoring.api import PublishedRun, explain_with, publish_with, stored_run
 from scoring.assessment.assess import Assessment, MonthPosts, UnitAssessment, assess
 from scoring.assessment.backdating import backdated_posts
@@ -63,6 +63,7 @@ __all__ = [
     "department_month",
     "entries",
     "gap_candidates",
+    "gap_neighbours",
     "list_runs",
     "parse_report_period",
     "publish_report",
@@ -213,6 +214,23 @@ def gap_candidates(
 ) -> list[NumberGap]:
     """文号 numbers missing from published series: candidates for review, never scored alone."""
     return number_gaps(session, year=year, department_id=department_id, cutoff=cutoff)
+
+
+def gap_neighbours(session: Session, gap: NumberGap) -> tuple[tuple[str, int], ...]:
+    """The stored pages of the documents numbered just before and after a 文号 gap."""
+    doc = DisclosureDocument
+    found = session.execute(
+        select(doc.doc_number_seq, doc.doc_number, doc.page_id)
+        .where(
+            doc.department_id == gap.department_id,
+            doc.doc_number_prefix == gap.prefix,
+            doc.doc_number_year == gap.year,
+            doc.doc_number_seq.in_((gap.previous_seq, gap.next_seq)),
+            doc.page_id.is_not(None),
+        )
+        .order_by(doc.doc_number_seq, doc.id)
+    ).all()
+    return tuple((number or f"{seq}号", page_id) for seq, number, page_id in found)
 
 
 # --- entries, suggestions and what the annual ranking lacks ----------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -165,7 +165,10 @@ def gap_lookup(session: Session, rules: Rules, key: str, cutoff: dt.datetime) ->
     if not match:
         return None
     gaps = data.gap_candidates(session, int(match[3]), cutoff, int(match[1]))
-    return next((_gap_candidate(g) for g in gaps if g.doc_number_key == match[2]), None)
+    gap = next((g for g in gaps if g.doc_number_key == match[2]), None)
+    if gap is None:
+        return None
+    return replace(_gap_candidate(gap), pages=data.gap_neighbours(session, gap))
 
 
 # --- undated documents (无成文日期) -------------------------------------------------------------

@@ -91,7 +91,11 @@ def test_a_dismissal_needs_a_reason_and_keeps_it(open_console, seeded, database_
     browser = open_console("admin")
     key = f"{seeded['ndrc']}:绍发改〔2012〕11号"
     page = f"/reviews/number_gap/item?key={quote(key)}"
-    assert "missing between 10号 and 12号" in browser.client.get(page).text
+    shown = browser.client.get(page).text
+    assert "missing between 10号 and 12号" in shown
+    assert "绍发改〔2012〕10号" in shown and "绍发改〔2012〕12号" in shown  # the neighbours
+    assert shown.count('href="/evidence/') == 2
+    assert '<option value="" selected>' in shown  # no reason is chosen for the reviewer
 
     def dismiss(**reason: str) -> int:
         return browser.post_form(
