@@ -17,6 +17,7 @@ def users_page(ctx: Ctx) -> Response:
         "users.html",
         users=accounts.list_users(ctx.db),
         roles=ROLES,
+        failed=accounts.failed_logins(ctx.db),
         units=list(ctx.db.scalars(select(Department).order_by(Department.short_name))),
     )
 
@@ -47,6 +48,9 @@ def _change(ctx: Ctx) -> str:
     if what in ("disable", "enable"):
         accounts.set_active(ctx.db, name, what == "enable", by=by)
         return f"{name} {what}d"
+    if what == "unlock":
+        accounts.unlock(ctx.db, name, by=by)
+        return f"{name} unlocked: its failed logins are forgiven"
     raise accounts.AccountError(f"no such change: {what!r}")
 
 

@@ -70,3 +70,20 @@ def test_the_audit_log_pages_back_to_its_oldest_event_and_filters_by_user(
     assert "alias:2<" in only_bob and "alice" not in only_bob.split("<tbody>")[1]
     assert browser.client.get("/audit?since=2012-13-01").status_code == 400
     assert "无 none" in browser.client.get("/audit?until=2001-01-01").text
+
+
+def test_an_admin_sees_a_locked_user_name_and_unlocks_it(open_console):
+    guesser = open_console()
+    for _ in range(5):
+        assert guesser.login("rev", "wrong password!").status_code == 401
+    assert guesser.login("rev").status_code == 429
+    admin = open_console("admin")
+    users = admin.client.get("/users").text
+    failed = users.split('class="failed-logins"')[1]
+    assert "rev" in failed and "已锁定 locked" in failed
+    response = admin.post_form("/users", "/users", {"username": "rev", "change": "unlock"})
+    assert response.status_code == 303
+    assert "已锁定" not in admin.client.get("/users").text.split('class="failed-logins"')[1]
+    assert open_console().login("rev").status_code == 303
+    audit = admin.client.get("/audit?subject=login:rev").text
+    assert "login_unlocked" in audit
