@@ -37,10 +37,12 @@ from scoring.assessment.periods import (
     parse_month,
     parse_period,
     parse_year,
+    shanghai_midnight,
 )
 from scoring.assessment.ranking import RankedUnit, Ranking
 from scoring.assessment.totals import UnitTotal
-from scoring.entries.manual import SuggestionCredit, add_entry
+from scoring.entries.manual import ManualEntryError, SuggestionCredit
+from scoring.entries.manual import add_entry as add_manual_entry
 from scoring.reporting.render import REPORT_FORMATS
 from scoring.rules import Rules
 from scoring.runs import list_runs
@@ -65,6 +67,8 @@ __all__ = [
     "gap_candidates",
     "gap_neighbours",
     "list_runs",
+    "not_ended",
+    "not_started",
     "parse_report_period",
     "publish_report",
     "readiness",
@@ -329,6 +333,34 @@ def publish_report(
 ) -> PublishedRun:
     """Compute a report and store it as a score run, as ``scoring <kind>`` does."""
     return publish_with(session, rules, period, cutoff, by)
+
+
+def computed_subitems(rules: Rules) -> frozenset[str]:
+    """The sub-items the crawl computes: an analyst adjusts them, never replaces them."""
+    return frozenset((rules.portal.subitem, rules.disclosure.subitem))
+
+
+def add_entry(session: Session, rules: Rules, **entry: Any) -> ManualScore:
+    """Store an analyst's entry as ``scoring manual add`` does, but no ``score`` replacing a
+    computed sub-item: that silently overrode the crawl's points in the annual run while the
+    board showed the computed ones. An adjustment, with its reason, is entered instead.
+    """
+    item_key = entry.get("item_key", "")
+    if entry.get("kind", "score") == "score" and item_key in computed_subitems(rules):
+        raise ManualEntryError(
+            f"{item_key} is computed from the crawl: enter an adjustment with a reason"
+        )
+    return add_manual_entry(session, rules, **entry)
+
+
+def not_started(label: str, now: dt.datetime) -> bool:
+    """Whether the period ``label`` begins after ``now`` (an entry for it is a typing error)."""
+    return shanghai_midnight(parse_period(label).first_day) > now
+
+
+def not_ended(period: Period, now: dt.datetime) -> bool:
+    """Whether some month of ``period`` is not over at ``now``: no final report can be made."""
+    return months_ended_by(period.months, now) != period.months
 
 
 def parse_report_period(kind: str, label: str) -> Period:

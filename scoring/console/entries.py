@@ -10,14 +10,24 @@ from sqlalchemy import select
 from starlette.responses import Response
 
 from db.models import Department
+from scoring.assessment.periods import PeriodError
 from scoring.console import data
 from scoring.console.audit import record
 from scoring.console.board import chosen_year
-from scoring.console.routing import Ctx, HTTPError, action, page
+from scoring.console.routing import Ctx, action, page
 from scoring.entries.manual import KINDS, ManualEntryError
+
+FIELDS = ("department", "item_key", "period", "kind", "points", "reason")
 
 
 def entries_page(ctx: Ctx) -> Response:
+    return _entries_page(ctx)
+
+
+def _entries_page(
+    ctx: Ctx, status: int = 200, error: str | None = None, values: dict[str, str] | None = None
+) -> Response:
+    """The page; after a refused entry, with the message and the values typed (status 400)."""
     year = chosen_year(ctx)
     scope = ctx.user.scope
     units = ctx.db.scalars(select(Department).order_by(Department.kind.desc(), Department.id))
@@ -27,6 +37,9 @@ def entries_page(ctx: Ctx) -> Response:
     credits = data.suggestions(assessment)
     return ctx.render(
         "entries.html",
+        status,
+        error=error,
+        values=values or {},
         year=year,
         entries=data.entries(ctx.db, scope),
         names=names,
@@ -41,6 +54,11 @@ def entries_page(ctx: Ctx) -> Response:
 
 def add_entry(ctx: Ctx) -> Response:
     try:
+        if data.not_started(ctx.field("period"), ctx.now):
+            raise ManualEntryError(f"{ctx.field('period')} has not begun: no entry for it yet")
+    except (PeriodError, ManualEntryError) as error:
+        return _entries_page(ctx, 400, str(error), _typed(ctx))
+    try:
         entry = data.add_entry(
             ctx.db,
             ctx.rules,
@@ -53,7 +71,7 @@ def add_entry(ctx: Ctx) -> Response:
             kind=ctx.field("kind") or "score",
         )
     except ManualEntryError as error:
-        raise HTTPError(400, str(error)) from None
+        return _entries_page(ctx, 400, str(error), _typed(ctx))
     record(
         ctx.db,
         ctx.user.username,
@@ -69,6 +87,10 @@ def add_entry(ctx: Ctx) -> Response:
         },
     )
     return ctx.redirect("/entries", f"entry {entry.id} stored")
+
+
+def _typed(ctx: Ctx) -> dict[str, str]:
+    return {name: ctx.field(name) for name in FIELDS}
 
 
 ROUTES = [page("/entries", entries_page), action("/entries", add_entry)]

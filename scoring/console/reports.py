@@ -29,19 +29,33 @@ REPORT_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src da
 
 
 def reports_page(ctx: Ctx) -> Response:
+    return _reports_page(ctx)
+
+
+def _reports_page(ctx: Ctx, status: int = 200, error: str | None = None) -> Response:
+    """The page; after a refused report, with the message and the values typed (status 400)."""
     return ctx.render(
-        "reports.html", runs=data.list_runs(ctx.db)[:200], kinds=KINDS, formats=data.REPORT_FORMATS
+        "reports.html",
+        status,
+        error=error,
+        values={"kind": ctx.field("kind"), "period": ctx.field("period")},
+        runs=data.list_runs(ctx.db)[:200],
+        kinds=KINDS,
+        formats=data.REPORT_FORMATS,
     )
 
 
 def publish(ctx: Ctx) -> Response:
     kind = ctx.field("kind")
     if kind not in KINDS:
-        raise HTTPError(400, f"kind must be one of {', '.join(KINDS)}")
+        return _reports_page(ctx, 400, f"kind must be one of {', '.join(KINDS)}")
     try:
         period = data.parse_report_period(kind, ctx.field("period"))
     except (PeriodError, ValueError) as error:
-        raise HTTPError(400, str(error)) from None
+        return _reports_page(ctx, 400, str(error))
+    if data.not_ended(period, ctx.now):
+        # a report of a period still running would be stored as if final
+        return _reports_page(ctx, 400, f"{period.label} has not ended: report it once it is over")
     run = data.publish_report(ctx.db, ctx.rules, period, ctx.now, ctx.user.username)
     record(
         ctx.db,

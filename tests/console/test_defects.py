@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from db.engine import make_engine, session_scope
+from db.models import ManualScore, ScoreRun
 from scoring.console.audit import record
+from tests.console.conftest import rows
 
 HUGE = "9223372036854775808"  # one more than the largest 64-bit id
 
@@ -87,3 +90,46 @@ def test_an_admin_sees_a_locked_user_name_and_unlocks_it(open_console):
     assert open_console().login("rev").status_code == 303
     audit = admin.client.get("/audit?subject=login:rev").text
     assert "login_unlocked" in audit
+
+
+def _entry(browser, **fields: str):  # type: ignore[no-untyped-def]
+    values = {
+        "department": "市发改委",
+        "item_key": "a2.portal.duty",
+        "period": "2012",
+        "kind": "score",
+        "points": "1",
+        "reason": "值班记录齐全",
+        **fields,
+    }
+    return browser.post_form("/entries", "/entries", values)
+
+
+def test_a_refused_entry_shows_the_form_again_with_what_was_typed(open_console, database_url):
+    response = _entry(open_console("rev"), points="99", reason="原因写在这里")
+    assert response.status_code == 400
+    assert 'role="alert"' in response.text and "takes 0 to" in response.text
+    assert 'value="原因写在这里"' in response.text and 'value="99"' in response.text
+    assert '<option value="a2.portal.duty" selected>' in response.text
+    assert rows(database_url, select(ManualScore)) == []
+
+
+def test_a_score_on_a_sub_item_the_crawl_computes_is_refused_but_an_adjustment_is_taken(
+    open_console, database_url
+):
+    browser = open_console("rev")
+    refused = _entry(browser, item_key="a2.portal.site", points="1")
+    assert refused.status_code == 400 and "adjustment" in refused.text
+    adjusted = _entry(browser, item_key="a2.portal.site", kind="adjustment", points="-1")
+    assert adjusted.status_code == 303
+    (entry,) = rows(database_url, select(ManualScore))
+    assert entry.kind == "adjustment"
+
+
+def test_an_entry_or_report_for_a_period_not_over_is_refused(open_console, database_url):
+    browser = open_console("rev")
+    assert _entry(browser, period="2031-01").status_code == 400
+    response = browser.post_form("/reports", "/reports", {"kind": "monthly", "period": "2031-01"})
+    assert response.status_code == 400 and "has not ended" in response.text
+    assert 'value="2031-01"' in response.text
+    assert rows(database_url, select(ManualScore)) == rows(database_url, select(ScoreRun)) == []
