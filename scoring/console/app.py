@@ -36,21 +36,35 @@ from scoring.console.csrf import csrf_token
 from scoring.console.headers import SecurityHeaders
 from scoring.console.routing import error_page
 from scoring.console.secret import console_secret
-from scoring.rules import rules_in_force
+from scoring.rules import Rules, rules_in_force
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "egov_console"
 SESSION_SECONDS = 8 * 60 * 60  # one working day
 
 
-def _templates() -> Jinja2Templates:
+def _templates(rules: Rules) -> Jinja2Templates:
     templates = Jinja2Templates(directory=HERE / "templates")
     env = templates.env
+    env.filters["subitem"] = lambda key: subitem_name(rules, key)
     env.globals["csrf_token"] = lambda request: csrf_token(request.session)
     env.filters["local"] = _local_time
     env.filters["readable_json"] = _readable_json
     env.filters["points"] = lambda value: "" if value is None else f"{value:.2f}"
     return templates
+
+
+def subitem_name(rules: Rules, key: str) -> str:
+    """A sub-item (or item) as the rubric names it (门户网站), not by its key (a2.portal.site)."""
+    for rubric in rules.rubrics:
+        try:
+            return rubric.subitem(key).name
+        except KeyError:
+            pass
+        for item in rubric.items:
+            if item.key == key:
+                return item.name
+    return key
 
 
 def _readable_json(value: object) -> str:
@@ -126,5 +140,5 @@ def create_app(
     )
     app.state.engine = engine
     app.state.rules = rules_in_force(settings)
-    app.state.templates = _templates()
+    app.state.templates = _templates(app.state.rules)
     return app

@@ -40,7 +40,7 @@ from scoring.assessment.periods import (
     shanghai_midnight,
 )
 from scoring.assessment.ranking import RankedUnit, Ranking
-from scoring.assessment.totals import UnitTotal
+from scoring.assessment.totals import SubItemPoints, UnitTotal
 from scoring.entries.manual import ManualEntryError, SuggestionCredit
 from scoring.entries.manual import add_entry as add_manual_entry
 from scoring.reporting.render import REPORT_FORMATS
@@ -146,6 +146,17 @@ class BoardRow:
     @property
     def portal_points(self) -> Decimal | None:
         return self.assessed.portal.points if self.assessed.portal else None
+
+    @property
+    def overrides(self) -> list[SubItemPoints]:
+        """The year's sub-items an analyst's entry replaced or adjusted (none in a liaison's
+        narrowed assessment, which has no totals)."""
+        total = self.assessed.total
+        if total is None:
+            return []
+        return [
+            s for s in total.subitems if s.source.startswith("override") or "adjustment" in s.source
+        ]
 
     @property
     def shortfall(self) -> int:

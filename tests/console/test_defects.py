@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from db.engine import make_engine, session_scope
-from db.models import ManualScore, ScoreRun
+from db.models import Department, ManualScore, ScoreRun
 from scoring.console.audit import record
 from tests.console.conftest import rows
 
@@ -133,3 +133,27 @@ def test_an_entry_or_report_for_a_period_not_over_is_refused(open_console, datab
     assert response.status_code == 400 and "has not ended" in response.text
     assert 'value="2031-01"' in response.text
     assert rows(database_url, select(ManualScore)) == rows(database_url, select(ScoreRun)) == []
+
+
+def test_an_override_entered_before_is_shown_on_the_board(open_console, database_url):
+    engine = make_engine(database_url)
+    try:
+        with session_scope(engine) as session:
+            session.add(
+                ManualScore(
+                    department_id=session.scalar(
+                        select(Department.id).where(Department.short_name == "市发改委")
+                    ),
+                    item_key="a2.portal.site",
+                    period="2012",
+                    kind="score",
+                    points=1,
+                    reason="旧版本录入",
+                    entered_by="rev",
+                )
+            )
+    finally:
+        engine.dispose()
+    board = open_console("view").client.get("/?year=2012").text
+    row = board.split("市发改委</a>")[1].split("</tr>")[0]
+    assert "门户网站:" in row and "→ 1.00" in row
