@@ -153,3 +153,15 @@ def test_a_liaison_sees_only_its_own_department(console, page):
         assert response is not None and response.status == 404
         assert "市发改委" not in page.content()
     page.screenshot(path=str(SHOTS / "7-liaison-refused.png"), full_page=True)
+
+
+def test_the_department_page_fits_a_phone_screen(console, page):
+    base, ids = console
+    page.set_viewport_size({"width": 390, "height": 844})
+    _log_in(page, base, "rev")
+    for path in (f"/departments/{ids['ndrc']}?month=2012-03", "/", "/entries", "/audit"):
+        page.goto(base + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (path, width)
+    page.goto(base + f"/departments/{ids['ndrc']}?month=2012-03")
+    page.screenshot(path=str(SHOTS / "8-department-phone.png"), full_page=True)
