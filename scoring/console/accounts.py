@@ -24,6 +24,7 @@ from db.attribution import UnknownDepartmentError, find_department
 from db.models import AuditEvent, ConsoleUser, Department, LoginAttempt, utcnow
 from db.models.console import ROLES
 from scoring.console.audit import record
+from scoring.console.i18n import _
 
 READ_ROLES = frozenset(ROLES)
 ALL_DEPARTMENTS = frozenset({"viewer", "reviewer", "admin"})
@@ -60,6 +61,7 @@ class Account:
     department_id: int | None
     department_name: str | None
     password_stamp: str
+    locale: str | None = None
 
     @property
     def scope(self) -> set[int] | None:
@@ -85,6 +87,7 @@ def account_of(session: Session, user: ConsoleUser) -> Account:
         department_id=user.department_id,
         department_name=department.short_name if department else None,
         password_stamp=user.password_changed_at.isoformat(),
+        locale=user.locale,
     )
 
 
@@ -277,7 +280,7 @@ def authenticate(session: Session, username: str, password: str, client: str) ->
         >= MAX_FAILURES_PER_NAME
         or _recent_failures(session, LoginAttempt.client, client, since) >= MAX_FAILURES_PER_CLIENT
     ):
-        raise RateLimited("too many failed logins: try again in 15 minutes")
+        raise RateLimited(_("too many failed logins: try again in 15 minutes"))
     user = session.scalar(select(ConsoleUser).where(ConsoleUser.username == username))
     ok = False
     try:

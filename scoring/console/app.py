@@ -28,13 +28,15 @@ from scoring.console import (
     departments,
     entries,
     evidence,
+    i18n,
+    language,
     reports,
     reviews,
     users,
 )
 from scoring.console.csrf import csrf_token
 from scoring.console.headers import SecurityHeaders
-from scoring.console.routing import error_page
+from scoring.console.routing import error_page, speak
 from scoring.console.secret import console_secret
 from scoring.rules import Rules, rules_in_force
 
@@ -46,6 +48,10 @@ SESSION_SECONDS = 8 * 60 * 60  # one working day
 def _templates(rules: Rules) -> Jinja2Templates:
     templates = Jinja2Templates(directory=HERE / "templates")
     env = templates.env
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["locale"] = i18n.current
+    env.globals["languages"] = i18n.LANGUAGE_NAMES
     env.filters["subitem"] = lambda key: subitem_name(rules, key)
     env.globals["csrf_token"] = lambda request: csrf_token(request.session)
     env.filters["local"] = _local_time
@@ -81,6 +87,7 @@ def _local_time(moment: dt.datetime | None) -> str:
 async def _http_error(request: Request, error: Exception) -> Response:
     """Starlette's own refusals (no route, wrong method) on the console's error page."""
     assert isinstance(error, HTTPException)
+    speak(request)
     return error_page(request, error.status_code, str(error.detail), None)
 
 
@@ -114,6 +121,7 @@ def create_app(
         *entries.ROUTES,
         *reports.ROUTES,
         *users.ROUTES,
+        *language.ROUTES,
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     middleware = [

@@ -12,7 +12,8 @@ from db.engine import session_scope
 from scoring.console import sessions
 from scoring.console.accounts import RateLimited, authenticate
 from scoring.console.csrf import rotate, token_is_valid
-from scoring.console.routing import current_account, error_page, render
+from scoring.console.i18n import _
+from scoring.console.routing import current_account, error_page, render, speak
 
 
 def _safe_next(target: str | None) -> str:
@@ -23,6 +24,8 @@ def _safe_next(target: str | None) -> str:
 
 
 async def login_form(request: Request) -> Response:
+    speak(request)
+
     def run() -> Response:
         with session_scope(request.app.state.engine) as db:
             if current_account(request, db) is not None:
@@ -35,9 +38,10 @@ async def login_form(request: Request) -> Response:
 
 
 async def login(request: Request) -> Response:
+    speak(request)
     form = await request.form(max_files=0, max_fields=50)
     if not token_is_valid(request.session, form):
-        return error_page(request, 403, "the login form expired: reload the page", None)
+        return error_page(request, 403, _("the login form expired: reload the page"), None)
     username = str(form.get("username", "")).strip()
     password = str(form.get("password", ""))
     target = _safe_next(str(form.get("next", "")))
@@ -56,7 +60,7 @@ async def login(request: Request) -> Response:
                 "login.html",
                 401,
                 next=target,
-                error="wrong user name or password",
+                error=_("wrong user name or password"),
                 username=username,
                 user=None,
             )
@@ -71,9 +75,10 @@ async def login(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
+    speak(request)
     form = await request.form(max_files=0, max_fields=50)
     if not token_is_valid(request.session, form):
-        return error_page(request, 403, "the form's security token is missing", None)
+        return error_page(request, 403, _("the form's security token is missing"), None)
     token = request.session.get("sid")
 
     def run() -> None:

@@ -14,6 +14,7 @@ from scoring.assessment.periods import PeriodError
 from scoring.console import data
 from scoring.console.audit import record
 from scoring.console.board import chosen_year
+from scoring.console.i18n import _
 from scoring.console.routing import Ctx, action, page
 from scoring.entries.manual import KINDS, ManualEntryError
 
@@ -49,13 +50,16 @@ def _entries_page(
         suggestions=[(names[d], c) for d, c in sorted(credits.items()) if d in names],
         suggestion_policy=ctx.rules.suggestions,
         readiness=data.readiness(assessment, scope),
+        city_wide_hidden=scope is not None,  # a liaison sees its own entries, not the city's rank
     )
 
 
 def add_entry(ctx: Ctx) -> Response:
     try:
         if data.not_started(ctx.field("period"), ctx.now):
-            raise ManualEntryError(f"{ctx.field('period')} has not begun: no entry for it yet")
+            raise ManualEntryError(
+                _("%(period)s has not begun: no entry for it yet") % {"period": ctx.field("period")}
+            )
     except (PeriodError, ManualEntryError) as error:
         return _entries_page(ctx, 400, str(error), _typed(ctx))
     try:
@@ -86,7 +90,7 @@ def add_entry(ctx: Ctx) -> Response:
             "points": str(entry.points),
         },
     )
-    return ctx.redirect("/entries", f"entry {entry.id} stored")
+    return ctx.redirect("/entries", _("entry %(id)s stored") % {"id": entry.id})
 
 
 def _typed(ctx: Ctx) -> dict[str, str]:

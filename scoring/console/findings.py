@@ -18,6 +18,7 @@ from db.models import DisclosureDocument, PortalPost
 from scoring.assessment.backdating import Witness
 from scoring.assessment.periods import SHANGHAI, parse_year
 from scoring.console import data
+from scoring.console.i18n import _
 from scoring.rules import Rules
 
 
@@ -76,7 +77,8 @@ def _unresolved(session: Session, normalized: str | None = None) -> list[Candida
             name,
             None,
             text or name,
-            f"{count} posts or documents name it; normalised {name!r}",
+            _("%(count)s posts or documents name it; normalised %(name)s")
+            % {"count": count, "name": name},
             page_id,
             url,
         )
@@ -112,8 +114,11 @@ def _backdated_candidate(post: PortalPost, proof: tuple[Witness, ...]) -> Candid
         f"post:{post.id}",
         post.department_id,
         post.title,
-        f"dated {claimed} on the page, first seen {seen}; complete walks that did not list it: "
-        f"{walks}",
+        _(
+            "dated %(claimed)s on the page, first seen %(seen)s; "
+            "complete walks that did not list it: %(walks)s"
+        )
+        % {"claimed": claimed, "seen": seen, "walks": walks},
         post.page_id,
         post.canonical_url,
     )
@@ -152,7 +157,8 @@ def _gap_candidate(gap: data.NumberGap) -> Candidate:
         f"{gap.department_id}:{gap.doc_number_key}",
         gap.department_id,
         gap.doc_number_key,
-        f"missing between {gap.previous_seq}号 and {gap.next_seq}号 of the published series",
+        _("missing between %(previous)s号 and %(next)s号 of the published series")
+        % {"previous": gap.previous_seq, "next": gap.next_seq},
     )
 
 
@@ -180,13 +186,13 @@ def _undated(doc: type[DisclosureDocument]) -> tuple[ColumnElement[bool], ...]:
 
 
 def _undated_candidate(doc: DisclosureDocument) -> Candidate:
-    missing = "no signing date (成文日期)" if doc.signed_on is None else "no publication date"
+    missing = _("no signing date") if doc.signed_on is None else _("no publication date")
     return Candidate(
         "undated_document",
         f"document:{doc.id}",
         doc.department_id,
         f"{doc.doc_number or ''} {doc.title}".strip(),
-        f"{missing}: cannot be judged on time or late",
+        _("%(missing)s: cannot be judged on time or late") % {"missing": missing},
         doc.page_id,
         doc.url,
     )

@@ -13,6 +13,7 @@ from scoring.assessment.periods import PeriodError
 from scoring.console import data
 from scoring.console.accounts import ALL_DEPARTMENTS
 from scoring.console.audit import record
+from scoring.console.i18n import _
 from scoring.console.routing import Ctx, HTTPError, action, not_found, page
 from scoring.runs import UnknownRunError
 
@@ -55,7 +56,8 @@ def publish(ctx: Ctx) -> Response:
         return _reports_page(ctx, 400, str(error))
     if data.not_ended(period, ctx.now):
         # a report of a period still running would be stored as if final
-        return _reports_page(ctx, 400, f"{period.label} has not ended: report it once it is over")
+        message = _("%(period)s has not ended: report it once it is over")
+        return _reports_page(ctx, 400, message % {"period": period.label})
     run = data.publish_report(ctx.db, ctx.rules, period, ctx.now, ctx.user.username)
     record(
         ctx.db,
@@ -69,15 +71,19 @@ def publish(ctx: Ctx) -> Response:
             "provisional": run.provisional,
         },
     )
-    note = " (provisional ranking)" if run.provisional else ""
-    return ctx.redirect(f"/reports/runs/{run.run_id}", f"stored as score run {run.run_id}{note}")
+    message = (
+        _("stored as score run %(id)s (provisional ranking)")
+        if run.provisional
+        else _("stored as score run %(id)s")
+    )
+    return ctx.redirect(f"/reports/runs/{run.run_id}", message % {"id": run.run_id})
 
 
 def _run(ctx: Ctx) -> data.PublishedRun:
     try:
         return data.stored_run(ctx.db, ctx.request.path_params["run_id"])
     except UnknownRunError:
-        raise not_found("no such score run") from None
+        raise not_found(_("no such score run")) from None
 
 
 def run_page(ctx: Ctx) -> Response:

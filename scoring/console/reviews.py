@@ -16,6 +16,7 @@ from scoring.console import queues
 from scoring.console.accounts import ALL_DEPARTMENTS
 from scoring.console.audit import AuditFilter, actors, filtered_events, recent_events
 from scoring.console.board import chosen_year
+from scoring.console.i18n import N_, _
 from scoring.console.routing import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -27,15 +28,21 @@ from scoring.console.routing import (
 )
 
 STATES = ("open", "confirmed", "dismissed", "fixed")
+STEP_NAMES = {
+    "confirm": N_("confirmed"),
+    "dismiss": N_("dismissed"),
+    "fix": N_("marked fixed"),
+    "reopen": N_("reopened"),
+}
 PER_PAGE = 100  # items on one page of a queue; the counts are always of the whole queue
 
 
 def _queue(ctx: Ctx) -> queues.Queue:
     queue = queues.QUEUES.get(ctx.request.path_params["kind"])
     if queue is None:
-        raise not_found("no such review queue")
+        raise not_found(_("no such review queue"))
     if queue.city_wide and ctx.user.scope is not None:
-        raise not_found("no such review queue")  # findings of nobody's department
+        raise not_found(_("no such review queue"))  # findings of nobody's department
     return queue
 
 
@@ -90,7 +97,7 @@ def item_page(ctx: Ctx) -> Response:
     queue = _queue(ctx)
     entry = queues.find(ctx.db, ctx.rules, queue.kind, ctx.query.get("key", ""), ctx.now)
     if entry is None:
-        raise not_found("no such review item")
+        raise not_found(_("no such review item"))
     ctx.see(entry.candidate.department_id)
     history = recent_events(ctx.db, review_item_id=entry.item.id) if entry.item else []
     return ctx.render(
@@ -115,7 +122,7 @@ def _item_url(kind: str, key: str) -> str:
 def _entry_from_form(ctx: Ctx, queue: queues.Queue) -> queues.Entry:
     entry = queues.find(ctx.db, ctx.rules, queue.kind, ctx.field("subject_key"), ctx.now)
     if entry is None:
-        raise not_found("no such review item")
+        raise not_found(_("no such review item"))
     return entry
 
 
@@ -131,7 +138,8 @@ def take_step(ctx: Ctx) -> Response:
         raise HTTPError(400, str(error)) from None
     back = ctx.field("back") or _item_url(queue.kind, entry.candidate.subject_key)
     return ctx.redirect(
-        back if back.startswith("/reviews") else "/reviews", f"{ctx.field('action')}: done"
+        back if back.startswith("/reviews") else "/reviews",
+        _("done: %(step)s") % {"step": _(STEP_NAMES[ctx.field("action")])},
     )
 
 
@@ -142,15 +150,23 @@ def resolve_alias(ctx: Ctx) -> Response:
     entry = _entry_from_form(ctx, queue)
     alias = ctx.field("alias") or entry.candidate.title
     try:
-        _, moved = queues.resolve_name(
+        _alias, moved = queues.resolve_name(
             ctx.db, entry, ctx.field("department"), alias, ctx.user.username
         )
     except (queues.ReviewError, AliasConflictError, UnknownDepartmentError) as error:
         raise HTTPError(400, str(error)) from None
     return ctx.redirect(
         f"/reviews/{queue.kind}?state=open",
-        f"{alias!r} now names {ctx.field('department')}: {moved.posts} posts and "
-        f"{moved.documents} documents re-attributed",
+        _(
+            "%(alias)s now names %(department)s: %(posts)s posts and %(documents)s documents "
+            "re-attributed"
+        )
+        % {
+            "alias": alias,
+            "department": ctx.field("department"),
+            "posts": moved.posts,
+            "documents": moved.documents,
+        },
     )
 
 

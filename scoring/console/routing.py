@@ -23,9 +23,10 @@ from starlette.routing import Route
 
 from db.engine import session_scope
 from db.models import ConsoleUser, utcnow
-from scoring.console import sessions
+from scoring.console import i18n, sessions
 from scoring.console.accounts import READ_ROLES, WRITE_ROLES, Account, account_of
 from scoring.console.csrf import token_is_valid
+from scoring.console.i18n import _
 from scoring.rules import Rules
 
 Endpoint = Callable[["Ctx"], Response]
@@ -59,9 +60,9 @@ class HTTPError(Exception):
         self.message = message
 
 
-def not_found(what: str = "no such page") -> HTTPError:
+def not_found(what: str | None = None) -> HTTPError:
     """404 also for what exists but is outside the user's department: nothing is revealed."""
-    return HTTPError(404, what)
+    return HTTPError(404, what or _("no such page"))
 
 
 @dataclass
@@ -114,6 +115,12 @@ def error_page(request: Request, status: int, message: str, user: Account | None
     return render(request, "error.html", status, user=user, status=status, message=message)
 
 
+def speak(request: Request, user: Account | None = None) -> None:
+    """Set the language of this request: the user's choice, else the browser's, else Chinese."""
+    accept = request.headers.get("accept-language", "")
+    i18n.use(i18n.negotiate(accept, user.locale if user else None))
+
+
 def current_account(request: Request, db: Session) -> Account | None:
     """The logged-in user, or ``None``.
 
@@ -137,6 +144,7 @@ def current_account(request: Request, db: Session) -> Account | None:
 
 def _handler(endpoint: Endpoint, roles: frozenset[str], unsafe: bool):  # type: ignore[no-untyped-def]
     async def handle(request: Request) -> Response:
+        speak(request)
         form: Mapping[str, Any] = {}
         if unsafe:
             form = await request.form(max_files=0, max_fields=200)
@@ -144,7 +152,10 @@ def _handler(endpoint: Endpoint, roles: frozenset[str], unsafe: bool):  # type: 
                 return error_page(
                     request,
                     403,
-                    "the form's security token is missing or stale: reload the page and try again",
+                    _(
+                        "the form's security token is missing or stale: "
+                        "reload the page and try again"
+                    ),
                     None,
                 )
         return await run_in_threadpool(_run, request, endpoint, roles, unsafe, form)
@@ -164,13 +175,14 @@ def _run(
     try:
         with session_scope(state.engine) as db:
             user = current_account(request, db)
+            speak(request, user)
             if user is None:
                 if unsafe:
-                    raise HTTPError(403, "log in first")
+                    raise HTTPError(403, _("log in first"))
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
                 return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
             if user.role not in roles:
-                raise HTTPError(403, f"a {user.role} may not do this")
+                raise HTTPError(403, _("your role may not do this"))
             ctx = Ctx(request, db, user, state.rules, utcnow(), form)
             return endpoint(ctx)
     except HTTPError as error:

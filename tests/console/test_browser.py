@@ -103,6 +103,7 @@ def page():  # type: ignore[no-untyped-def]
 def _log_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(base + "/")
     assert "/login" in page.url
+    assert page.locator("h1").inner_text() == "登录"  # Chinese first
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", seed.PASSWORD)
     page.click("form.login button")
@@ -112,13 +113,14 @@ def _log_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-
 def test_a_reviewer_follows_a_post_to_its_page_and_resolves_a_name(console, page):
     base, ids = console
     _log_in(page, base, "rev")
+    assert page.locator("h1").inner_text() == "看板 2012"
     march = f"#cell-{ids['ndrc']}-2012-03"
     assert page.get_attribute(march, "data-posts") == "6"
     page.screenshot(path=str(SHOTS / "1-board-before.png"), full_page=True)
 
     page.click("th >> a:text('市发改委')")
     page.click("table.months >> a:text('2012-03')")
-    assert page.locator("h2", has_text="2012-03 信息 Posts (7)").is_visible()
+    assert page.locator("h2", has_text="2012-03 信息（7 条）").is_visible()
     page.screenshot(path=str(SHOTS / "2-department-march.png"), full_page=True)
 
     page.click(f"a.evidence[href='/evidence/{ids['scripted_page']}']")
@@ -135,7 +137,7 @@ def test_a_reviewer_follows_a_post_to_its_page_and_resolves_a_name(console, page
     row.locator("select[name=department]").select_option("市发改委")
     page.screenshot(path=str(SHOTS / "4-unresolved-name.png"), full_page=True)
     row.locator("form.alias button").click()
-    assert page.locator(".flash").inner_text().endswith("3 posts and 0 documents re-attributed")
+    assert page.locator(".flash").inner_text().endswith("3 条信息和 0 件文件重新归属")
 
     page.goto(base + "/")
     assert page.get_attribute(march, "data-posts") == "9"

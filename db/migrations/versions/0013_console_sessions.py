@@ -1,4 +1,8 @@
-"""console sessions: logins kept on the server, so that logging out ends a copied cookie too.
+"""console sessions and languages.
+
+- ``console_sessions``: logins kept on the server, so that logging out ends a copied cookie.
+- ``console_users.locale``: the language a user chose for the console (zh_CN or en); none
+  means the browser's ``Accept-Language``, else Chinese.
 
 Revision ID: 0013
 Revises: 0009
@@ -41,9 +45,20 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("console_sessions", schema=None) as batch_op:
         batch_op.create_index("ix_console_sessions_user_id", ["user_id"], unique=False)
+    with op.batch_alter_table("console_users", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "locale",
+                sa.String(length=8),
+                nullable=True,
+                comment="the console's language chosen by the user; none: the browser's",
+            )
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("console_users", schema=None) as batch_op:
+        batch_op.drop_column("locale")
     with op.batch_alter_table("console_sessions", schema=None) as batch_op:
         batch_op.drop_index("ix_console_sessions_user_id")
     op.drop_table("console_sessions")
