@@ -18,6 +18,7 @@ from scoring.console.routing import Ctx, HTTPError, action, not_found, page
 from scoring.runs import UnknownRunError
 
 KINDS = ("monthly", "quarterly", "annual")
+BOM = "\ufeff"
 MEDIA = {
     "table": ("text/plain; charset=utf-8", "txt"),
     "json": ("application/json", "json"),
@@ -97,6 +98,8 @@ def run_download(ctx: Ctx) -> Response:
     if fmt not in MEDIA:
         raise HTTPError(400, f"format must be one of {', '.join(MEDIA)}")
     content = run.render(fmt)
+    if fmt == "csv":  # Excel reads UTF-8 only after a byte-order mark, else garbles Chinese
+        content = BOM + content if isinstance(content, str) else BOM.encode() + content
     media, suffix = MEDIA[fmt]
     name = f"{run.kind}-{run.period}-run{run.run_id}.{suffix}"
     disposition = "inline" if fmt == "html" and "inline" in ctx.query else "attachment"

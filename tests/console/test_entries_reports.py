@@ -108,7 +108,7 @@ def test_a_report_is_stored_as_a_run_and_downloads_in_the_five_formats(
     }
     assert all(r.status_code == 200 for r in downloads.values())
     assert json.loads(downloads["json"].text)["period"] == "2012-03"
-    assert downloads["csv"].text.startswith("# 概要 Summary")
+    assert downloads["csv"].content.startswith("\ufeff# 概要 Summary".encode())
     assert downloads["xlsx"].content[:2] == b"PK"
     assert downloads["table"].headers["content-type"].startswith("text/plain")
     assert downloads["html"].headers["content-security-policy"].startswith("sandbox")
