@@ -22,6 +22,12 @@ from db.models.inspection import (
     ProbeResult,
     WarningDelivery,
 )
+from db.models.rectification import (
+    Rectification,
+    RectificationAnswer,
+    RectificationAttachment,
+    RectificationState,
+)
 from db.models.register import NondisclosureExplanation, SignedDocument
 from db.models.registry import Department, DepartmentAlias, ExternalSource, UnresolvedName
 from db.models.scores import ManualScore, ScoreRun
@@ -50,6 +56,10 @@ __all__ = [
     "PostListing",
     "ProbeResult",
     "QuarantinedItem",
+    "Rectification",
+    "RectificationAnswer",
+    "RectificationAttachment",
+    "RectificationState",
     "RequestFailure",
     "ReviewItem",
     "ScoreRun",
