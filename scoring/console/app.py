@@ -30,6 +30,7 @@ from scoring.console import (
     evidence,
     i18n,
     language,
+    rectification_pages,
     reports,
     reviews,
     users,
@@ -122,6 +123,7 @@ def create_app(
         *reports.ROUTES,
         *users.ROUTES,
         *language.ROUTES,
+        *rectification_pages.ROUTES,
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     middleware = [

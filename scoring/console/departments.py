@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from db.models import Department
 from scoring.assessment.periods import PeriodError, parse_month
-from scoring.console import data
+from scoring.console import data, rectification
 from scoring.console.board import chosen_year
 from scoring.console.routing import FIRST_YEAR, LAST_YEAR, Ctx, HTTPError, not_found, page
 
@@ -41,6 +41,8 @@ def department_page(ctx: Ctx) -> Response:
         month=month,
         shown=data.department_month(ctx.db, ctx.rules, unit.id, month, ctx.now),
         entries=data.entries(ctx.db, ctx.user.scope, unit.id)[:50],
+        sent={(r.kind, r.subject_key): r for r in rectification.for_departments(ctx.db, {unit.id})},
+        document_kinds=rectification.DOCUMENT_KINDS,
     )
 
 

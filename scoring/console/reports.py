@@ -7,10 +7,12 @@ Reports cover every department, so a liaison has no access here.
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from starlette.responses import Response
 
+from db.models import Department
 from scoring.assessment.periods import PeriodError
-from scoring.console import data
+from scoring.console import data, rectification
 from scoring.console.accounts import ALL_DEPARTMENTS
 from scoring.console.audit import record
 from scoring.console.i18n import _
@@ -89,7 +91,14 @@ def _run(ctx: Ctx) -> data.PublishedRun:
 
 def run_page(ctx: Ctx) -> Response:
     run = _run(ctx)
-    return ctx.render("run.html", run=run, report=run.report, formats=data.REPORT_FORMATS)
+    return ctx.render(
+        "run.html",
+        run=run,
+        report=run.report,
+        formats=data.REPORT_FORMATS,
+        explained=rectification.explained_by(ctx.db, run.evidence_cutoff),
+        names=dict(ctx.db.execute(select(Department.id, Department.short_name)).all()),
+    )
 
 
 def run_download(ctx: Ctx) -> Response:

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from db.attribution import AliasConflictError, UnknownDepartmentError
 from db.models import Department
 from scoring.assessment.periods import shanghai_midnight
-from scoring.console import queues
+from scoring.console import queues, rectification
 from scoring.console.accounts import ALL_DEPARTMENTS
 from scoring.console.audit import AuditFilter, actors, filtered_events, recent_events
 from scoring.console.board import chosen_year
@@ -100,11 +100,13 @@ def item_page(ctx: Ctx) -> Response:
         raise not_found(_("no such review item"))
     ctx.see(entry.candidate.department_id)
     history = recent_events(ctx.db, review_item_id=entry.item.id) if entry.item else []
+    sent = rectification.find(ctx.db, queue.kind, entry.candidate.subject_key)
     return ctx.render(
         "review_item.html",
         queue=queue,
         entry=entry,
         history=history,
+        sent=sent,
         names=_department_names(ctx),
         reasons=queues.DISMISS_REASONS,
         units=list(ctx.db.scalars(select(Department).order_by(Department.short_name))),

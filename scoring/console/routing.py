@@ -142,12 +142,12 @@ def current_account(request: Request, db: Session) -> Account | None:
     return account_of(db, user)
 
 
-def _handler(endpoint: Endpoint, roles: frozenset[str], unsafe: bool):  # type: ignore[no-untyped-def]
+def _handler(endpoint: Endpoint, roles: frozenset[str], unsafe: bool, max_files: int = 0):  # type: ignore[no-untyped-def]
     async def handle(request: Request) -> Response:
         speak(request)
         form: Mapping[str, Any] = {}
         if unsafe:
-            form = await request.form(max_files=0, max_fields=200)
+            form = await request.form(max_files=max_files, max_fields=200)
             if not token_is_valid(request.session, form):
                 return error_page(
                     request,
@@ -194,6 +194,13 @@ def page(path: str, endpoint: Endpoint, roles: frozenset[str] = READ_ROLES) -> R
     return Route(path, _handler(endpoint, roles, unsafe=False), methods=["GET"])
 
 
-def action(path: str, endpoint: Endpoint, roles: frozenset[str] = WRITE_ROLES) -> Route:
-    """A POST form for logged-in users with one of ``roles``, refused without its CSRF token."""
-    return Route(path, _handler(endpoint, roles, unsafe=True), methods=["POST"])
+def action(
+    path: str, endpoint: Endpoint, roles: frozenset[str] = WRITE_ROLES, *, max_files: int = 0
+) -> Route:
+    """A POST form for logged-in users with one of ``roles``, refused without its CSRF token.
+
+    Files are refused unless ``max_files`` allows them (a form with attachments).
+    """
+    return Route(
+        path, _handler(endpoint, roles, unsafe=True, max_files=max_files), methods=["POST"]
+    )

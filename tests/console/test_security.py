@@ -23,6 +23,8 @@ def _routes(app, seeded):  # type: ignore[no-untyped-def]
         "{page_id:id}": str(seeded["stats_page"]),
         "{kind}": "backdated_post",
         "{run_id:id}": "1",
+        "{item_id:id}": "1",
+        "{file_id:id}": "1",
     }
     for route in app.routes:
         methods = getattr(route, "methods", None)
