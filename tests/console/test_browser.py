@@ -167,3 +167,40 @@ def test_the_department_page_fits_a_phone_screen(console, page):
         assert width <= 390, (path, width)
     page.goto(base + f"/departments/{ids['ndrc']}?month=2012-03")
     page.screenshot(path=str(SHOTS / "8-department-phone.png"), full_page=True)
+
+
+def test_a_late_document_goes_to_its_department_and_comes_back_explained(console, page, tmp_path):
+    """The 整改 loop in Chinese: sent, answered with a PDF, accepted, marked in the report."""
+    base, ids = console
+    _log_in(page, base, "rev")
+    page.goto(f"{base}/departments/{ids['ndrc']}?month=2012-03")
+    late = page.locator("tr", has_text="绍发改〔2012〕12号")
+    late.locator("form.send button").click()
+    assert "已下发给部门" in page.locator(".flash").inner_text()
+    item_url = page.url
+    page.screenshot(path=str(SHOTS / "9-rectification-sent.png"), full_page=True)
+    page.click("form[action='/logout'] button")
+
+    _log_in(page, base, "fgw")
+    page.goto(base + "/rectifications")
+    page.click("a:text('绍发改〔2012〕12号 关于迟到文件的通知')")
+    pdf = tmp_path / "情况说明.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    page.fill("textarea[name=text]", "公开平台故障，文件已于3月21日补发")
+    page.set_input_files("input[name=files]", str(pdf))
+    page.click("form.answer-form button")
+    assert page.locator(".flash").inner_text() == "反馈已提交复核"
+    assert page.locator("ul.attachments a").inner_text() == "情况说明.pdf"
+    page.screenshot(path=str(SHOTS / "10-rectification-answered.png"), full_page=True)
+    page.click("form[action='/logout'] button")
+
+    _log_in(page, base, "rev")
+    page.goto(item_url)
+    page.click("form.decide-form button[value=accept]")
+    assert page.locator(".flash").inner_text() == "已采纳：问题已说明"
+    page.goto(base + "/reports")
+    page.fill("input[name=period]", "2012-03")
+    page.click("form.entry button")
+    explained = page.locator("table.explained").inner_text()
+    assert "市发改委" in explained and "绍发改〔2012〕12号" in explained and "已采纳" in explained
+    page.screenshot(path=str(SHOTS / "11-report-explained.png"), full_page=True)
