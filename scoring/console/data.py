@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import DisclosureDocument, ManualScore, PortalPost
+from db.models import Department, DisclosureDocument, ManualScore, PortalPost
 from scoring.api import PublishedRun, explain_with, publish_with, stored_run
 from scoring.assessment.assess import Assessment, MonthPosts, UnitAssessment, assess
 from scoring.assessment.backdating import backdated_posts
@@ -63,6 +63,8 @@ __all__ = [
     "backdating_witnesses",
     "board",
     "department_month",
+    "department_names",
+    "departments",
     "entries",
     "gap_candidates",
     "gap_neighbours",
@@ -383,6 +385,22 @@ def parse_report_period(kind: str, label: str) -> Period:
 
 
 # --- review queues and pickers ------------------------------------------------------------------
+
+
+def departments(session: Session, scope: set[int] | None = None) -> list[Department]:
+    """Every unit a user may see, in the one order of every page and picker: departments
+    before counties, by tier (untiered last), then as registered."""
+    query = select(Department).order_by(
+        Department.kind.desc(), Department.tier.is_(None), Department.tier, Department.id
+    )
+    if scope is not None:
+        query = query.where(Department.id.in_(scope))
+    return list(session.scalars(query))
+
+
+def department_names(session: Session) -> dict[int, str]:
+    """Short name (简称) by id, for the pages that name units."""
+    return dict(session.execute(select(Department.id, Department.short_name)).all())  # type: ignore[arg-type]
 
 
 def years_with_evidence(session: Session) -> list[int]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from starlette.responses import Response
 
 from db.models import Department
@@ -13,10 +12,7 @@ from scoring.console.routing import FIRST_YEAR, LAST_YEAR, Ctx, HTTPError, not_f
 
 
 def department_list(ctx: Ctx) -> Response:
-    query = select(Department).order_by(Department.kind.desc(), Department.tier, Department.id)
-    if ctx.user.scope is not None:
-        query = query.where(Department.id.in_(ctx.user.scope))
-    return ctx.render("departments.html", units=list(ctx.db.scalars(query)))
+    return ctx.render("departments.html", units=data.departments(ctx.db, ctx.user.scope))
 
 
 def department_page(ctx: Ctx) -> Response:

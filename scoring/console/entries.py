@@ -6,10 +6,8 @@ in who entered them from the logged-in user, never from the form.
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from starlette.responses import Response
 
-from db.models import Department
 from scoring.assessment.periods import PeriodError
 from scoring.console import data
 from scoring.console.audit import record
@@ -31,8 +29,7 @@ def _entries_page(
     """The page; after a refused entry, with the message and the values typed (status 400)."""
     year = chosen_year(ctx)
     scope = ctx.user.scope
-    units = ctx.db.scalars(select(Department).order_by(Department.kind.desc(), Department.id))
-    units = [u for u in units if scope is None or u.id in scope]
+    units = data.departments(ctx.db, scope)
     names = {u.id: u.short_name for u in units}
     assessment = data.assess_year(ctx.db, ctx.rules, year, ctx.now)  # totals are the city's
     credits = data.suggestions(assessment)

@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from db.models import Department, Rectification, RectificationAnswer, RectificationAttachment
 from scoring.assessment.lags import calendar_in_force
-from scoring.console import queues
+from scoring.console import data, queues
 from scoring.console import rectification as loop
 from scoring.console.accounts import READ_ROLES
 from scoring.console.i18n import _
@@ -67,7 +67,7 @@ def send(ctx: Ctx) -> Response:
 
 def list_page(ctx: Ctx) -> Response:
     items = loop.for_departments(ctx.db, ctx.user.scope)
-    names = dict(ctx.db.execute(select(Department.id, Department.short_name)).all())
+    names = data.department_names(ctx.db)
     return ctx.render(
         "rectifications.html", items=items, names=names, now=ctx.now, overdue=loop.overdue
     )

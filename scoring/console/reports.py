@@ -7,10 +7,8 @@ Reports cover every department, so a liaison has no access here.
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from starlette.responses import Response
 
-from db.models import Department
 from scoring.assessment.periods import PeriodError
 from scoring.console import data, rectification
 from scoring.console.accounts import ALL_DEPARTMENTS
@@ -97,7 +95,7 @@ def run_page(ctx: Ctx) -> Response:
         report=run.report,
         formats=data.REPORT_FORMATS,
         explained=rectification.explained_by(ctx.db, run.evidence_cutoff),
-        names=dict(ctx.db.execute(select(Department.id, Department.short_name)).all()),
+        names=data.department_names(ctx.db),
     )
 
 

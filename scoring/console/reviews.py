@@ -6,13 +6,11 @@ import datetime as dt
 from collections import Counter
 from urllib.parse import quote
 
-from sqlalchemy import select
 from starlette.responses import Response
 
 from db.attribution import AliasConflictError, UnknownDepartmentError
-from db.models import Department
 from scoring.assessment.periods import shanghai_midnight
-from scoring.console import queues, rectification
+from scoring.console import data, queues, rectification
 from scoring.console.accounts import ALL_DEPARTMENTS
 from scoring.console.audit import AuditFilter, actors, filtered_events, recent_events
 from scoring.console.board import chosen_year
@@ -109,12 +107,12 @@ def item_page(ctx: Ctx) -> Response:
         sent=sent,
         names=_department_names(ctx),
         reasons=queues.DISMISS_REASONS,
-        units=list(ctx.db.scalars(select(Department).order_by(Department.short_name))),
+        units=data.departments(ctx.db),
     )
 
 
 def _department_names(ctx: Ctx) -> dict[int, str]:
-    return dict(ctx.db.execute(select(Department.id, Department.short_name)).all())
+    return data.department_names(ctx.db)
 
 
 def _item_url(kind: str, key: str) -> str:

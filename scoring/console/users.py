@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from starlette.responses import Response
 
-from db.models import Department
 from db.models.console import ROLES
-from scoring.console import accounts
+from scoring.console import accounts, data
 from scoring.console.accounts import ADMIN_ROLES
 from scoring.console.i18n import _
 from scoring.console.routing import Ctx, action, page
@@ -28,7 +26,7 @@ def _users_page(ctx: Ctx, status: int = 200, error: str | None = None) -> Respon
         users=accounts.list_users(ctx.db),
         roles=ROLES,
         failed=accounts.failed_logins(ctx.db),
-        units=list(ctx.db.scalars(select(Department).order_by(Department.short_name))),
+        units=data.departments(ctx.db),
     )
 
 
