@@ -24,8 +24,6 @@ from dataclasses import dataclass, field
 
 from crawler.evidence import PageId
 
-COLUMN_STATUSES = ("complete", "partial", "failed", "blocked", "skipped")
-
 
 @dataclass
 class ColumnCoverage:

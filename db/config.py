@@ -6,6 +6,7 @@ deployment's configuration is one list (see ``.env.example``).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,6 +15,9 @@ from pathlib import Path
 DEFAULT_VAR_DIR = Path("var")
 DEBUG_VARIABLE = "EGOV_DEBUG"
 DEFAULT_SQLITE_NAME = "evidence.sqlite"
+DEFAULT_HEARTBEAT_LIMIT_SECONDS = 900.0
+#: For library calls given no settings: the default above, never the environment.
+DEFAULT_HEARTBEAT_LIMIT = dt.timedelta(seconds=DEFAULT_HEARTBEAT_LIMIT_SECONDS)
 
 
 class SettingsError(ValueError):
@@ -33,7 +37,12 @@ class Settings:
     notify_file: Path | None = None
     notify_secrets: dict[str, str] = field(default_factory=dict, repr=False)
     session_key: str | None = None
-    heartbeat_limit_seconds: float = 900.0
+    heartbeat_limit_seconds: float = DEFAULT_HEARTBEAT_LIMIT_SECONDS
+
+    @property
+    def heartbeat_limit(self) -> dt.timedelta:
+        """How long a run left ``running`` may stay silent before it counts as dead."""
+        return dt.timedelta(seconds=self.heartbeat_limit_seconds)
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -73,7 +82,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         notify_file=_path(env.get("EGOV_NOTIFY_FILE")),
         notify_secrets={k: v for k, v in env.items() if k.startswith(SECRET_PREFIX)},
         session_key=env.get("EGOV_SESSION_KEY") or None,
-        heartbeat_limit_seconds=_seconds(env, "EGOV_HEARTBEAT_LIMIT_SECONDS", 900.0),
+        heartbeat_limit_seconds=_seconds(
+            env, "EGOV_HEARTBEAT_LIMIT_SECONDS", DEFAULT_HEARTBEAT_LIMIT_SECONDS
+        ),
     )
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Row, Table, select
+from sqlalchemy import Connection, Insert, Row, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session
 
@@ -47,38 +47,6 @@ def insert_or_ignore(
     """Insert ``values`` unless a row with the same ``conflict_columns`` exists; True if new."""
     statement = insert_ignoring_conflict(_dialect(session), _table(model), tuple(conflict_columns))
     return session.execute(statement, values).rowcount == 1
-
-
-def id_of_observation(
-    session: Session,
-    model: type[DeclarativeBase],
-    values: dict[str, Any],
-    conflict_columns: Sequence[str],
-) -> tuple[int, bool]:
-    """Return the id of the row identified by ``conflict_columns`` and whether it is new.
-
-    A new observation costs one statement (INSERT … RETURNING), a known one two.
-    """
-    table = _table(model)
-    statement = insert_ignoring_conflict(_dialect(session), table, tuple(conflict_columns), ("id",))
-    new_id = session.execute(statement, values).scalar()
-    if new_id is not None:
-        return new_id, True
-    known = select(table.c.id).where(*(table.c[name] == values[name] for name in conflict_columns))
-    return session.execute(known).scalar_one(), False
-
-
-def get_or_insert(
-    session: Session,
-    model: type[DeclarativeBase],
-    values: dict[str, Any],
-    conflict_columns: Sequence[str],
-) -> Any:
-    """Return the row identified by ``conflict_columns``, inserting ``values`` if it is new."""
-    insert_or_ignore(session, model, values, conflict_columns)
-    table = _table(model)
-    query = select(model).where(*(table.c[name] == values[name] for name in conflict_columns))
-    return session.scalars(query).one()
 
 
 class BatchInsert:

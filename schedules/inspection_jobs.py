@@ -138,17 +138,17 @@ def _last_run_id(engine: Engine) -> int:
 def send_warnings(dry_run: bool = False, day: str | None = None) -> dict[str, Any]:
     """Find today's (or ``day``'s) early warnings and send each once to its targets."""
     from scoring.assessment.periods import SHANGHAI
-    from scoring.rules import DEFAULT_RULES_FILE, load_rules
-    from scoring.rules.national import DEFAULT_NATIONAL_RULES_FILE, load_national_rules
+    from scoring.rules import rules_in_force
+    from scoring.rules.national import national_rules_in_force
     from scoring.warnings.deliveries import deliver
     from scoring.warnings.findings import scan
-    from scoring.warnings.notify import DEFAULT_NOTIFY_FILE, load_notify_config
+    from scoring.warnings.notify import notify_config_in_force
 
     settings = load_settings()
     when = dt.date.fromisoformat(day) if day else utcnow().astimezone(SHANGHAI).date()
-    city = load_rules(settings.rules_file or DEFAULT_RULES_FILE)
-    national = load_national_rules(settings.national_rules_file or DEFAULT_NATIONAL_RULES_FILE)
-    config = load_notify_config(settings.notify_file or DEFAULT_NOTIFY_FILE)
+    city = rules_in_force(settings)
+    national = national_rules_in_force(settings)
+    config = notify_config_in_force(settings)
     engine = make_engine(settings.database_url)
     try:
         with session_scope(engine) as session:

@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from db.attribution import find_department
-from db.config import Settings, load_settings
+from db.config import DEFAULT_HEARTBEAT_LIMIT, Settings, load_settings
 from db.engine import make_engine, session_scope
 from db.models import ScoreRun, utcnow
 from scoring.assessment.assess import Assessment, MissingEntry, assess
@@ -31,8 +31,6 @@ from scoring.reporting.model import Report
 from scoring.reporting.render import EXTENSIONS, REPORT_FORMATS, render
 from scoring.rules import Rules, rules_in_force
 from scoring.runs import load_run, store_run
-
-KINDS = ("monthly", "quarterly", "annual")
 
 
 class NotFinalError(ValueError):
@@ -125,12 +123,13 @@ def publish_with(
     by: str | None = None,
     *,
     final: bool = False,
+    heartbeat_limit: dt.timedelta = DEFAULT_HEARTBEAT_LIMIT,
 ) -> PublishedRun:
     """Assess, build the report and store it, in ``session`` (committed by the caller)."""
     if final and period.kind == "monthly":
         raise ValueError("a monthly report has no ranking to make final")
     with cyclic_gc_paused():
-        assessment = assess(session, rules, period, cutoff)
+        assessment = assess(session, rules, period, cutoff, heartbeat_limit=heartbeat_limit)
         if final:
             missing = assessment.missing_entries()
             if missing:
@@ -175,7 +174,15 @@ def publish(
         raise ValueError("formats need a directory to write to")
     rules = rules_in_force(settings)
     with _session(settings) as session:
-        published = publish_with(session, rules, chosen, moment, by, final=final)
+        published = publish_with(
+            session,
+            rules,
+            chosen,
+            moment,
+            by,
+            final=final,
+            heartbeat_limit=settings.heartbeat_limit,
+        )
     files = []
     if directory is not None:
         directory.mkdir(parents=True, exist_ok=True)
@@ -208,15 +215,24 @@ def explain(
     rules = rules_in_force(settings)
     with _session(settings) as session:
         unit = find_department(session, department)
-        assessment, evidence = explain_with(session, rules, unit.id, period, cutoff or utcnow())
+        assessment, evidence = explain_with(
+            session, rules, unit.id, period, cutoff or utcnow(), settings.heartbeat_limit
+        )
         return explain_report(assessment, evidence)
 
 
 def explain_with(
-    session: Session, rules: Rules, unit_id: int, month: Period, cutoff: dt.datetime
+    session: Session,
+    rules: Rules,
+    unit_id: int,
+    month: Period,
+    cutoff: dt.datetime,
+    heartbeat_limit: dt.timedelta = DEFAULT_HEARTBEAT_LIMIT,
 ) -> tuple[Assessment, ExplainEvidence]:
     """The assessment of one unit's month and the evidence behind its numbers, in ``session``."""
-    assessment = assess(session, rules, month, cutoff, departments=[unit_id])
+    assessment = assess(
+        session, rules, month, cutoff, departments=[unit_id], heartbeat_limit=heartbeat_limit
+    )
     return assessment, load_explain_evidence(session, assessment, unit_id)
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from db.engine import make_engine, session_scope
 from db.models import CrawlRun, Department, PortalPost
 from db.registry import import_registry, load_registry
+from scoring.assessment.disclosure_checks import STATUSES, DocumentVerdict, judge_disclosure
 
 
 def with_registry(url: str) -> str:
@@ -63,3 +65,13 @@ def last_run(url: str) -> CrawlRun:
         session.expunge(run)
     engine.dispose()
     return run
+
+
+def document_verdicts(
+    session: Session, *, department_id: int | None = None, **judged: Any
+) -> list[DocumentVerdict]:
+    """Every document signed in [start, end] with its verdict, as the assessment judges them."""
+    departments = None if department_id is None else [department_id]
+    return list(
+        judge_disclosure(session, departments=departments, list_statuses=STATUSES, **judged).listed
+    )

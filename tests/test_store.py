@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import FetchedPage
-from db.store import get_or_insert, id_of_observation, insert_or_ignore
+from db.store import BatchInsert, insert_or_ignore
 from tests import evidence_factories as make
 
 
@@ -21,7 +21,7 @@ def test_same_page_observation_stored_twice_leaves_one_row(session: Session) -> 
         "sha256": first.sha256,
     }
     assert insert_or_ignore(session, FetchedPage, values, ["url", "sha256"]) is False
-    again = get_or_insert(session, FetchedPage, values, ["url", "sha256"])
+    again = session.scalars(select(FetchedPage).where(FetchedPage.url == first.url)).one()
     assert again.id == first.id
     assert session.scalar(select(func.count()).select_from(FetchedPage)) == 1
 
@@ -35,11 +35,14 @@ def test_plain_duplicate_insert_is_refused_by_the_named_constraint(session: Sess
         session.flush()
 
 
-def test_observation_id_is_new_once_then_the_same_row(session: Session) -> None:
+def test_a_batch_returns_the_ids_of_new_observations_only(session: Session) -> None:
     body = make.page(session, "http://x/b.html", b"<p>b</p>")
-    values = {"url": "http://x/c.html", "final_url": "http://x/c.html", "http_status": 200}
-    values["sha256"] = body.sha256
-    first = id_of_observation(session, FetchedPage, values, ["url", "sha256"])
-    again = id_of_observation(session, FetchedPage, values, ["url", "sha256"])
-    assert first[1] is True and again == (first[0], False)
+    row = {"url": "http://x/c.html", "final_url": "http://x/c.html", "http_status": 200}
+    row["sha256"] = body.sha256
+    insert = BatchInsert(
+        session.get_bind().dialect.name, FetchedPage.__table__, ["url", "sha256"], ["id"]
+    )
+    [(first_id,)] = insert(session.connection(), [row])
+    assert insert(session.connection(), [row]) == []
+    assert session.get(FetchedPage, first_id).url == "http://x/c.html"
     assert session.scalar(select(func.count()).select_from(FetchedPage)) == 2

@@ -1,24 +1,39 @@
 """All tables of the evidence database, importable from one place."""
 
 from db.models.base import Base, UTCDateTime, utcnow
-from db.models.console import AuditEvent, ConsoleUser, LoginAttempt, ReviewItem
+from db.models.console import AuditEvent, ConsoleUser, LoginAttempt, ReviewItem, ReviewState, Role
 from db.models.console_sessions import ConsoleSession
 from db.models.crawling import (
+    ColumnStatus,
     ColumnWalkPage,
     CrawlColumnResult,
     CrawlLock,
     CrawlRun,
     FetchedPage,
     PageBody,
+    PageKind,
     QuarantinedItem,
     RequestFailure,
+    RunStatus,
     Site,
     SiteColumn,
 )
-from db.models.evidence import DisclosureDocument, PortalPost, PostListing
+from db.models.evidence import (
+    Attribution,
+    DisclosureDocument,
+    DocumentStatus,
+    PortalPost,
+    PostListing,
+    SignedOnSource,
+)
 from db.models.inspection import (
+    CheckRunStatus,
+    DeliveryStatus,
+    ErrorKind,
     LinkCheck,
     LinkCheckRun,
+    LinkKind,
+    LinkOutcome,
     ProbeResult,
     WarningDelivery,
 )
@@ -29,29 +44,49 @@ from db.models.rectification import (
     RectificationState,
 )
 from db.models.register import NondisclosureExplanation, SignedDocument
-from db.models.registry import Department, DepartmentAlias, ExternalSource, UnresolvedName
-from db.models.scores import ManualScore, ScoreRun
+from db.models.registry import (
+    AliasSource,
+    Department,
+    DepartmentAlias,
+    ExternalSource,
+    NameStatus,
+    UnitKind,
+    UnresolvedName,
+)
+from db.models.scores import EntryKind, ManualScore, ReportKind, ScoreRun
 
 __all__ = [
+    "AliasSource",
+    "Attribution",
     "AuditEvent",
     "Base",
+    "CheckRunStatus",
+    "ColumnStatus",
     "ColumnWalkPage",
     "ConsoleSession",
     "ConsoleUser",
     "CrawlColumnResult",
     "CrawlLock",
     "CrawlRun",
+    "DeliveryStatus",
     "Department",
     "DepartmentAlias",
     "DisclosureDocument",
+    "DocumentStatus",
+    "EntryKind",
+    "ErrorKind",
     "ExternalSource",
     "FetchedPage",
     "LinkCheck",
     "LinkCheckRun",
+    "LinkKind",
+    "LinkOutcome",
     "LoginAttempt",
     "ManualScore",
+    "NameStatus",
     "NondisclosureExplanation",
     "PageBody",
+    "PageKind",
     "PortalPost",
     "PostListing",
     "ProbeResult",
@@ -60,13 +95,19 @@ __all__ = [
     "RectificationAnswer",
     "RectificationAttachment",
     "RectificationState",
+    "ReportKind",
     "RequestFailure",
     "ReviewItem",
+    "ReviewState",
+    "Role",
+    "RunStatus",
     "ScoreRun",
     "SignedDocument",
+    "SignedOnSource",
     "Site",
     "SiteColumn",
     "UTCDateTime",
+    "UnitKind",
     "UnresolvedName",
     "WarningDelivery",
     "utcnow",

@@ -68,3 +68,11 @@ def allowed_values(column: str, vocabulary: type[enum.StrEnum]) -> str:
     """
     values = ", ".join(f"'{member.value}'" for member in vocabulary)
     return f"{column} IN ({values})"
+
+
+def values(vocabulary: type[enum.StrEnum]) -> list[str]:
+    """The members of ``vocabulary`` as plain strings, in order: ``click.Choice``, form choices.
+
+    ``click.Choice`` matches an enum member by its *name*; the values are what users type.
+    """
+    return [member.value for member in vocabulary]

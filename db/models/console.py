@@ -12,15 +12,32 @@ both SQLite and PostgreSQL, so who did what and when is kept forever.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models.base import Base, utcnow
+from db.models.base import Base, allowed_values, utcnow
 
-ROLES = ("viewer", "reviewer", "admin", "liaison")
-REVIEW_STATES = ("open", "confirmed", "dismissed", "fixed")
+
+class Role(enum.StrEnum):
+    """What a console user may do: read (viewer), review (reviewer), manage (admin), or
+    answer for one department (liaison, 联络员)."""
+
+    VIEWER = "viewer"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+    LIAISON = "liaison"
+
+
+class ReviewState(enum.StrEnum):
+    """Where a reviewed finding (复核) stands."""
+
+    OPEN = "open"
+    CONFIRMED = "confirmed"
+    DISMISSED = "dismissed"
+    FIXED = "fixed"
 
 
 class ConsoleUser(Base):
@@ -29,7 +46,7 @@ class ConsoleUser(Base):
     __tablename__ = "console_users"
     __table_args__ = (
         UniqueConstraint("username", name="uq_console_users_username"),
-        CheckConstraint("role IN ('viewer', 'reviewer', 'admin', 'liaison')", name="role"),
+        CheckConstraint(allowed_values("role", Role), name="role"),
         CheckConstraint(
             "(role = 'liaison' AND department_id IS NOT NULL)"
             " OR (role <> 'liaison' AND department_id IS NULL)",
@@ -41,7 +58,7 @@ class ConsoleUser(Base):
     username: Mapped[str] = mapped_column(String(64))
     display_name: Mapped[str] = mapped_column(String(128), default="")
     password_hash: Mapped[str] = mapped_column(String(256), comment="argon2id, encoded")
-    role: Mapped[str] = mapped_column(String(16))
+    role: Mapped[Role] = mapped_column(String(16))
     department_id: Mapped[int | None] = mapped_column(
         ForeignKey("departments.id", ondelete="CASCADE"), comment="a liaison's own department"
     )
@@ -63,7 +80,7 @@ class ReviewItem(Base):
     __tablename__ = "review_items"
     __table_args__ = (
         UniqueConstraint("kind", "subject_key", name="uq_review_items_kind_subject_key"),
-        CheckConstraint("state IN ('open', 'confirmed', 'dismissed', 'fixed')", name="state"),
+        CheckConstraint(allowed_values("state", ReviewState), name="state"),
         CheckConstraint(
             "state <> 'dismissed' OR (reason IS NOT NULL AND length(reason) > 0)",
             name="dismissal_has_reason",
@@ -79,7 +96,7 @@ class ReviewItem(Base):
         ForeignKey("departments.id", ondelete="SET NULL")
     )
     title: Mapped[str] = mapped_column(String(512), comment="the finding as first acted on")
-    state: Mapped[str] = mapped_column(String(16), default="open")
+    state: Mapped[ReviewState] = mapped_column(String(16), default=ReviewState.OPEN)
     reason: Mapped[str | None] = mapped_column(
         Text, comment="why dismissed (不属实/重复/不在范围…)"
     )

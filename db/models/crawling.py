@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from typing import Any
 
 from sqlalchemy import (
@@ -17,11 +18,37 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.models.base import Base, JSONDocument, utcnow
+from db.models.base import Base, JSONDocument, allowed_values, utcnow
 
 SITE_KINDS = ("portal", "disclosure")
-RUN_STATUSES = ("running", "finished", "failed", "blocked", "killed")
-COLUMN_STATUSES = ("complete", "partial", "failed", "blocked", "skipped")
+
+
+class RunStatus(enum.StrEnum):
+    """How a crawl run stands: still running, or how it ended."""
+
+    RUNNING = "running"
+    FINISHED = "finished"
+    FAILED = "failed"
+    BLOCKED = "blocked"  # an anti-bot challenge stopped it
+    KILLED = "killed"  # the process went away; closed by the liveness check
+
+
+class ColumnStatus(enum.StrEnum):
+    """How much of one column one run read: only ``complete`` proves "no posts"."""
+
+    COMPLETE = "complete"
+    PARTIAL = "partial"
+    FAILED = "failed"
+    BLOCKED = "blocked"
+    SKIPPED = "skipped"
+
+
+class PageKind(enum.StrEnum):
+    """What a fetched page was to the crawl."""
+
+    LIST = "list"
+    DETAIL = "detail"
+    OTHER = "other"
 
 
 class Site(Base):
@@ -81,9 +108,7 @@ class CrawlRun(Base):
 
     __tablename__ = "crawl_runs"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('running', 'finished', 'failed', 'blocked', 'killed')", name="status"
-        ),
+        CheckConstraint(allowed_values("status", RunStatus), name="status"),
         Index("ix_crawl_runs_site_id_started_at", "site_id", "started_at"),
     )
 
@@ -92,7 +117,7 @@ class CrawlRun(Base):
     spider: Mapped[str] = mapped_column(String(64))
     started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[dt.datetime | None]
-    status: Mapped[str] = mapped_column(String(16), default="running")
+    status: Mapped[RunStatus] = mapped_column(String(16), default=RunStatus.RUNNING)
     finish_reason: Mapped[str | None] = mapped_column(String(128))
     healthy: Mapped[bool | None] = mapped_column(comment="NULL while running")
     health_problems: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
@@ -117,15 +142,13 @@ class CrawlColumnResult(Base):
         UniqueConstraint(
             "crawl_run_id", "column_id", name="uq_crawl_column_results_crawl_run_id_column_id"
         ),
-        CheckConstraint(
-            "status IN ('complete', 'partial', 'failed', 'blocked', 'skipped')", name="status"
-        ),
+        CheckConstraint(allowed_values("status", ColumnStatus), name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     crawl_run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"))
     column_id: Mapped[int] = mapped_column(ForeignKey("site_columns.id", ondelete="CASCADE"))
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[ColumnStatus] = mapped_column(String(16))
     items_seen: Mapped[int] = mapped_column(default=0)
     errors: Mapped[int] = mapped_column(default=0)
     oldest_seen: Mapped[dt.date | None] = mapped_column(comment="oldest list date reached")
@@ -182,7 +205,7 @@ class RequestFailure(Base):
     __tablename__ = "request_failures"
     __table_args__ = (
         Index("ix_request_failures_crawl_run_id", "crawl_run_id"),
-        CheckConstraint("page_kind IN ('list', 'detail', 'other')", name="page_kind"),
+        CheckConstraint(allowed_values("page_kind", PageKind), name="page_kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -191,7 +214,7 @@ class RequestFailure(Base):
         ForeignKey("site_columns.id", ondelete="SET NULL")
     )
     url: Mapped[str] = mapped_column(String(1024))
-    page_kind: Mapped[str] = mapped_column(String(8), default="other")
+    page_kind: Mapped[PageKind] = mapped_column(String(8), default=PageKind.OTHER)
     reason: Mapped[str] = mapped_column(Text, comment="readable: the message, not a class name")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

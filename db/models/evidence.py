@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 
 from sqlalchemy import (
     BigInteger,
@@ -16,11 +17,38 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models.base import Base, utcnow
+from db.models.base import Base, allowed_values, utcnow
 from db.sqltime import seconds_between
 
-ATTRIBUTIONS = ("department", "external", "unresolved")
-_ATTRIBUTION_CHECK = "attribution IN ('department', 'external', 'unresolved')"
+
+class Attribution(enum.StrEnum):
+    """Whom a post or document counts for: a department, an outside source (新华社), nobody yet."""
+
+    DEPARTMENT = "department"
+    EXTERNAL = "external"
+    UNRESOLVED = "unresolved"
+
+
+class SignedOnSource(enum.StrEnum):
+    """Where a document's signing date was read: the table (成文日期), the body (落款), or none."""
+
+    TABLE = "table"
+    BODY = "body"
+    NONE = "none"
+
+
+class DocumentStatus(enum.StrEnum):
+    """The verdict on one signed document against its disclosure deadline (5 working days)."""
+
+    ON_TIME = "on_time"
+    LATE = "late"
+    MISSING = "missing"  # signed (register or 文号 gap), neither published nor explained
+    EXPLAINED = "explained"  # not published, with a reason given
+    UNDATED = "undated"  # published without a signing date
+    NO_CALENDAR = "no_calendar"  # the working-day calendar does not reach its deadline
+
+
+_ATTRIBUTION_CHECK = allowed_values("attribution", Attribution)
 
 
 class PortalPost(Base):
@@ -53,7 +81,7 @@ class PortalPost(Base):
     department_id: Mapped[int | None] = mapped_column(
         ForeignKey("departments.id", ondelete="SET NULL")
     )
-    attribution: Mapped[str] = mapped_column(String(16), default="unresolved")
+    attribution: Mapped[Attribution] = mapped_column(String(16), default=Attribution.UNRESOLVED)
     column_id: Mapped[int | None] = mapped_column(
         ForeignKey("site_columns.id", ondelete="SET NULL"), comment="column first found in"
     )
@@ -130,7 +158,9 @@ class DisclosureDocument(Base):
             "attribution",
             "first_seen_at",
         ),
-        CheckConstraint("signed_on_source IN ('table', 'body', 'none')", name="signed_on_source"),
+        CheckConstraint(
+            allowed_values("signed_on_source", SignedOnSource), name="signed_on_source"
+        ),
         Index("ix_disclosure_documents_issuer_normalized", "issuer_normalized"),
     )
 
@@ -151,9 +181,9 @@ class DisclosureDocument(Base):
     department_id: Mapped[int | None] = mapped_column(
         ForeignKey("departments.id", ondelete="SET NULL")
     )
-    attribution: Mapped[str] = mapped_column(String(16), default="unresolved")
+    attribution: Mapped[Attribution] = mapped_column(String(16), default=Attribution.UNRESOLVED)
     signed_on: Mapped[dt.date | None] = mapped_column(comment="成文日期")
-    signed_on_source: Mapped[str] = mapped_column(
+    signed_on_source: Mapped[SignedOnSource] = mapped_column(
         String(8),
         default="none",
         server_default="none",

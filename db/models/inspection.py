@@ -8,21 +8,60 @@ the inspection (``scoring inspection``) reads them with the column walks already
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from typing import Any
 
 from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models.base import Base, utcnow
+from db.models.base import Base, allowed_values, utcnow
 
-ERROR_KINDS = ("timeout", "connection", "dns", "blocked", "robots", "refused_redirect", "other")
+
+class ErrorKind(enum.StrEnum):
+    """Why a probe or a link check got nothing usable."""
+
+    TIMEOUT = "timeout"
+    CONNECTION = "connection"
+    DNS = "dns"
+    BLOCKED = "blocked"
+    ROBOTS = "robots"
+    REFUSED_REDIRECT = "refused_redirect"
+    OTHER = "other"
+
+
 # Not the site's failure: an anti-bot challenge, robots.txt forbidding the check, a redirect off
 # the site. Never counted as the site down nor as a broken link.
-NOT_AGAINST_THE_SITE = ("blocked", "robots", "refused_redirect")
-LINK_KINDS = ("page", "image", "attachment")
-LINK_OUTCOMES = ("ok", "failed", "skipped")
-CHECK_RUN_STATUSES = ("running", "finished", "failed", "killed")
-DELIVERY_STATUSES = ("sent", "failed")
+NOT_AGAINST_THE_SITE = (ErrorKind.BLOCKED, ErrorKind.ROBOTS, ErrorKind.REFUSED_REDIRECT)
+
+
+class LinkKind(enum.StrEnum):
+    PAGE = "page"
+    IMAGE = "image"
+    ATTACHMENT = "attachment"
+
+
+class LinkOutcome(enum.StrEnum):
+    """A checked link: ``skipped`` is never counted as broken."""
+
+    OK = "ok"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class CheckRunStatus(enum.StrEnum):
+    """How a link check run stands: still running, or how it ended."""
+
+    RUNNING = "running"
+    FINISHED = "finished"
+    FAILED = "failed"
+    KILLED = "killed"
+
+
+class DeliveryStatus(enum.StrEnum):
+    """A stored warning delivery: sent, or failed (tried again next time)."""
+
+    SENT = "sent"
+    FAILED = "failed"
 
 
 class ProbeResult(Base):
@@ -49,7 +88,9 @@ class ProbeResult(Base):
     http_status: Mapped[int | None]
     latency_seconds: Mapped[float | None] = mapped_column(Float)
     error: Mapped[str | None] = mapped_column(Text)
-    error_kind: Mapped[str | None] = mapped_column(String(32), comment="timeout, connection, …")
+    error_kind: Mapped[ErrorKind | None] = mapped_column(
+        String(32), comment="timeout, connection, …"
+    )
     newest_item_on: Mapped[dt.date | None] = mapped_column(comment="home page: newest item date")
     page_id: Mapped[int | None] = mapped_column(
         ForeignKey("fetched_pages.id", ondelete="SET NULL"), comment="the body served, if any"
@@ -64,7 +105,7 @@ class LinkCheckRun(Base):
 
     __tablename__ = "link_check_runs"
     __table_args__ = (
-        CheckConstraint("status IN ('running', 'finished', 'failed', 'killed')", name="status"),
+        CheckConstraint(allowed_values("status", CheckRunStatus), name="status"),
         Index("ix_link_check_runs_site_id_finished_at", "site_id", "finished_at"),
     )
 
@@ -72,7 +113,7 @@ class LinkCheckRun(Base):
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
     started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[dt.datetime | None]
-    status: Mapped[str] = mapped_column(String(16), default="running")
+    status: Mapped[CheckRunStatus] = mapped_column(String(16), default=CheckRunStatus.RUNNING)
     finish_reason: Mapped[str | None] = mapped_column(String(128))
     pages_scanned: Mapped[int] = mapped_column(default=0)
     links_checked: Mapped[int] = mapped_column(default=0)
@@ -93,8 +134,8 @@ class LinkCheck(Base):
     __tablename__ = "link_checks"
     __table_args__ = (
         UniqueConstraint("run_id", "url", name="uq_link_checks_run_id_url"),
-        CheckConstraint("kind IN ('page', 'image', 'attachment')", name="kind"),
-        CheckConstraint("outcome IN ('ok', 'failed', 'skipped')", name="outcome"),
+        CheckConstraint(allowed_values("kind", LinkKind), name="kind"),
+        CheckConstraint(allowed_values("outcome", LinkOutcome), name="outcome"),
         Index("ix_link_checks_site_id_url_checked_at", "site_id", "url", "checked_at"),
     )
 
@@ -102,7 +143,7 @@ class LinkCheck(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("link_check_runs.id", ondelete="CASCADE"))
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
     url: Mapped[str] = mapped_column(String(1024))
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[LinkKind] = mapped_column(String(16))
     internal: Mapped[bool]
     on_home: Mapped[bool] = mapped_column(comment="found on the home page")
     found_on: Mapped[str] = mapped_column(String(1024), comment="the page it was found on")
@@ -113,8 +154,8 @@ class LinkCheck(Base):
     method: Mapped[str | None] = mapped_column(String(8), comment="the request that decided")
     http_status: Mapped[int | None]
     error: Mapped[str | None] = mapped_column(Text)
-    error_kind: Mapped[str | None] = mapped_column(String(32))
-    outcome: Mapped[str] = mapped_column(String(16))
+    error_kind: Mapped[ErrorKind | None] = mapped_column(String(32))
+    outcome: Mapped[LinkOutcome] = mapped_column(String(16))
 
     def __repr__(self) -> str:
         return f"<LinkCheck {self.outcome} {self.http_status} {self.url}>"
@@ -126,7 +167,7 @@ class WarningDelivery(Base):
     __tablename__ = "warning_deliveries"
     __table_args__ = (
         UniqueConstraint("finding_key", "target", name="uq_warning_deliveries_finding_key_target"),
-        CheckConstraint("status IN ('sent', 'failed')", name="status"),
+        CheckConstraint(allowed_values("status", DeliveryStatus), name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -138,7 +179,7 @@ class WarningDelivery(Base):
     )
     subject: Mapped[str] = mapped_column(String(255))
     body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[DeliveryStatus] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(default=1)
     first_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[dt.datetime | None]

@@ -3,15 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.models.base import Base, JSONDocument, utcnow
+from db.models.base import Base, JSONDocument, allowed_values, utcnow
 
-UNIT_KINDS = ("department", "county")
-ALIAS_SOURCES = ("registry", "analyst")
-REVIEW_STATUSES = ("open", "resolved", "ignored")
+
+class UnitKind(enum.StrEnum):
+    """An assessed unit: a city department (部门, Annex 2) or a county (县市区, Annex 1)."""
+
+    DEPARTMENT = "department"
+    COUNTY = "county"
+
+
+class AliasSource(enum.StrEnum):
+    """Where an alias came from: the departments file, or an analyst's review."""
+
+    REGISTRY = "registry"
+    ANALYST = "analyst"
+
+
+class NameStatus(enum.StrEnum):
+    """An unresolved name in the review queue: open, resolved to a unit, or ignored."""
+
+    OPEN = "open"
+    RESOLVED = "resolved"
+    IGNORED = "ignored"
 
 
 class Department(Base):
@@ -20,7 +39,7 @@ class Department(Base):
     __tablename__ = "departments"
     __table_args__ = (
         UniqueConstraint("short_name", name="uq_departments_short_name"),
-        CheckConstraint("kind IN ('department', 'county')", name="kind"),
+        CheckConstraint(allowed_values("kind", UnitKind), name="kind"),
         CheckConstraint("tier IS NULL OR tier IN (1, 2, 3)", name="tier"),
         CheckConstraint("kind = 'county' OR tier IS NOT NULL", name="department_has_tier"),
     )
@@ -28,7 +47,7 @@ class Department(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     short_name: Mapped[str] = mapped_column(String(64), comment="简称 as in Annex 3")
     full_name: Mapped[str] = mapped_column(String(128), comment="official full name of 2012")
-    kind: Mapped[str] = mapped_column(String(16), default="department")
+    kind: Mapped[UnitKind] = mapped_column(String(16), default=UnitKind.DEPARTMENT)
     tier: Mapped[int | None] = mapped_column(comment="档: 1, 2 or 3 (portal quota 12/5/2)")
     is_liaison_office: Mapped[bool] = mapped_column(default=False, comment="驻外联络处 (※ exempt)")
     is_financial_institution: Mapped[bool] = mapped_column(default=False, comment="※ exempt")
@@ -56,7 +75,7 @@ class DepartmentAlias(Base):
     )
     alias: Mapped[str] = mapped_column(String(128), comment="as entered")
     normalized: Mapped[str] = mapped_column(String(128))
-    source: Mapped[str] = mapped_column(String(16), default="registry")
+    source: Mapped[AliasSource] = mapped_column(String(16), default=AliasSource.REGISTRY)
     added_by: Mapped[str | None] = mapped_column(String(64))
     added_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -86,7 +105,7 @@ class UnresolvedName(Base):
     __tablename__ = "unresolved_names"
     __table_args__ = (
         UniqueConstraint("normalized", name="uq_unresolved_names_normalized"),
-        CheckConstraint("status IN ('open', 'resolved', 'ignored')", name="status"),
+        CheckConstraint(allowed_values("status", NameStatus), name="status"),
         Index("ix_unresolved_names_status", "status"),
     )
 
@@ -97,7 +116,7 @@ class UnresolvedName(Base):
     occurrences: Mapped[int] = mapped_column(default=0)
     first_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[NameStatus] = mapped_column(String(16), default=NameStatus.OPEN)
     department_id: Mapped[int | None] = mapped_column(
         ForeignKey("departments.id", ondelete="SET NULL")
     )

@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models.base import Base, utcnow
+from db.models.base import Base, allowed_values, utcnow
+
+
+class EntryKind(enum.StrEnum):
+    """An analyst's manual entry: a sub-item's score, an adjustment, or a confirmed suggestion."""
+
+    SCORE = "score"
+    ADJUSTMENT = "adjustment"
+    SUGGESTION = "suggestion"
+
+
+class ReportKind(enum.StrEnum):
+    """A report's period: a month, a quarter (the bulletins, 通报) or the year-end assessment."""
+
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    ANNUAL = "annual"
+
 
 POINTS = Numeric(7, 3)
 
@@ -22,7 +40,7 @@ class ManualScore(Base):
 
     __tablename__ = "manual_scores"
     __table_args__ = (
-        CheckConstraint("kind IN ('score', 'adjustment', 'suggestion')", name="kind"),
+        CheckConstraint(allowed_values("kind", EntryKind), name="kind"),
         CheckConstraint("length(reason) > 0", name="reason_given"),
         CheckConstraint("length(entered_by) > 0", name="entered_by_given"),
         Index("ix_manual_scores_department_id_period", "department_id", "period"),
@@ -32,7 +50,7 @@ class ManualScore(Base):
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"))
     item_key: Mapped[str] = mapped_column(String(128), comment="rubric sub-item key, see rules")
     period: Mapped[str] = mapped_column(String(16), comment="2012, 2012Q1 or 2012-03")
-    kind: Mapped[str] = mapped_column(String(16), default="score")
+    kind: Mapped[EntryKind] = mapped_column(String(16), default=EntryKind.SCORE)
     points: Mapped[Decimal] = mapped_column(POINTS)
     reason: Mapped[str] = mapped_column(Text)
     entered_by: Mapped[str] = mapped_column(String(64))
@@ -52,12 +70,12 @@ class ScoreRun(Base):
 
     __tablename__ = "score_runs"
     __table_args__ = (
-        CheckConstraint("kind IN ('monthly', 'quarterly', 'annual')", name="kind"),
+        CheckConstraint(allowed_values("kind", ReportKind), name="kind"),
         Index("ix_score_runs_kind_period", "kind", "period"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[ReportKind] = mapped_column(String(16))
     period: Mapped[str] = mapped_column(String(16))
     rules_file: Mapped[str] = mapped_column(String(256))
     rules_version: Mapped[str] = mapped_column(String(64), comment="sha256 of the rules file")

@@ -19,7 +19,11 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Department
+from db.config import DEFAULT_HEARTBEAT_LIMIT
+from db.models import Department, ManualScore
+from db.models.base import values
+from db.models.evidence import DocumentStatus
+from db.models.registry import UnitKind
 from db.workdays import WorkdayCalendar
 from scoring.assessment.backdating import backdated_counts
 from scoring.assessment.coverage import MonthCoverage, month_coverage
@@ -36,11 +40,13 @@ from scoring.assessment.periods import Period, month_start, months_ended_by
 from scoring.assessment.portal_score import PortalScore, portal_score, post_counts
 from scoring.assessment.ranking import Ranking, rank_units
 from scoring.assessment.totals import Unit, UnitTotal, unit_total
-from scoring.entries.manual import latest_entries, suggestion_credits
+from scoring.entries.manual import SuggestionCredit, latest_entries, suggestion_credits
 from scoring.rules import Rules
 
-UNIT_KINDS = ("department", "county")
-MONTHLY_LISTED = ("late", "missing", "undated", "no_calendar")
+#: What a monthly report lists: every document but those on time or explained.
+MONTHLY_LISTED = tuple(
+    s for s in DocumentStatus if s not in (DocumentStatus.ON_TIME, DocumentStatus.EXPLAINED)
+)
 
 
 @dataclass(frozen=True)
@@ -174,6 +180,7 @@ def assess(
     departments: Collection[int] | None = None,
     calendar: WorkdayCalendar | None = None,
     by_month: bool = False,
+    heartbeat_limit: dt.timedelta = DEFAULT_HEARTBEAT_LIMIT,
 ) -> Assessment:
     """Assess every unit (or only ``departments``) for ``period`` as known by ``cutoff``.
 
@@ -182,15 +189,67 @@ def assess(
     documents (with their evidence) are those of the period's last month: for a monthly
     assessment the ones not disclosed on time, for a narrowed one (``departments``) all.
     ``by_month`` adds each unit's posts and documents month by month (the console's board).
+    ``heartbeat_limit`` (``Settings.heartbeat_limit``) says when a run left running is dead.
     """
     narrowed = departments is not None
     periodic = period.kind != "monthly" and not narrowed
+    evidence = _read_evidence(
+        session,
+        rules,
+        period,
+        cutoff,
+        departments,
+        calendar=calendar,
+        by_month=by_month,
+        heartbeat_limit=heartbeat_limit,
+        periodic=periodic,
+    )
+    assessed = [
+        _assess_unit(rules, period, cutoff, unit, evidence, periodic=periodic, by_month=by_month)
+        for unit in _units(session, departments)
+    ]
+    return Assessment(
+        period=period,
+        cutoff=cutoff,
+        rules=rules,
+        units=tuple(assessed),
+        portal_coverage=evidence.portal_coverage,
+        disclosure_coverage=evidence.disclosure_coverage,
+        documents=evidence.judgement,
+        listed_documents=evidence.judgement.listed,
+        rankings=_rankings(rules, assessed) if periodic else {},
+        narrowed=narrowed,
+    )
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """What an assessment reads from the database, each query once for every unit."""
+
+    portal_coverage: Mapping[str, MonthCoverage]
+    disclosure_coverage: Mapping[str, MonthCoverage]
+    counts: Mapping[tuple[int, str], int]  # (unit, month) → unique posts
+    backdated: Mapping[tuple[int, str], int]
+    judgement: DisclosureJudgement
+    entries: dict[tuple[int, str, str], ManualScore]  # analysts' latest (periodic assessments)
+    suggestions: Mapping[int, SuggestionCredit]
+    assessed_months: tuple[str, ...]  # months of the year to date ended by the cut-off
+
+
+def _read_evidence(
+    session: Session,
+    rules: Rules,
+    period: Period,
+    cutoff: dt.datetime,
+    departments: Collection[int] | None,
+    *,
+    calendar: WorkdayCalendar | None,
+    by_month: bool,
+    heartbeat_limit: dt.timedelta,
+    periodic: bool,
+) -> _Evidence:
+    narrowed = departments is not None
     ytd = period.year_to_date()
-    units = _units(session, departments)
-    portal_coverage = month_coverage(session, "portal", ytd, cutoff)
-    disclosure_coverage = month_coverage(session, "disclosure", ytd, cutoff)
-    counts = post_counts(session, ytd, cutoff, departments)
-    backdated = backdated_counts(session, ytd, cutoff, rules.portal.backdating_margin, departments)
     judgement = judge_disclosure(
         session,
         start=dt.date(period.year, 1, 1),
@@ -204,76 +263,97 @@ def assess(
         gaps_year=period.year if periodic or narrowed else None,
         by_month=by_month,
     )
-    ytd_documents, month_documents = judgement.ytd, judgement.month
-    entries = latest_entries(session, period.label, departments) if periodic else {}
-    suggestions = suggestion_credits(session, rules, period) if periodic else {}
-    month_covered = portal_coverage[period.last_month].complete
-    assessed_months = months_ended_by(ytd, cutoff)
-    assessed = []
-    for unit in units:
-        portal = month = None
-        if unit.kind == "department" and unit.tier is not None:
-            portal = portal_score(
-                rules,
-                period,
-                cutoff,
-                unit.id,
-                unit.tier,
-                portal_coverage,
-                counts,
-                backdated,
-                assessed_months,
-            )
-            key = (unit.id, period.last_month)
-            month = MonthPosts(
-                period.last_month,
-                counts.get(key, 0),
-                backdated.get(key, 0),
-                rules.portal.monthly_quota[unit.tier],
-                month_covered,
-                period.last_month in assessed_months,
-            )
-        documents = ytd_documents.get(unit.id)
-        if documents is None and unit.kind == "department":
-            documents = DisclosureCounts()
-        disclosure = score_counts(unit.id, documents, rules) if documents is not None else None
-        total = None
-        if periodic:
-            total = unit_total(rules, unit, entries, portal, disclosure, suggestions.get(unit.id))
-        months: tuple[UnitMonth, ...] = ()
-        if by_month:
-            months = _unit_months(
-                rules, unit, ytd, assessed_months, portal_coverage, counts, backdated, judgement
-            )
-        assessed.append(
-            UnitAssessment(
-                unit,
-                month,
-                portal,
-                disclosure,
-                month_documents.get(unit.id, DisclosureCounts()),
-                total,
-                months,
-            )
-        )
-    rankings = {}
-    if periodic:
-        for kind in UNIT_KINDS:
-            totals = [a.total for a in assessed if a.unit.kind == kind and a.total is not None]
-            if totals:
-                rankings[kind] = rank_units(rules, kind, totals)
-    return Assessment(
-        period=period,
-        cutoff=cutoff,
-        rules=rules,
-        units=tuple(assessed),
-        portal_coverage=portal_coverage,
-        disclosure_coverage=disclosure_coverage,
-        documents=judgement,
-        listed_documents=judgement.listed,
-        rankings=rankings,
-        narrowed=narrowed,
+    return _Evidence(
+        portal_coverage=month_coverage(session, "portal", ytd, cutoff, heartbeat_limit),
+        disclosure_coverage=month_coverage(session, "disclosure", ytd, cutoff, heartbeat_limit),
+        counts=post_counts(session, ytd, cutoff, departments),
+        backdated=backdated_counts(
+            session, ytd, cutoff, rules.portal.backdating_margin, departments
+        ),
+        judgement=judgement,
+        entries=latest_entries(session, period.label, departments) if periodic else {},
+        suggestions=suggestion_credits(session, rules, period) if periodic else {},
+        assessed_months=months_ended_by(ytd, cutoff),
     )
+
+
+def _assess_unit(
+    rules: Rules,
+    period: Period,
+    cutoff: dt.datetime,
+    unit: Unit,
+    evidence: _Evidence,
+    *,
+    periodic: bool,
+    by_month: bool,
+) -> UnitAssessment:
+    portal, month = _portal_of(rules, period, cutoff, unit, evidence)
+    disclosure = _disclosure_of(rules, unit, evidence)
+    total = None
+    if periodic:
+        credit = evidence.suggestions.get(unit.id)
+        total = unit_total(rules, unit, evidence.entries, portal, disclosure, credit)
+    months: tuple[UnitMonth, ...] = ()
+    if by_month:
+        months = _unit_months(
+            rules,
+            unit,
+            period.year_to_date(),
+            evidence.assessed_months,
+            evidence.portal_coverage,
+            evidence.counts,
+            evidence.backdated,
+            evidence.judgement,
+        )
+    month_documents = evidence.judgement.month.get(unit.id, DisclosureCounts())
+    return UnitAssessment(unit, month, portal, disclosure, month_documents, total, months)
+
+
+def _portal_of(
+    rules: Rules, period: Period, cutoff: dt.datetime, unit: Unit, evidence: _Evidence
+) -> tuple[PortalScore | None, MonthPosts | None]:
+    """The portal sub-score of the year to date and the period's last month: tiered units only."""
+    if unit.kind != UnitKind.DEPARTMENT or unit.tier is None:
+        return None, None
+    portal = portal_score(
+        rules,
+        period,
+        cutoff,
+        unit.id,
+        unit.tier,
+        evidence.portal_coverage,
+        evidence.counts,
+        evidence.backdated,
+        evidence.assessed_months,
+    )
+    last = period.last_month
+    month = MonthPosts(
+        last,
+        evidence.counts.get((unit.id, last), 0),
+        evidence.backdated.get((unit.id, last), 0),
+        rules.portal.monthly_quota[unit.tier],
+        evidence.portal_coverage[last].complete,
+        last in evidence.assessed_months,
+    )
+    return portal, month
+
+
+def _disclosure_of(rules: Rules, unit: Unit, evidence: _Evidence) -> DisclosureScore | None:
+    """The disclosure sub-score of the year to date; a department without documents has one."""
+    documents = evidence.judgement.ytd.get(unit.id)
+    if documents is None and unit.kind == UnitKind.DEPARTMENT:
+        documents = DisclosureCounts()
+    return score_counts(unit.id, documents, rules) if documents is not None else None
+
+
+def _rankings(rules: Rules, assessed: list[UnitAssessment]) -> dict[str, Ranking]:
+    """Departments and counties ranked apart, each with the units that have a total."""
+    rankings = {}
+    for kind in values(UnitKind):
+        totals = [a.total for a in assessed if a.unit.kind == kind and a.total is not None]
+        if totals:
+            rankings[kind] = rank_units(rules, kind, totals)
+    return rankings
 
 
 def _unit_months(

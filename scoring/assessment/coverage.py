@@ -25,13 +25,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from db.config import load_settings
+from db.config import DEFAULT_HEARTBEAT_LIMIT
 from db.liveness import SILENT_STATUS, silent_run
 from db.models import CrawlColumnResult, CrawlRun, Site, utcnow
+from db.models.crawling import ColumnStatus, RunStatus
 from scoring.assessment.periods import SHANGHAI, month_bounds
 
-BAD_RUN_STATUSES = ("failed", "blocked", "killed", SILENT_STATUS)
-BAD_COLUMN_STATUSES = ("partial", "failed", "blocked")
+BAD_RUN_STATUSES = (RunStatus.FAILED, RunStatus.BLOCKED, RunStatus.KILLED, SILENT_STATUS)
+BAD_COLUMN_STATUSES = (ColumnStatus.PARTIAL, ColumnStatus.FAILED, ColumnStatus.BLOCKED)
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,9 @@ class MonthCoverage:
 
 
 @dataclass(frozen=True)
-class _Run:
+class RunOutcome:
+    """How one crawl run ended, as coverage judges it (a silent run is ``silent``, not running)."""
+
     id: int
     site_key: str
     started_at: dt.datetime
@@ -57,17 +60,26 @@ class _Run:
     healthy: bool | None
     bad_columns: int
 
+    @property
+    def read_whole(self) -> bool:
+        """Whether the run read its site whole: finished, healthy, every column complete."""
+        return self.status == RunStatus.FINISHED and bool(self.healthy) and self.bad_columns == 0
+
 
 def month_coverage(
-    session: Session, site_kind: str, months: tuple[str, ...], cutoff: dt.datetime
+    session: Session,
+    site_kind: str,
+    months: tuple[str, ...],
+    cutoff: dt.datetime,
+    heartbeat_limit: dt.timedelta = DEFAULT_HEARTBEAT_LIMIT,
 ) -> dict[str, MonthCoverage]:
     """Return the coverage of each of ``months`` for the sites of ``site_kind``."""
-    sites = session.execute(select(Site.id, Site.key).where(Site.kind == site_kind)).all()
+    sites = _sites(session, site_kind)
     if not sites:
         reason = f"no {site_kind} site is registered"
         return {m: MonthCoverage(site_kind, m, False, (reason,)) for m in months}
-    runs_by_site: dict[str, list[_Run]] = defaultdict(list)
-    for run in _runs(session, [site_id for site_id, _ in sites], cutoff):
+    runs_by_site: dict[str, list[RunOutcome]] = defaultdict(list)
+    for run in _runs(session, [site_id for site_id, _ in sites], cutoff, heartbeat_limit):
         runs_by_site[run.site_key].append(run)
     result = {}
     for month in months:
@@ -79,8 +91,34 @@ def month_coverage(
     return result
 
 
+def latest_ended_runs(
+    session: Session,
+    site_kind: str,
+    before: dt.datetime,
+    heartbeat_limit: dt.timedelta = DEFAULT_HEARTBEAT_LIMIT,
+) -> dict[str, RunOutcome | None]:
+    """The latest run of each site of ``site_kind`` started before ``before`` that has ended.
+
+    A run still beating says nothing yet and is passed over; one left ``running`` without a
+    heartbeat has ended (``silent``), as :func:`month_coverage` counts it. None: no ended run.
+    """
+    sites = _sites(session, site_kind)
+    latest: dict[str, RunOutcome | None] = dict.fromkeys((key for _, key in sites), None)
+    for run in _runs(session, [site_id for site_id, _ in sites], before, heartbeat_limit):
+        if run.started_at < before and run.status != RunStatus.RUNNING:
+            latest[run.site_key] = run  # runs come oldest first
+    return latest
+
+
+def _sites(session: Session, site_kind: str) -> list[tuple[int, str]]:
+    return [
+        tuple(row)
+        for row in session.execute(select(Site.id, Site.key).where(Site.kind == site_kind))
+    ]
+
+
 def _site_month_problems(
-    key: str, runs: list[_Run], start: dt.datetime, end: dt.datetime
+    key: str, runs: list[RunOutcome], start: dt.datetime, end: dt.datetime
 ) -> list[str]:
     problems = []
     for run in runs:
@@ -88,16 +126,9 @@ def _site_month_problems(
             continue
         if run.status in BAD_RUN_STATUSES:
             problems.append(f"{key} run {run.id} {run.status} on {_day(run.started_at)}")
-        elif run.status == "finished" and run.healthy is False:
+        elif run.status == RunStatus.FINISHED and run.healthy is False:
             problems.append(f"{key} run {run.id} unhealthy on {_day(run.started_at)}")
-    closing = [
-        run
-        for run in runs
-        if run.started_at >= end
-        and run.status == "finished"
-        and run.healthy
-        and run.bad_columns == 0
-    ]
+    closing = [run for run in runs if run.started_at >= end and run.read_whole]
     if not closing:
         problems.append(f"{key}: no healthy complete crawl after the month ended")
     return problems
@@ -107,8 +138,9 @@ def _day(moment: dt.datetime) -> str:
     return moment.astimezone(SHANGHAI).date().isoformat()
 
 
-def _runs(session: Session, site_ids: list[int], cutoff: dt.datetime) -> list[_Run]:
-    heartbeat_limit = dt.timedelta(seconds=load_settings().heartbeat_limit_seconds)
+def _runs(
+    session: Session, site_ids: list[int], cutoff: dt.datetime, heartbeat_limit: dt.timedelta
+) -> list[RunOutcome]:
     silent = silent_run(min(cutoff, utcnow()), heartbeat_limit)  # judged as of the cut-off
     bad = (
         select(CrawlColumnResult.crawl_run_id, func.count().label("bad"))
@@ -130,4 +162,4 @@ def _runs(session: Session, site_ids: list[int], cutoff: dt.datetime) -> list[_R
         .where(and_(CrawlRun.site_id.in_(site_ids), CrawlRun.started_at <= cutoff))
         .order_by(CrawlRun.started_at)
     )
-    return [_Run(*row) for row in session.execute(query)]
+    return [RunOutcome(*row) for row in session.execute(query)]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Column, Date, MetaData, Table, case, literal
+from sqlalchemy import Column, Date, MetaData, Table, case, literal, or_
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -63,7 +63,7 @@ class DeadlineTable:
 
     def status(self, signed: Day | None, published: Day | None) -> str:
         """on_time, late, undated or no_calendar: the verdict :meth:`status_sql` gives."""
-        if signed is None or published is None:
+        if is_undated(signed, published):
             return "undated"
         deadline = self.deadline(signed)
         if deadline is None:
@@ -85,11 +85,24 @@ class DeadlineTable:
         return DEADLINES
 
 
+def is_undated(signed: Day | None, published: Day | None) -> bool:
+    """Whether a document is undated (无成文日期): missing a date, it is neither on time nor late.
+
+    The one definition of "undated"; :func:`undated_sql` is the same test in SQL.
+    """
+    return signed is None or published is None
+
+
+def undated_sql(signed: Any, published: Any) -> ColumnElement[bool]:
+    """:func:`is_undated` of a document row, as a SQL condition on its two date columns."""
+    return or_(signed.is_(None), published.is_(None))
+
+
 def status_sql(signed: Any, published: Any, deadlines: Table) -> ColumnElement[str]:
     """A document row's verdict, given its dates and ``deadlines`` joined on the signing day."""
     last_on_time = deadlines.c.last_on_time
     return case(
-        (signed.is_(None) | published.is_(None), literal("undated")),
+        (undated_sql(signed, published), literal("undated")),
         (last_on_time.is_(None), literal("no_calendar")),
         (published <= last_on_time, literal("on_time")),
         else_=literal("late"),

@@ -25,7 +25,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, case, func, literal_column, or_, select, text
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -33,6 +33,7 @@ from db.models import (
     DisclosureDocument,
     FetchedPage,
 )
+from db.models.evidence import DocumentStatus
 from db.workdays import WorkdayCalendar
 from scoring.assessment.deadlines import DeadlineTable, status_sql
 from scoring.assessment.lags import Day, WorkingDayIndex, calendar_in_force, to_date
@@ -40,8 +41,10 @@ from scoring.assessment.number_gaps import NumberGap, number_gaps  # NumberGap: 
 from scoring.assessment.register_matching import UnpublishedEntry, known_by, unpublished_entries
 from scoring.bulk import fetch_tuples
 
-STATUSES = ("on_time", "late", "missing", "explained", "undated", "no_calendar")
-PUBLISHED_STATUSES = ("on_time", "late", "undated", "no_calendar")
+STATUSES = tuple(DocumentStatus)
+PUBLISHED_STATUSES = tuple(
+    s for s in DocumentStatus if s not in (DocumentStatus.MISSING, DocumentStatus.EXPLAINED)
+)
 
 
 @dataclass(frozen=True)
@@ -171,13 +174,8 @@ def judge_disclosure(
     if departments is not None:
         evidence.append(doc.department_id.in_(list(departments)))
     where = [*evidence, doc.department_id.is_not(None), _signed_in(start, end)]
-    tally: _Tally = defaultdict(int)
     counted = select(doc.department_id, buckets.sql(period_day), status, func.count())
-    for department_id, bucket, verdict, n in fetch_tuples(
-        session,
-        counted.select_from(judged).where(*where).group_by(text("1"), text("2"), text("3")),
-    ):
-        tally[(department_id, bucket, verdict)] += n
+    tally = _tally(session, counted.select_from(judged).where(*where))
     superseded = _count_each_document_once(session, where, deadlines, buckets, tally)
     listed = []
     if list_statuses:
@@ -187,11 +185,7 @@ def judge_disclosure(
     register = unpublished_entries(
         session, start=start, end=end, cutoff=cutoff, departments=departments
     )
-    for entry in register:
-        bucket = buckets.of(entry.signed_on)
-        tally[(entry.department_id, bucket, entry.status)] += 1
-        if buckets.in_last(bucket) and entry.status in list_statuses:
-            listed.append(_register_verdict(entry))
+    listed += _count_register(register, buckets, list_statuses, tally)
     listed.sort(
         key=lambda v: (v.department_id, STATUSES.index(v.status), v.signed_on or dt.date.min)
     )
@@ -205,6 +199,31 @@ def judge_disclosure(
         deadlines=deadlines,
         by_month=_counts(tally, lambda d, bucket: (d, buckets.month(bucket))) if by_month else {},
     )
+
+
+def _tally(session: Session, counted: Select[Any]) -> _Tally:
+    """Published documents per (department, bucket, verdict), from one grouped count."""
+    tally: _Tally = defaultdict(int)
+    grouped = counted.group_by(text("1"), text("2"), text("3"))
+    for department_id, bucket, verdict, n in fetch_tuples(session, grouped):
+        tally[(department_id, bucket, verdict)] += n
+    return tally
+
+
+def _count_register(
+    register: list[UnpublishedEntry],
+    buckets: _Buckets,
+    list_statuses: Collection[str],
+    tally: _Tally,
+) -> list[DocumentVerdict]:
+    """Add the register's unpublished entries to ``tally``; those of the last stretch to list."""
+    listed = []
+    for entry in register:
+        bucket = buckets.of(entry.signed_on)
+        tally[(entry.department_id, bucket, entry.status)] += 1
+        if buckets.in_last(bucket) and entry.status in list_statuses:
+            listed.append(_register_verdict(entry))
+    return listed
 
 
 def _counts(tally: _Tally, key: Callable[[int, int], _Key | None]) -> dict[_Key, DisclosureCounts]:
@@ -380,27 +399,3 @@ def disclosure_counts(
         DisclosureCounts(),
     )
     return counts | judgement.ytd
-
-
-def document_verdicts(
-    session: Session,
-    *,
-    start: dt.date,
-    end: dt.date,
-    limit_days: int,
-    department_id: int | None = None,
-    cutoff: dt.datetime | None = None,
-    calendar: WorkdayCalendar | None = None,
-) -> list[DocumentVerdict]:
-    """List each document signed in [start, end] with its verdict (the rows behind the counts)."""
-    judgement = judge_disclosure(
-        session,
-        start=start,
-        end=end,
-        limit_days=limit_days,
-        cutoff=cutoff,
-        calendar=calendar,
-        departments=None if department_id is None else [department_id],
-        list_statuses=STATUSES,
-    )
-    return list(judgement.listed)

@@ -1,7 +1,8 @@
 """The disclosure sub-score (部门文件主动公开, 12 points): documents disclosed on time.
 
-The counting is :func:`scoring.assessment.disclosure_checks.disclosure_counts` (one SQL aggregate
-over documents signed in the period); this module turns counts into points per the rules file:
+The counting is :func:`scoring.assessment.disclosure_checks.judge_disclosure`'s (one SQL aggregate
+over documents signed in the period, run by ``assess()``); this module turns counts into points per
+the rules file:
 
     points = 12 × on_time / denominator
 
@@ -15,14 +16,10 @@ sub-item cannot be assessed (``points`` is None) and reports say so.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from scoring.assessment.disclosure_checks import disclosure_counts
 from scoring.rules import Rules
 
 
@@ -71,21 +68,3 @@ def score_counts(department_id: int, counts: Any, rules: Rules) -> DisclosureSco
         max_points=max_points,
         points=points,
     )
-
-
-def disclosure_scores(
-    session: Session,
-    rules: Rules,
-    start: dt.date,
-    end: dt.date,
-    cutoff: dt.datetime | None = None,
-) -> dict[int, DisclosureScore]:
-    """Score every department with documents signed in [start, end], as known by ``cutoff``."""
-    counts = disclosure_counts(
-        session,
-        start=start,
-        end=end,
-        limit_days=rules.disclosure.limit_working_days,
-        cutoff=cutoff,
-    )
-    return {dept: score_counts(dept, c, rules) for dept, c in counts.items()}

@@ -13,7 +13,6 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-KINDS = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
 
 
 class PeriodError(ValueError):
@@ -28,10 +27,6 @@ class Period:
     label: str
     year: int
     months: tuple[str, ...]
-
-    @property
-    def first_day(self) -> dt.date:
-        return month_start(self.months[0])
 
     @property
     def last_day(self) -> dt.date:

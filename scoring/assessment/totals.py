@@ -23,7 +23,7 @@ from db.models import ManualScore
 from scoring.assessment.disclosure_score import DisclosureScore
 from scoring.assessment.portal_score import PortalScore
 from scoring.entries.manual import SuggestionCredit
-from scoring.rules import Rules
+from scoring.rules import Rubric, Rules, SubItem
 
 ZERO = Decimal(0)
 FLAG_COLUMNS = {
@@ -96,63 +96,17 @@ def unit_total(
     """Combine automated values, analyst entries and exemptions into one unit's total."""
     rubric = rules.rubric_for(unit.kind)
     exempt = rules.exempt_markers(unit_flags(unit))
-    computed_values: dict[str, Decimal | None] = {}
-    if unit.kind == "department":
-        computed_values[rules.portal.subitem] = portal.points if portal else None
-        computed_values[rules.disclosure.subitem] = disclosure.points if disclosure else None
-    subitems = []
-    for sub, item_key in rubric.subitems_with_items():
-        if sub.marker in exempt:
-            subitems.append(SubItemPoints(sub.key, item_key, sub.points, None, "exempt"))
-            continue
-        score = adjustment = None
-        if entries:  # usually empty until analysts start entering: skip 36,000 look-ups
-            score = entries.get((unit.id, sub.key, "score"))
-            adjustment = entries.get((unit.id, sub.key, "adjustment"))
-        automated = sub.key in computed_values
-        computed = computed_values.get(sub.key)
-        if score is not None:
-            base, source = Decimal(score.points), "override" if automated else "manual"
-        elif automated and computed is not None:
-            base, source = computed, "crawler"
-        else:
-            base, source = None, "not assessable" if automated else "not entered"
-        points = base
-        if base is not None and adjustment is not None:
-            points = min(sub.points, max(ZERO, base + Decimal(adjustment.points)))
-            source += "+adjustment"
-        ids = tuple(e.id for e in (score, adjustment) if e is not None)
-        subitems.append(
-            SubItemPoints(
-                sub.key,
-                item_key,
-                sub.points,
-                points,
-                source,
-                computed,
-                Decimal(adjustment.points) if adjustment is not None else None,
-                ids,
-            )
-        )
-    items = {item.key: ZERO for item in rubric.items}
-    exempt_points = pending_points = ZERO
-    missing = []
-    for sub in subitems:  # one pass: 2,000 units × 18 sub-items at province scale
-        if sub.points is not None:
-            items[sub.item_key] += sub.points
-        elif sub.source == "exempt":
-            exempt_points += sub.max_points
-        else:
-            missing.append(sub.key)
-            pending_points += sub.max_points
-    if suggestion is not None and rules.suggestions.item in items:
-        with_bonus = items[rules.suggestions.item] + suggestion.points
-        if not rules.suggestions.exceeds_item_maximum:
-            maximum = next(i.points for i in rubric.items if i.key == rules.suggestions.item)
-            with_bonus = min(maximum, with_bonus)
-        items[rules.suggestions.item] = with_bonus
+    computed_values = _computed_values(rules, unit, portal, disclosure)
+    subitems = [
+        SubItemPoints(sub.key, item_key, sub.points, None, "exempt")
+        if sub.marker in exempt
+        else _subitem_points(sub, item_key, unit.id, entries, computed_values)
+        for sub, item_key in rubric.subitems_with_items()
+    ]
+    sums = _ItemSums.of(rubric, subitems)
+    items = _with_suggestion(rules, rubric, sums.items, suggestion)
     raw = sum(items.values(), ZERO)
-    out_of = rubric.total - exempt_points
+    out_of = rubric.total - sums.exempt_points
     total = raw * rules.normalise_to / out_of if out_of else ZERO
     return UnitTotal(
         department_id=unit.id,
@@ -162,12 +116,97 @@ def unit_total(
         subitems=subitems,
         items=items,
         suggestion=suggestion,
-        exempt_points=exempt_points,
+        exempt_points=sums.exempt_points,
         raw=raw,
         total=total,
         out_of=out_of,
-        missing=missing,
-        pending_points=pending_points,
+        missing=sums.missing,
+        pending_points=sums.pending_points,
         portal=portal,
         disclosure=disclosure,
     )
+
+
+def _computed_values(
+    rules: Rules, unit: Unit, portal: PortalScore | None, disclosure: DisclosureScore | None
+) -> dict[str, Decimal | None]:
+    """The sub-items the crawler measures (a department's portal and disclosure): their points."""
+    if unit.kind != "department":
+        return {}
+    return {
+        rules.portal.subitem: portal.points if portal else None,
+        rules.disclosure.subitem: disclosure.points if disclosure else None,
+    }
+
+
+def _subitem_points(
+    sub: SubItem,
+    item_key: str,
+    unit_id: int,
+    entries: dict[tuple[int, str, str], ManualScore],
+    computed_values: dict[str, Decimal | None],
+) -> SubItemPoints:
+    """An analyst's score, else the crawler's value; then an analyst's adjustment, kept in range."""
+    score = adjustment = None
+    if entries:  # usually empty until analysts start entering: skip 36,000 look-ups
+        score = entries.get((unit_id, sub.key, "score"))
+        adjustment = entries.get((unit_id, sub.key, "adjustment"))
+    automated = sub.key in computed_values
+    computed = computed_values.get(sub.key)
+    base: Decimal | None
+    if score is not None:
+        base, source = Decimal(score.points), "override" if automated else "manual"
+    elif automated and computed is not None:
+        base, source = computed, "crawler"
+    else:
+        base, source = None, "not assessable" if automated else "not entered"
+    points = base
+    if base is not None and adjustment is not None:
+        points = min(sub.points, max(ZERO, base + Decimal(adjustment.points)))
+        source += "+adjustment"
+    return SubItemPoints(
+        sub.key,
+        item_key,
+        sub.points,
+        points,
+        source,
+        computed,
+        Decimal(adjustment.points) if adjustment is not None else None,
+        tuple(e.id for e in (score, adjustment) if e is not None),
+    )
+
+
+@dataclass
+class _ItemSums:
+    items: dict[str, Decimal]
+    exempt_points: Decimal = ZERO
+    pending_points: Decimal = ZERO
+    missing: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, rubric: Rubric, subitems: list[SubItemPoints]) -> _ItemSums:
+        """Points per item, exempt points, and the sub-items still without points."""
+        sums = cls({item.key: ZERO for item in rubric.items})
+        for sub in subitems:  # one pass: 2,000 units × 18 sub-items at province scale
+            if sub.points is not None:
+                sums.items[sub.item_key] += sub.points
+            elif sub.source == "exempt":
+                sums.exempt_points += sub.max_points
+            else:
+                sums.missing.append(sub.key)
+                sums.pending_points += sub.max_points
+        return sums
+
+
+def _with_suggestion(
+    rules: Rules, rubric: Rubric, items: dict[str, Decimal], suggestion: SuggestionCredit | None
+) -> dict[str, Decimal]:
+    """Note 3's credit added to its item, within the item's maximum unless the rules allow more."""
+    if suggestion is None or rules.suggestions.item not in items:
+        return items
+    with_bonus = items[rules.suggestions.item] + suggestion.points
+    if not rules.suggestions.exceeds_item_maximum:
+        maximum = next(i.points for i in rubric.items if i.key == rules.suggestions.item)
+        with_bonus = min(maximum, with_bonus)
+    items[rules.suggestions.item] = with_bonus
+    return items

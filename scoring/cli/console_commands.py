@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from db.models.base import values
+from db.models.console import Role
 from scoring.cli.app import UserError, open_session, settings
 from scoring.cli.output import emit, output_options
 from scoring.cli.roles import grant_role
@@ -75,7 +77,7 @@ def _actor() -> str:
 @click.option(
     "--role",
     required=True,
-    type=click.Choice(["viewer", "reviewer", "admin", "liaison"]),
+    type=click.Choice(values(Role)),
     help="viewer reads; reviewer also reviews and enters; admin also manages users; "
     "liaison reads its own department only.",
 )
@@ -140,7 +142,7 @@ def users_list(fmt: str, output: Path | None) -> None:
 
 @users.command("set-role")
 @click.argument("username")
-@click.argument("role", type=click.Choice(["viewer", "reviewer", "admin", "liaison"]))
+@click.argument("role", type=click.Choice(values(Role)))
 @click.option("--department", help="Needed for a liaison (short name).")
 def users_set_role(username: str, role: str, department: str | None) -> None:
     """Change a user's role (and a liaison's department).

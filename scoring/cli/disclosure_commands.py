@@ -10,6 +10,9 @@ from sqlalchemy import select
 
 from db.attribution import UnknownDepartmentError, find_department
 from db.models import Department
+from db.models.base import values
+from db.models.evidence import DocumentStatus
+from scoring.assessment.assess import MONTHLY_LISTED
 from scoring.assessment.disclosure_checks import STATUSES, judge_disclosure
 from scoring.assessment.number_gaps import number_gaps
 from scoring.cli.app import echo_err, open_session, user_errors
@@ -39,7 +42,6 @@ GAP_COLUMNS = (
     "next_seq",
     "doc_number",
 )
-DEFAULT_STATUSES = ("late", "missing", "undated", "no_calendar")
 
 
 @click.group()
@@ -58,7 +60,7 @@ def _names(session) -> dict[int, str]:  # type: ignore[no-untyped-def]
     "--status",
     "statuses",
     multiple=True,
-    type=click.Choice([*STATUSES, "all"]),
+    type=click.Choice([*values(DocumentStatus), "all"]),
     help="Verdicts to list (repeatable); default late, missing, undated and no_calendar.",
 )
 @click.option("--limit-days", type=click.IntRange(0), help="Override the rules file's limit (5).")
@@ -87,7 +89,7 @@ def disclosure_check(
         if limit_days is not None
         else (load_current_rules().disclosure.limit_working_days)
     )
-    wanted = set(STATUSES) if "all" in statuses else set(statuses or DEFAULT_STATUSES)
+    wanted = set(STATUSES) if "all" in statuses else set(statuses or MONTHLY_LISTED)
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     with open_session() as session:
         department_id = find_department(session, short_name).id if short_name else None

@@ -16,13 +16,12 @@ from scoring.cli.report_commands import report_output_options, write_report
 from scoring.cli.rules_commands import load_current_rules
 from scoring.inspection.columns import InspectionError
 from scoring.rules import RulesError
-from scoring.rules.national import DEFAULT_NATIONAL_RULES_FILE, load_national_rules
+from scoring.rules.national import load_national_rules, national_rules_in_force
 from scoring.rules.national_model import NationalRules
 from scoring.warnings.notify import (
-    DEFAULT_NOTIFY_FILE,
     NotifyConfig,
     NotifyConfigError,
-    load_notify_config,
+    notify_config_in_force,
 )
 
 RULES_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -44,12 +43,11 @@ def parse_day(text: str | None) -> dt.date:
 
 def national_rules(path: Path | None = None) -> NationalRules:
     """The national rules in force: ``path``, EGOV_NATIONAL_RULES_FILE, or the bundled file."""
-    chosen = path or settings().national_rules_file or DEFAULT_NATIONAL_RULES_FILE
-    return load_national_rules(chosen)
+    return load_national_rules(path) if path else national_rules_in_force(settings())
 
 
 def notify_config() -> NotifyConfig:
-    return load_notify_config(settings().notify_file or DEFAULT_NOTIFY_FILE)
+    return notify_config_in_force(settings())
 
 
 @click.command("inspection")
@@ -156,7 +154,7 @@ def warnings_send(day: str | None, dry_run: bool, fmt: str, output: Path | None)
     config = notify_config()
     city, national = load_current_rules(), national_rules()
     with open_session() as session:
-        found = scan(session, city, national, when)
+        found = scan(session, city, national, when, heartbeat_limit=settings().heartbeat_limit)
         outcomes = deliver(
             session, config, found.findings, settings().notify_secrets, day=when, dry_run=dry_run
         )

@@ -15,6 +15,8 @@ from db.attribution import (
     refresh_review_queue,
 )
 from db.models import Department, DepartmentAlias, UnresolvedName
+from db.models.base import values
+from db.models.registry import UnitKind
 from db.registry import DEFAULT_REGISTRY, RegistryError, import_registry, load_registry
 from scoring.cli.app import not_utf8, open_session, user_errors
 from scoring.cli.output import emit, output_options
@@ -40,7 +42,7 @@ def departments() -> None:
 @departments.command("list")
 @click.option(
     "--kind",
-    type=click.Choice(["department", "county", "all"]),
+    type=click.Choice([*values(UnitKind), "all"]),
     default="department",
     show_default=True,
     help="City departments (Annex 2), counties (Annex 1), or both.",

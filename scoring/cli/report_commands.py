@@ -11,6 +11,8 @@ import click
 
 from db.attribution import UnknownDepartmentError
 from db.models import utcnow
+from db.models.base import values
+from db.models.scores import ReportKind
 from scoring.api import NotFinalError, explain, publish
 from scoring.assessment.periods import SHANGHAI, PeriodError, parse_month, parse_quarter, parse_year
 from scoring.cli.app import CommandLineError, open_session, period_option, user_errors
@@ -206,7 +208,7 @@ def runs() -> None:
 
 
 @runs.command("list")
-@click.option("--kind", type=click.Choice(["monthly", "quarterly", "annual"]))
+@click.option("--kind", type=click.Choice(values(ReportKind)))
 @output_options
 def runs_list(kind: str | None, fmt: str, output: Path | None) -> None:
     """List score runs, newest first, with period, rules version and evidence cut-off.

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from scoring.cli.app import user_errors
+from scoring.cli.app import settings, user_errors
 from scoring.rules import Rules, RulesError, load_rules, rules_in_force
 
 RULES_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -18,7 +18,7 @@ RULES_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 def load_current_rules(path: Path | None = None) -> Rules:
     """The rules file given on the command line, else the one in force."""
-    return load_rules(path) if path is not None else rules_in_force()
+    return load_rules(path) if path is not None else rules_in_force(settings())
 
 
 @click.group()

@@ -22,14 +22,14 @@ from sqlalchemy.orm import Session
 
 from db.attribution import UnknownDepartmentError, find_department
 from db.models import AuditEvent, ConsoleUser, Department, LoginAttempt, utcnow
-from db.models.console import ROLES
+from db.models.console import Role
 from scoring.console.audit import record
 from scoring.console.i18n import _
 
-READ_ROLES = frozenset(ROLES)
-ALL_DEPARTMENTS = frozenset({"viewer", "reviewer", "admin"})
-WRITE_ROLES = frozenset({"reviewer", "admin"})
-ADMIN_ROLES = frozenset({"admin"})
+READ_ROLES = frozenset(Role)
+ALL_DEPARTMENTS = frozenset({Role.VIEWER, Role.REVIEWER, Role.ADMIN})
+WRITE_ROLES = frozenset({Role.REVIEWER, Role.ADMIN})
+ADMIN_ROLES = frozenset({Role.ADMIN})
 
 MIN_PASSWORD_LENGTH = 10
 MAX_FAILURES_PER_NAME = 5
@@ -98,8 +98,8 @@ def hash_password(password: str) -> str:
 
 
 def _department_for(session: Session, role: str, department: str | None) -> int | None:
-    if role not in ROLES:
-        raise AccountError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
+    if role not in READ_ROLES:
+        raise AccountError(f"role must be one of {', '.join(Role)}, got {role!r}")
     if role == "liaison":
         if not department:
             raise AccountError("a liaison needs --department (the short name, e.g. 市发改委)")

@@ -33,6 +33,7 @@ from scoring.assessment.disclosure_checks import DisclosureCounts, DocumentVerdi
 from scoring.assessment.number_gaps import NumberGap, number_gaps
 from scoring.assessment.periods import (
     Period,
+    month_start,
     months_ended_by,
     parse_month,
     parse_period,
@@ -368,7 +369,7 @@ def add_entry(session: Session, rules: Rules, **entry: Any) -> ManualScore:
 
 def not_started(label: str, now: dt.datetime) -> bool:
     """Whether the period ``label`` begins after ``now`` (an entry for it is a typing error)."""
-    return shanghai_midnight(parse_period(label).first_day) > now
+    return shanghai_midnight(month_start(parse_period(label).months[0])) > now
 
 
 def not_ended(period: Period, now: dt.datetime) -> bool:

@@ -11,11 +11,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import DisclosureDocument, PortalPost
 from scoring.assessment.backdating import Witness
+from scoring.assessment.deadlines import is_undated, undated_sql
 from scoring.assessment.periods import SHANGHAI, parse_year
 from scoring.console import data
 from scoring.console.i18n import _
@@ -180,11 +181,6 @@ def gap_lookup(session: Session, rules: Rules, key: str, cutoff: dt.datetime) ->
 # --- undated documents (无成文日期) -------------------------------------------------------------
 
 
-def _undated(doc: type[DisclosureDocument]) -> tuple[ColumnElement[bool], ...]:
-    """A date missing: what :func:`scoring.assessment.deadlines.status_sql` judges ``undated``."""
-    return doc.signed_on.is_(None), doc.published_on.is_(None)
-
-
 def _undated_candidate(doc: DisclosureDocument) -> Candidate:
     missing = _("no signing date") if doc.signed_on is None else _("no publication date")
     return Candidate(
@@ -203,7 +199,7 @@ def undated_list(session: Session, rules: Rules, year: int, cutoff: dt.datetime)
     doc = DisclosureDocument
     documents = session.scalars(
         select(doc)
-        .where(doc.attribution == "department", or_(*_undated(doc)))
+        .where(doc.attribution == "department", undated_sql(doc.signed_on, doc.published_on))
         .where(
             or_(
                 doc.signed_on.between(start, end),
@@ -223,6 +219,6 @@ def undated_lookup(
     doc = session.get(DisclosureDocument, int(match[1])) if match else None
     if doc is None or doc.attribution != "department":
         return None
-    if doc.signed_on is not None and doc.published_on is not None:
+    if not is_undated(doc.signed_on, doc.published_on):
         return None
     return _undated_candidate(doc)

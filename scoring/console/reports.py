@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
+from db.models.scores import ReportKind
 from scoring.assessment.periods import PeriodError
 from scoring.console import data, rectification
 from scoring.console.accounts import ALL_DEPARTMENTS
@@ -17,7 +18,6 @@ from scoring.console.i18n import _
 from scoring.console.routing import Ctx, HTTPError, action, not_found, page
 from scoring.runs import UnknownRunError
 
-KINDS = ("monthly", "quarterly", "annual")
 BOM = "\ufeff"
 MEDIA = {
     "table": ("text/plain; charset=utf-8", "txt"),
@@ -42,15 +42,15 @@ def _reports_page(ctx: Ctx, status: int = 200, error: str | None = None) -> Resp
         error=error,
         values={"kind": ctx.field("kind"), "period": ctx.field("period")},
         runs=data.list_runs(ctx.db)[:200],
-        kinds=KINDS,
+        kinds=tuple(ReportKind),
         formats=data.REPORT_FORMATS,
     )
 
 
 def publish(ctx: Ctx) -> Response:
     kind = ctx.field("kind")
-    if kind not in KINDS:
-        return _reports_page(ctx, 400, f"kind must be one of {', '.join(KINDS)}")
+    if kind not in tuple(ReportKind):
+        return _reports_page(ctx, 400, f"kind must be one of {', '.join(ReportKind)}")
     try:
         period = data.parse_report_period(kind, ctx.field("period"))
     except (PeriodError, ValueError) as error:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from db.models.console import ROLES
+from db.models.console import Role
 from scoring.console import accounts, data
 from scoring.console.accounts import ADMIN_ROLES
 from scoring.console.i18n import _
@@ -24,7 +24,7 @@ def _users_page(ctx: Ctx, status: int = 200, error: str | None = None) -> Respon
         error=error,
         values=values if ctx.field("change") == "add" else {},
         users=accounts.list_users(ctx.db),
-        roles=ROLES,
+        roles=tuple(Role),
         failed=accounts.failed_logins(ctx.db),
         units=data.departments(ctx.db),
     )

@@ -29,10 +29,12 @@ from sqlalchemy.orm import Session
 
 from db.attribution import UnknownDepartmentError, find_department
 from db.models import Department, ManualScore
+from db.models.base import values
+from db.models.scores import EntryKind
 from scoring.assessment.periods import Period, PeriodError, parse_period
 from scoring.rules import Rules
 
-KINDS = ("score", "adjustment", "suggestion")
+KINDS = tuple(values(EntryKind))
 CSV_COLUMNS = ("department", "item_key", "period", "kind", "points", "reason", "entered_by")
 
 

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.attribution import load_resolver
-from db.docnumber import parse_doc_number
+from db.docnumber import DocNumber, parse_doc_number
 from db.models import NondisclosureExplanation, SignedDocument
 from db.names import NameResolver
 from scoring.assessment.register_matching import normalise_title
@@ -156,32 +156,13 @@ def import_register(session: Session, path: Path) -> ImportResult:
     )
     result = ImportResult(path=path, encoding=encoding)
     resolver = load_resolver(session)
-    existing = {
-        _identity(department, key, title, signed)
-        for department, key, title, signed in session.execute(
-            select(
-                SignedDocument.department_id,
-                SignedDocument.doc_number_key,
-                SignedDocument.title,
-                SignedDocument.signed_on,
-            )
-        )
-    }
+    existing = _stored_identities(session)
     seen: dict[tuple, int] = {}  # type: ignore[type-arg]
     for line, row in rows:
         department = _department(resolver, row["department"])
         number = parse_doc_number(row["doc_number"])
         signed = parse_date_text(row["signed_on"])
-        classified_text = row.get("classified", "").strip().lower()
-        errors = []
-        if isinstance(department, str):
-            errors.append(department)
-        if not row["title"]:
-            errors.append("title is blank")
-        if signed is None:
-            errors.append(f"signed date {row['signed_on']!r} is not a date (YYYY-MM-DD)")
-        if classified_text not in _TRUE | _FALSE:
-            errors.append(f"涉密 value {row.get('classified')!r} is neither 是 nor 否")
+        errors = _register_row_errors(row, department, signed)
         if errors:
             result.problems.append(RowProblem(line, "; ".join(errors)))
             continue
@@ -195,24 +176,68 @@ def import_register(session: Session, path: Path) -> ImportResult:
         if key in existing:
             result.unchanged += 1
             continue
-        session.add(
-            SignedDocument(
-                department_id=department,
-                doc_number=row["doc_number"][:128] if number else None,
-                doc_number_key=number.key[:128] if number else None,
-                title=row["title"][:512],
-                signed_on=signed,
-                classified=classified_text in _TRUE,
-                source_file=str(path)[:512],
-                source_line=line,
-            )
-        )
+        session.add(_signed_document(row, department, number, signed, path, line))
         existing.add(key)
         result.added += 1
         if number is None:
             result.unnumbered += 1
     session.flush()
     return result
+
+
+def _stored_identities(session: Session) -> set[tuple]:  # type: ignore[type-arg]
+    """The identity of every register row already stored: re-importing a file adds nothing."""
+    return {
+        _identity(department, key, title, signed)
+        for department, key, title, signed in session.execute(
+            select(
+                SignedDocument.department_id,
+                SignedDocument.doc_number_key,
+                SignedDocument.title,
+                SignedDocument.signed_on,
+            )
+        )
+    }
+
+
+def _register_row_errors(
+    row: dict[str, str], department: int | str, signed: dt.date | None
+) -> list[str]:
+    """What is wrong with one row of a register, each problem in a few words."""
+    errors = []
+    if isinstance(department, str):
+        errors.append(department)
+    if not row["title"]:
+        errors.append("title is blank")
+    if signed is None:
+        errors.append(f"signed date {row['signed_on']!r} is not a date (YYYY-MM-DD)")
+    if _classified_text(row) not in _TRUE | _FALSE:
+        errors.append(f"涉密 value {row.get('classified')!r} is neither 是 nor 否")
+    return errors
+
+
+def _classified_text(row: dict[str, str]) -> str:
+    return row.get("classified", "").strip().lower()
+
+
+def _signed_document(
+    row: dict[str, str],
+    department: int,
+    number: DocNumber | None,
+    signed: dt.date,
+    path: Path,
+    line: int,
+) -> SignedDocument:
+    return SignedDocument(
+        department_id=department,
+        doc_number=row["doc_number"][:128] if number else None,
+        doc_number_key=number.key[:128] if number else None,
+        title=row["title"][:512],
+        signed_on=signed,
+        classified=_classified_text(row) in _TRUE,
+        source_file=str(path)[:512],
+        source_line=line,
+    )
 
 
 def import_explanations(session: Session, path: Path) -> ImportResult:

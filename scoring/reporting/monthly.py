@@ -46,8 +46,41 @@ INCOMPLETE_MONTH_FLAGS = {"posts": INCOMPLETE, "shortfall": INCOMPLETE}
 
 def monthly_report(assessment: Assessment) -> Report:
     """Build the monthly report of ``assessment`` (a monthly period)."""
-    rules, period, month = assessment.rules, assessment.period, assessment.month
+    rules, period = assessment.rules, assessment.period
     complete = assessment.month_complete
+    rows = _department_rows(assessment)
+    flags = {} if complete else dict(INCOMPLETE_MONTH_FLAGS)
+    names = {a.unit.id: a.unit.short_name for a in assessment.units}
+    chart = [
+        {
+            "department": r["department"],
+            "posts": r["posts"],
+            "quota": r["quota"],
+            "incomplete": not complete,
+        }
+        for r in rows
+    ]
+    return Report(
+        "monthly",
+        period.label,
+        f"{period.label} 门户网站信息发布和文件公开月报",
+        _meta(assessment),
+        [
+            _summary(rows, sorted(rules.portal.monthly_quota), complete),
+            Section("departments", "部门明细 Departments", DEPARTMENT_COLUMNS, rows, flags),
+            _listed_documents(assessment, names),
+            coverage_section(
+                [*assessment.portal_coverage.values(), *assessment.disclosure_coverage.values()]
+            ),
+            policy_section(rules),
+        ],
+        chart,
+    )
+
+
+def _department_rows(assessment: Assessment) -> list[dict[str, Any]]:
+    """One row per department with a tier: the month's posts, documents and sub-scores."""
+    month = assessment.month
     portal_cov = assessment.portal_coverage[month]
     disclosure_cov = assessment.disclosure_coverage[month]
     rows = []
@@ -75,41 +108,19 @@ def monthly_report(assessment: Assessment) -> Report:
                 "disclosure_coverage": disclosure_cov.label,
             }
         )
-    flags = {} if complete else dict(INCOMPLETE_MONTH_FLAGS)
-    names = {a.unit.id: a.unit.short_name for a in assessment.units}
-    meta = [
-        ("考核期 period", period.label),
+    return rows
+
+
+def _meta(assessment: Assessment) -> list[tuple[str, str]]:
+    rules, month = assessment.rules, assessment.month
+    return [
+        ("考核期 period", assessment.period.label),
         ("规则 rules", f"{rules.title} ({rules.document_number}) version {rules.version[:12]}"),
         ("证据截止 evidence cut-off", assessment.cutoff.isoformat()),
-        ("门户覆盖 portal coverage", portal_cov.label),
-        ("公开平台覆盖 disclosure coverage", disclosure_cov.label),
+        ("门户覆盖 portal coverage", assessment.portal_coverage[month].label),
+        ("公开平台覆盖 disclosure coverage", assessment.disclosure_coverage[month].label),
         ("得分口径 scores", "sub-scores as they stand, year to date through this month"),
     ]
-    chart = [
-        {
-            "department": r["department"],
-            "posts": r["posts"],
-            "quota": r["quota"],
-            "incomplete": not complete,
-        }
-        for r in rows
-    ]
-    return Report(
-        "monthly",
-        period.label,
-        f"{period.label} 门户网站信息发布和文件公开月报",
-        meta,
-        [
-            _summary(rows, sorted(rules.portal.monthly_quota), complete),
-            Section("departments", "部门明细 Departments", DEPARTMENT_COLUMNS, rows, flags),
-            _listed_documents(assessment, names),
-            coverage_section(
-                [*assessment.portal_coverage.values(), *assessment.disclosure_coverage.values()]
-            ),
-            policy_section(rules),
-        ],
-        chart,
-    )
 
 
 def _summary(rows: list[dict[str, Any]], tiers: list[int], complete: bool) -> Section:

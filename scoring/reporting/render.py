@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from scoring.reporting.model import Report
+from scoring.reporting.table import render_table
 
 REPORT_FORMATS = ("table", "json", "csv", "xlsx", "html")
 BINARY_FORMATS = ("xlsx",)
@@ -20,9 +21,6 @@ EXTENSIONS = {"table": "txt", "json": "json", "csv": "csv", "xlsx": "xlsx", "htm
 
 def render_text(report: Report) -> str:
     """Title, metadata and each section as an aligned table with Chinese headers."""
-    # imported here: scoring.cli imports this module, and reports must work without the CLI
-    from scoring.cli.output import render_table
-
     parts = [report.title, "=" * 40]
     parts += [f"{label}: {value}" for label, value in report.meta]
     for section in report.sections:

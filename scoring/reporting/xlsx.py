@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from scoring.reporting.model import Report, Section
+from scoring.reporting.table import display_width
 
 MIN_WIDTH, MAX_WIDTH = 6, 60
 FIXED_TIME = dt.datetime(2000, 1, 1)  # document and zip entry dates: the content decides bytes
@@ -72,8 +73,6 @@ def _rows(section: Section) -> list[list[object]]:
 
 
 def _fill(sheet, headers: list[str], rows: list[list[object]]) -> None:  # type: ignore[no-untyped-def]
-    from scoring.cli.output import display_width  # scoring.cli imports this module
-
     sheet.append(headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)

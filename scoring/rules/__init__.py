@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from db.config import Settings, load_settings
+from db.config import Settings
 from scoring.rules.loader import RulesError, load_rules
 from scoring.rules.model import (
     Criterion,
@@ -23,12 +23,12 @@ RULES_DIR = Path(__file__).parent
 DEFAULT_RULES_FILE = RULES_DIR / "shaoxing-2012.toml"
 
 
-def rules_path_in_force(settings: Settings | None = None) -> Path:
+def rules_path_in_force(settings: Settings) -> Path:
     """The rules file in force: ``EGOV_RULES_FILE``, else the bundled current year."""
-    return (settings or load_settings()).rules_file or DEFAULT_RULES_FILE
+    return settings.rules_file or DEFAULT_RULES_FILE
 
 
-def rules_in_force(settings: Settings | None = None) -> Rules:
+def rules_in_force(settings: Settings) -> Rules:
     """Load the rules file in force (the one every report and schedule uses)."""
     return load_rules(rules_path_in_force(settings))
 

@@ -62,9 +62,6 @@ class Rubric:
     def subitem(self, key: str) -> SubItem:
         return self._subitems_by_key()[key][0]
 
-    def item_of(self, subitem_key: str) -> Item:
-        return self._subitems_by_key()[subitem_key][1]
-
     def subitems_with_items(self) -> tuple[tuple[SubItem, str], ...]:
         """Every sub-item with its item's key, in rubric order."""
         found = self.__dict__.get("_with_items")

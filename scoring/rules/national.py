@@ -1,9 +1,9 @@
 """Read the national inspection rules file (``national-2019.toml``) and validate it strictly.
 
-Validated like the city's rules (same reader, same one-line errors naming the file and the key
-path), e.g. ``national-2019.toml: indicator › stale_columns › warn_at: expected a number below
-the threshold (5), got 7``. Every indicator the inspection computes must be present; categories
-named by an indicator must be defined.
+The file's shape is declared below as :class:`db.datafiles.FileModel` tables; a mistake is one
+line naming the file and the key path, e.g. ``national-2019.toml: indicator › stale_columns ›
+warn_at: expected a number below the threshold (5), got 7``. Every indicator the inspection
+computes must be present; categories named by an indicator must be defined.
 """
 
 from __future__ import annotations
@@ -11,19 +11,24 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, ClassVar
 
-from scoring.rules.loader import (
-    INTEGER,
-    TABLE,
-    TEXT,
-    _Reader,
-    choice,
-    read_rules_file,
+from pydantic import ValidationInfo, field_validator, model_validator
+
+from db.config import Settings
+from db.datafiles import (
+    FileModel,
+    Integer,
+    NonEmptyTexts,
+    Number,
+    PositiveInteger,
+    Text,
+    expect,
+    one_of,
+    validate,
 )
+from scoring.rules.loader import RulesError, read_rules_file
 from scoring.rules.national_model import (
     DEDUCTION,
     VETO,
@@ -39,168 +44,50 @@ from scoring.rules.national_model import (
 )
 
 DEFAULT_NATIONAL_RULES_FILE = Path(__file__).with_name("national-2019.toml")
-COLUMN_STATUSES = ("warning", "stale")
+#: The column statuses an early warning may be sent for (``[early_warnings] column_statuses``).
+WARNED_COLUMN_STATUSES = ("warning", "stale")
 _SPAN = re.compile(r"(\d+)([dwmy])")
 _MONTH_DAY = re.compile(r"(\d{2})-(\d{2})")
 
-INDICATORS = (
-    "site_unreachable",
-    "home_not_updated",
-    "stale_columns",
-    "long_unupdated_columns",
-    "blank_columns",
-    "broken_links_home",
-    "broken_links_other",
-    "columns_past_period",
-    "annual_report",
-)
 
-
-def NUMBER(value: Any) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise TypeError("a number >= 0")
-    return Decimal(str(value))
-
-
-def SPAN(value: Any) -> Span:
-    match = _SPAN.fullmatch(value) if isinstance(value, str) else None
+def _span(text: str) -> Span | None:
+    match = _SPAN.fullmatch(text) if isinstance(text, str) else None
     if match is None or int(match[1]) <= 0:
-        raise TypeError("a period like 14d, 2w, 6m or 1y")
+        return None
     amount, unit = int(match[1]), match[2]
     if unit == "w":
-        return Span(amount * 7, "d", value)
+        return Span(amount * 7, "d", text)
     if unit == "y":
-        return Span(amount * 12, "m", value)
-    return Span(amount, unit, value)
+        return Span(amount * 12, "m", text)
+    return Span(amount, unit, text)
 
 
-def OPTIONAL_SPAN(value: Any) -> Span | None:
-    if value == "none":
-        return None
-    try:
-        return SPAN(value)
-    except TypeError:
-        raise TypeError('a period like 14d, 2w, 6m or 1y, or "none"') from None
-
-
-def MONTH_DAY(value: Any) -> tuple[int, int]:
-    match = _MONTH_DAY.fullmatch(value) if isinstance(value, str) else None
+def _month_day(text: Any) -> tuple[int, int] | None:
+    match = _MONTH_DAY.fullmatch(text) if isinstance(text, str) else None
     if match is None or not (1 <= int(match[1]) <= 12 and 1 <= int(match[2]) <= 31):
-        raise TypeError("a month and day written MM-DD, e.g. 01-31")
+        return None
     return int(match[1]), int(match[2])
 
 
-def TEXTS(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        raise TypeError("a non-empty array of strings")
-    return tuple(value)
-
-
-def POSITIVE(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise TypeError("a positive integer")
-    return value
-
-
-def load_national_rules(path: Path = DEFAULT_NATIONAL_RULES_FILE) -> NationalRules:
-    """Load and validate ``path``; raise :class:`RulesError` on the first problem."""
-    content, data = read_rules_file(path)
-    read = _Reader(path)
-    top = read.fields(
-        data,
-        "",
-        {
-            "meta": TABLE,
-            "evidence": TABLE,
-            "category": TABLE,
-            "indicator": TABLE,
-            "links": TABLE,
-            "early_warnings": TABLE,
-        },
-    )
-    meta = read.fields(
-        top["meta"],
-        "meta",
-        {"title": TEXT, "document_number": TEXT, "year": INTEGER},
-        {"issuer": TEXT, "timezone": TEXT},
-    )
-    evidence = read.fields(top["evidence"], "evidence", {"max_age_days": POSITIVE})
-    categories = _categories(read, top["category"])
-    indicators = top["indicator"]
-    unknown = sorted(set(indicators) - set(INDICATORS))
-    if unknown:
-        raise read.fail(
-            "indicator", f"unknown indicator '{unknown[0]}' (expected: {', '.join(INDICATORS)})"
-        )
-    missing = [key for key in INDICATORS if key not in indicators]
-    if missing:
-        raise read.fail("indicator", f"missing indicator '{missing[0]}'")
-    build: dict[str, Callable[..., Any]] = {
-        "site_unreachable": _unreachable,
-        "home_not_updated": _level,
-        "stale_columns": _column_count,
-        "long_unupdated_columns": _column_count,
-        "blank_columns": _column_count,
-        "columns_past_period": _column_count,
-        "broken_links_home": _links,
-        "broken_links_other": _links,
-    }
-    built = {key: make(read, key, indicators[key], categories) for key, make in build.items()}
-    if built["long_unupdated_columns"].after is None:
-        raise read.fail("indicator › long_unupdated_columns", "missing key 'after'")
-    links = read.fields(top["links"], "links", {"confirm_after_hours": NUMBER})
-    warnings = read.fields(
-        top["early_warnings"],
-        "early_warnings",
-        {"register_working_days_left": INTEGER, "column_statuses": TEXTS},
-    )
-    bad = [s for s in warnings["column_statuses"] if s not in COLUMN_STATUSES]
-    if bad:
-        raise read.fail(
-            "early_warnings › column_statuses",
-            f"unknown status '{bad[0]}' (expected: {', '.join(COLUMN_STATUSES)})",
-        )
-    return NationalRules(
-        path=path,
-        version=hashlib.sha256(content).hexdigest(),
-        title=meta["title"],
-        document_number=meta["document_number"],
-        year=meta["year"],
-        timezone=meta.get("timezone", "Asia/Shanghai"),
-        evidence_max_age_days=evidence["max_age_days"],
-        categories=categories,
-        annual_report=_annual_report(read, indicators["annual_report"], categories),
-        link_confirm_hours=float(links["confirm_after_hours"]),
-        early_warnings=EarlyWarningPolicy(
-            warnings["register_working_days_left"], warnings["column_statuses"]
-        ),
-        **built,
-    )
-
-
-def _categories(read: _Reader, raw: dict[str, Any]) -> dict[str, Category]:
-    if not raw:
-        raise read.fail("category", "expected at least one category")
-    categories = {}
-    for key, table in raw.items():
-        where = f"category › {key}"
-        values = read.fields(
-            table,
-            where,
-            {"name": TEXT, "update_within": OPTIONAL_SPAN},
-            {"warn_after": SPAN},
-        )
-        period, warn = values["update_within"], values.get("warn_after")
-        if period is None and warn is not None:
-            raise read.fail(f"{where} › warn_after", "a category without a period has no warning")
-        if period is not None and warn is None:
-            raise read.fail(where, "missing key 'warn_after'")
-        if period is not None and warn is not None and not _shorter(warn, period):
-            raise read.fail(
-                f"{where} › warn_after", f"expected a period shorter than {period}, got {warn}"
-            )
-        categories[key] = Category(key, values["name"], period, warn)
-    return categories
+SpanText = Annotated[
+    Span, expect("a period like 14d, 2w, 6m or 1y", lambda v: _span(v) is not None, _span)
+]
+OptionalSpanText = Annotated[
+    Span | None,
+    expect(
+        'a period like 14d, 2w, 6m or 1y, or "none"',
+        lambda v: v == "none" or _span(v) is not None,
+        lambda v: None if v == "none" else _span(v),
+    ),
+]
+MonthDay = Annotated[
+    tuple[int, int],
+    expect(
+        "a month and day written MM-DD, e.g. 01-31",
+        lambda v: _month_day(v) is not None,
+        _month_day,
+    ),
+]
 
 
 def _shorter(first: Span, second: Span) -> bool:
@@ -209,115 +96,263 @@ def _shorter(first: Span, second: Span) -> bool:
     return all(first.after(day) < second.after(day) for day in days)
 
 
-def _level_fields(
-    read: _Reader, key: str, raw: Any, extra: dict[str, Any], optional: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    where = f"indicator › {key}"
-    values = read.fields(
-        raw,
-        where,
-        {
-            "name": TEXT,
-            "kind": choice(VETO, DEDUCTION),
-            "threshold": NUMBER,
-            "warn_at": NUMBER,
-            **extra,
-        },
-        optional,
-    )
-    if values["kind"] == VETO and values["warn_at"] >= values["threshold"]:
-        raise read.fail(
-            f"{where} › warn_at",
-            f"expected a number below the threshold ({values['threshold']}), "
-            f"got {values['warn_at']}",
+def _defined_category(name: str, info: ValidationInfo) -> str:
+    defined = (info.context or {}).get("categories", ())
+    if name not in defined:
+        raise ValueError(f"unknown category '{name}' (defined: {', '.join(defined)})")
+    return name
+
+
+class _Table(FileModel):
+    keys_named_in_errors: ClassVar[bool] = True
+
+
+class _Meta(_Table):
+    title: Text
+    document_number: Text
+    year: Integer
+    issuer: Text | None = None
+    timezone: Text = "Asia/Shanghai"
+
+
+class _Evidence(_Table):
+    max_age_days: PositiveInteger
+
+
+class _Category(_Table):
+    name: Text
+    update_within: OptionalSpanText
+    warn_after: SpanText | None = None
+
+    @field_validator("warn_after")
+    @classmethod
+    def _warn_before_the_period(cls, warn: Span | None, info: ValidationInfo) -> Span | None:
+        if "update_within" not in info.data or warn is None:
+            return warn
+        period = info.data["update_within"]
+        if period is None:
+            raise ValueError("a category without a period has no warning")
+        if not _shorter(warn, period):
+            raise ValueError(f"expected a period shorter than {period}, got {warn}")
+        return warn
+
+    @model_validator(mode="after")
+    def _warned_when_periodic(self) -> _Category:
+        if self.update_within is not None and self.warn_after is None:
+            raise ValueError("missing key 'warn_after'")
+        return self
+
+
+class _Level(_Table):
+    name: Text
+    kind: Annotated[str, one_of(VETO, DEDUCTION)]
+    threshold: Number
+    warn_at: Number
+
+    @field_validator("warn_at")
+    @classmethod
+    def _warn_below_a_veto(cls, warn_at: Any, info: ValidationInfo) -> Any:
+        threshold = info.data.get("threshold")
+        if info.data.get("kind") == VETO and threshold is not None and warn_at >= threshold:
+            raise ValueError(f"expected a number below the threshold ({threshold}), got {warn_at}")
+        return warn_at
+
+    def level(self, key: str) -> dict[str, Any]:
+        """The fields every :class:`Level` has."""
+        fields = ("name", "kind", "threshold", "warn_at")
+        return {"key": key, **{name: getattr(self, name) for name in fields}}
+
+
+class _Unreachable(_Level):
+    window_days: PositiveInteger
+    slow_seconds: Number
+    min_probes: PositiveInteger
+
+    @field_validator("threshold")
+    @classmethod
+    def _a_share(cls, threshold: Any) -> Any:
+        if threshold > 1:
+            raise ValueError(f"expected a share <= 1, got {threshold}")
+        return threshold
+
+    def rule(self, key: str) -> UnreachableRule:
+        return UnreachableRule(
+            **self.level(key),
+            window_days=self.window_days,
+            slow_seconds=float(self.slow_seconds),
+            min_probes=self.min_probes,
         )
-    return values
 
 
-def _common(key: str, values: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "key": key,
-        "name": values["name"],
-        "kind": values["kind"],
-        "threshold": values["threshold"],
-        "warn_at": values["warn_at"],
+class _ColumnCount(_Level):
+    categories: NonEmptyTexts
+    after: SpanText | None = None
+    points_each: Number | None = None
+
+    @field_validator("categories")
+    @classmethod
+    def _defined(cls, names: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        for name in names:
+            _defined_category(name, info)
+        return names
+
+    @model_validator(mode="after")
+    def _deduction_has_points(self) -> _ColumnCount:
+        if self.kind == DEDUCTION and self.points_each is None:
+            raise ValueError("missing key 'points_each'")
+        return self
+
+    def rule(self, key: str) -> ColumnCountRule:
+        return ColumnCountRule(
+            **self.level(key),
+            categories=self.categories,
+            after=self.after,
+            points_each=self.points_each,
+        )
+
+
+class _LongUnupdated(_ColumnCount):
+    after: SpanText  # the age that counts: required here
+
+
+class _Links(_Level):
+    points_each: Number
+
+    def rule(self, key: str) -> LinkRule:
+        return LinkRule(**self.level(key), points_each=self.points_each)
+
+
+class _AnnualReport(_Table):
+    name: Text
+    kind: Annotated[str, one_of(DEDUCTION)]
+    category: Text
+    deadline: MonthDay
+    warn_from: MonthDay
+    title_contains: NonEmptyTexts
+    title_any: NonEmptyTexts
+    points_each: Number
+
+    _defined = field_validator("category")(_defined_category)
+
+    @field_validator("warn_from")
+    @classmethod
+    def _by_the_deadline(cls, warn_from: tuple[int, int], info: ValidationInfo) -> Any:
+        deadline = info.data.get("deadline")
+        if deadline is not None and warn_from > deadline:
+            raise ValueError("expected a day on or before the deadline")
+        return warn_from
+
+    def rule(self) -> AnnualReportRule:
+        return AnnualReportRule(key="annual_report", **self.model_dump())
+
+
+class _Indicators(_Table):
+    """Every indicator the inspection computes, each required."""
+
+    site_unreachable: _Unreachable
+    home_not_updated: _Level
+    stale_columns: _ColumnCount
+    long_unupdated_columns: _LongUnupdated
+    blank_columns: _ColumnCount
+    broken_links_home: _Links
+    broken_links_other: _Links
+    columns_past_period: _ColumnCount
+    annual_report: _AnnualReport
+
+    @classmethod
+    def unknown_key_message(cls, key: str, known: list[str]) -> str:
+        return f"unknown indicator '{key}' (expected: {', '.join(cls.model_fields)})"
+
+    @classmethod
+    def missing_key_message(cls, key: str) -> str:
+        return f"missing indicator '{key}'"
+
+
+class _LinkChecks(_Table):
+    confirm_after_hours: Number
+
+
+class _EarlyWarnings(_Table):
+    register_working_days_left: Integer
+    column_statuses: Annotated[
+        tuple[str, ...],
+        expect("a non-empty array of strings", lambda v: isinstance(v, list) and bool(v), tuple),
+    ]
+
+    @field_validator("column_statuses")
+    @classmethod
+    def _known(cls, statuses: tuple[str, ...]) -> tuple[str, ...]:
+        for status in statuses:
+            if not isinstance(status, str):
+                raise ValueError(f"expected a non-empty array of strings, got {list(statuses)!r}")
+            if status not in WARNED_COLUMN_STATUSES:
+                expected = ", ".join(WARNED_COLUMN_STATUSES)
+                raise ValueError(f"unknown status '{status}' (expected: {expected})")
+        return statuses
+
+
+class _NationalFile(_Table):
+    """The whole file: ``[meta]``, ``[evidence]``, ``[category.*]``, ``[indicator.*]``…"""
+
+    meta: _Meta
+    evidence: _Evidence
+    category: dict[str, _Category]
+    indicator: _Indicators
+    links: _LinkChecks
+    early_warnings: _EarlyWarnings
+
+    @field_validator("category")
+    @classmethod
+    def _at_least_one(cls, categories: dict[str, _Category]) -> dict[str, _Category]:
+        if not categories:
+            raise ValueError("expected at least one category")
+        return categories
+
+
+def load_national_rules(path: Path = DEFAULT_NATIONAL_RULES_FILE) -> NationalRules:
+    """Load and validate ``path``; raise :class:`RulesError` on the first problem."""
+    content, data = read_rules_file(path)
+    defined = data.get("category")
+    context = {"categories": list(defined) if isinstance(defined, dict) else []}
+    file = validate(_NationalFile, data, str(path), context=context, error=RulesError)
+    return _national_rules(path, hashlib.sha256(content).hexdigest(), file)
+
+
+def national_rules_path_in_force(settings: Settings) -> Path:
+    """The national rules file in force: ``EGOV_NATIONAL_RULES_FILE``, else the bundled one."""
+    return settings.national_rules_file or DEFAULT_NATIONAL_RULES_FILE
+
+
+def national_rules_in_force(settings: Settings) -> NationalRules:
+    """Load the national rules file in force (the one inspections and warnings use)."""
+    return load_national_rules(national_rules_path_in_force(settings))
+
+
+def _national_rules(path: Path, version: str, file: _NationalFile) -> NationalRules:
+    indicator = file.indicator
+    categories = {
+        key: Category(key, table.name, table.update_within, table.warn_after)
+        for key, table in file.category.items()
     }
-
-
-def _level(read: _Reader, key: str, raw: Any, _categories: dict[str, Category]) -> Level:
-    return Level(**_common(key, _level_fields(read, key, raw, {})))
-
-
-def _unreachable(
-    read: _Reader, key: str, raw: Any, _categories: dict[str, Category]
-) -> UnreachableRule:
-    values = _level_fields(
-        read,
-        key,
-        raw,
-        {"window_days": POSITIVE, "slow_seconds": NUMBER, "min_probes": POSITIVE},
+    column_counts = ("stale_columns", "long_unupdated_columns", "blank_columns")
+    return NationalRules(
+        path=path,
+        version=version,
+        title=file.meta.title,
+        document_number=file.meta.document_number,
+        year=file.meta.year,
+        timezone=file.meta.timezone,
+        evidence_max_age_days=file.evidence.max_age_days,
+        categories=categories,
+        site_unreachable=indicator.site_unreachable.rule("site_unreachable"),
+        home_not_updated=Level(**indicator.home_not_updated.level("home_not_updated")),
+        **{key: getattr(indicator, key).rule(key) for key in column_counts},
+        columns_past_period=indicator.columns_past_period.rule("columns_past_period"),
+        broken_links_home=indicator.broken_links_home.rule("broken_links_home"),
+        broken_links_other=indicator.broken_links_other.rule("broken_links_other"),
+        annual_report=indicator.annual_report.rule(),
+        link_confirm_hours=float(file.links.confirm_after_hours),
+        early_warnings=EarlyWarningPolicy(
+            file.early_warnings.register_working_days_left, file.early_warnings.column_statuses
+        ),
     )
-    if values["threshold"] > 1:
-        raise read.fail(
-            f"indicator › {key} › threshold", f"expected a share <= 1, got {values['threshold']}"
-        )
-    return UnreachableRule(
-        **_common(key, values),
-        window_days=values["window_days"],
-        slow_seconds=float(values["slow_seconds"]),
-        min_probes=values["min_probes"],
-    )
-
-
-def _column_count(
-    read: _Reader, key: str, raw: Any, categories: dict[str, Category]
-) -> ColumnCountRule:
-    values = _level_fields(
-        read, key, raw, {"categories": TEXTS}, {"after": SPAN, "points_each": NUMBER}
-    )
-    for name in values["categories"]:
-        if name not in categories:
-            raise read.fail(
-                f"indicator › {key} › categories",
-                f"unknown category '{name}' (defined: {', '.join(categories)})",
-            )
-    if values["kind"] == DEDUCTION and "points_each" not in values:
-        raise read.fail(f"indicator › {key}", "missing key 'points_each'")
-    return ColumnCountRule(
-        **_common(key, values),
-        categories=values["categories"],
-        after=values.get("after"),
-        points_each=values.get("points_each"),
-    )
-
-
-def _links(read: _Reader, key: str, raw: Any, _categories: dict[str, Category]) -> LinkRule:
-    values = _level_fields(read, key, raw, {"points_each": NUMBER})
-    return LinkRule(**_common(key, values), points_each=values["points_each"])
-
-
-def _annual_report(read: _Reader, raw: Any, categories: dict[str, Category]) -> AnnualReportRule:
-    key = "annual_report"
-    where = f"indicator › {key}"
-    values = read.fields(
-        raw,
-        where,
-        {
-            "name": TEXT,
-            "kind": choice(DEDUCTION),
-            "category": TEXT,
-            "deadline": MONTH_DAY,
-            "warn_from": MONTH_DAY,
-            "title_contains": TEXTS,
-            "title_any": TEXTS,
-            "points_each": NUMBER,
-        },
-    )
-    if values["category"] not in categories:
-        raise read.fail(
-            f"{where} › category",
-            f"unknown category '{values['category']}' (defined: {', '.join(categories)})",
-        )
-    if values["warn_from"] > values["deadline"]:
-        raise read.fail(f"{where} › warn_from", "expected a day on or before the deadline")
-    return AnnualReportRule(key=key, **values)

@@ -16,16 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import WarningDelivery, utcnow
+from db.models.inspection import DeliveryStatus
 from scoring.warnings.findings import Finding
 from scoring.warnings.notify import NotifyConfig, resolve_url, send
 
-SENT, FAILED, ALREADY_SENT, WOULD_SEND, NO_TARGET = (
-    "sent",
-    "failed",
-    "already sent",
-    "would send",
-    "no target",
-)
+SENT, FAILED = DeliveryStatus.SENT, DeliveryStatus.FAILED  # stored
+# Outcomes of this call only, never stored.
+ALREADY_SENT, WOULD_SEND, NO_TARGET = "already sent", "would send", "no target"
 
 
 @dataclass(frozen=True)

@@ -28,15 +28,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from db.config import DEFAULT_HEARTBEAT_LIMIT
 from db.models import (
-    CrawlColumnResult,
-    CrawlRun,
     Department,
     SignedDocument,
     Site,
     SiteColumn,
 )
+from db.models.crawling import RunStatus
 from db.workdays import WorkdayCalendar
+from scoring.assessment.coverage import latest_ended_runs
 from scoring.assessment.deadlines import DeadlineTable
 from scoring.assessment.lags import WorkingDayIndex, calendar_in_force
 from scoring.assessment.periods import month_end, month_label
@@ -47,7 +48,6 @@ from scoring.inspection.verdict import InspectionDay, local_time
 from scoring.rules import Rules
 from scoring.rules.national_model import NationalRules
 
-BAD_COLUMN_STATUSES = ("partial", "failed", "blocked")
 REGISTER_LOOKBACK_DAYS = 45  # a 5-working-day limit never spans more, Golden Week included
 
 
@@ -75,11 +75,12 @@ def scan(
     national: NationalRules,
     day: dt.date,
     calendar: WorkdayCalendar | None = None,
+    heartbeat_limit: dt.timedelta = DEFAULT_HEARTBEAT_LIMIT,
 ) -> WarningScan:
     """Every finding as of the end of ``day`` (Asia/Shanghai)."""
     result = WarningScan(day)
     when = InspectionDay(day, national.evidence_max_age_days)
-    _quota_findings(session, rules, when, result)
+    _quota_findings(session, rules, when, heartbeat_limit, result)
     _column_findings(session, national, when, result)
     _register_findings(session, rules, national, when, calendar or calendar_in_force(), result)
     return result
@@ -96,9 +97,13 @@ def posts_so_far(session: Session, month: str, cutoff: dt.datetime) -> dict[int,
 
 
 def _quota_findings(
-    session: Session, rules: Rules, day: InspectionDay, result: WarningScan
+    session: Session,
+    rules: Rules,
+    day: InspectionDay,
+    heartbeat_limit: dt.timedelta,
+    result: WarningScan,
 ) -> None:
-    problem = _portal_not_read_whole(session, day)
+    problem = _portal_not_read_whole(session, day, heartbeat_limit)
     if problem:
         result.notes.append(f"no quota warnings: {problem}")
         return
@@ -138,32 +143,24 @@ def _quota_findings(
         )
 
 
-def _portal_not_read_whole(session: Session, day: InspectionDay) -> str | None:
-    """Why the portal's posts so far cannot be trusted as complete, or None if they can."""
-    sites = session.execute(select(Site.id, Site.key).where(Site.kind == "portal")).all()
-    if not sites:
+def _portal_not_read_whole(
+    session: Session, day: InspectionDay, heartbeat_limit: dt.timedelta
+) -> str | None:
+    """Why the portal's posts so far cannot be trusted as complete, or None if they can.
+
+    Runs are judged as the assessment's coverage judges them (:mod:`scoring.assessment.coverage`):
+    a run left ``running`` without a heartbeat has ended, badly.
+    """
+    latest = latest_ended_runs(session, "portal", day.end, heartbeat_limit)
+    if not latest:
         return "no portal site is registered"
-    for site_id, key in sites:
-        # The latest crawl that has ended: one still running says nothing yet.
-        run = session.scalars(
-            select(CrawlRun)
-            .where(CrawlRun.site_id == site_id, CrawlRun.started_at < day.end)
-            .where(CrawlRun.status != "running")
-            .order_by(CrawlRun.started_at.desc())
-            .limit(1)
-        ).first()
+    for key, run in latest.items():
         if run is None:
             return f"{key} has no ended crawl by {day.day}"
-        if run.status != "finished" or not run.healthy:
+        if run.status != RunStatus.FINISHED or not run.healthy:
             started = local_time(run.started_at)
             return f"the latest crawl of {key} ({started}) was {run.status}, healthy={run.healthy}"
-        bad = session.scalar(
-            select(CrawlColumnResult.id).where(
-                CrawlColumnResult.crawl_run_id == run.id,
-                CrawlColumnResult.status.in_(BAD_COLUMN_STATUSES),
-            )
-        )
-        if bad is not None:
+        if not run.read_whole:
             return f"the latest crawl of {key} did not read every column whole"
         if not day.fresh(run.started_at):
             return f"the latest crawl of {key} is older than {day.max_age_days} days"
@@ -234,28 +231,13 @@ def _register_findings(
     limit = rules.disclosure.limit_working_days
     margin = national.early_warnings.register_working_days_left
     start = day.day - dt.timedelta(days=REGISTER_LOOKBACK_DAYS)
-    # known by the end of the day: strictly before the next day begins
-    known = day.end - dt.timedelta(microseconds=1)
-    waiting = [
-        e
-        for e in unpublished_entries(session, start=start, end=day.day, cutoff=known)
-        if not e.explained
-    ]
-    if not waiting:
+    rows = _waiting_register_rows(session, start, day)
+    if not rows:
         return
-    rows = {
-        entry.id: (entry, name)
-        for entry, name in session.execute(
-            select(SignedDocument, Department.short_name)
-            .join(Department, Department.id == SignedDocument.department_id)
-            .where(SignedDocument.id.in_([e.register_id for e in waiting]))
-        )
-    }
     index = WorkingDayIndex(calendar, start.year)
     deadlines = DeadlineTable(index, start, day.day, limit)
     uncovered: set[int] = set()
-    for waiting_entry in sorted(waiting, key=lambda e: (str(e.signed_on), e.register_id)):
-        entry, name = rows[waiting_entry.register_id]
+    for entry, name in rows:
         deadline = deadlines.deadline(entry.signed_on)
         if deadline is None:
             uncovered.add(_first_uncovered_year(calendar, entry.signed_on.year))
@@ -266,31 +248,62 @@ def _register_findings(
         if left is None:
             uncovered.add(_first_uncovered_year(calendar, day.day.year))
             continue
-        if left > margin:
-            continue
-        number = entry.doc_number or "（无文号）"
-        result.findings.append(
-            Finding(
-                key=f"register:{entry.department_id}:{entry.doc_number_key or f'row-{entry.id}'}",
-                kind="register",
-                department_id=entry.department_id,
-                department=name,
-                subject=(
-                    f"{name}：{number} 尚未公开，剩余 {left} 个工作日（{deadline} 到期），"
-                    f"文件即将超过公开时限"
-                ),
-                body=(
-                    f"{number}《{entry.title}》成文于 {entry.signed_on}"
-                    f"（登记表 {entry.source_file} 第 {entry.source_line} 行），截至 {day.day} "
-                    f"未在政府信息公开平台公开，也未说明不予公开的理由。{limit} 个工作日的公开"
-                    f"时限于 {deadline} 届满，剩余 {left} 个工作日。"
-                ),
-            )
-        )
+        if left <= margin:
+            result.findings.append(_register_finding(entry, name, day, limit, deadline, left))
     for year in sorted(uncovered):
         result.notes.append(
             f"register entries of {year} not judged: the working-day calendar does not cover it"
         )
+
+
+def _waiting_register_rows(
+    session: Session, start: dt.date, day: InspectionDay
+) -> list[tuple[SignedDocument, str]]:
+    """Register rows signed since ``start``, neither published nor explained by the day's end.
+
+    With their department's short name, oldest signing first.
+    """
+    # known by the end of the day: strictly before the next day begins
+    known = day.end - dt.timedelta(microseconds=1)
+    waiting = [
+        e
+        for e in unpublished_entries(session, start=start, end=day.day, cutoff=known)
+        if not e.explained
+    ]
+    if not waiting:
+        return []
+    rows = {
+        entry.id: (entry, name)
+        for entry, name in session.execute(
+            select(SignedDocument, Department.short_name)
+            .join(Department, Department.id == SignedDocument.department_id)
+            .where(SignedDocument.id.in_([e.register_id for e in waiting]))
+        )
+    }
+    ordered = sorted(waiting, key=lambda e: (str(e.signed_on), e.register_id))
+    return [rows[e.register_id] for e in ordered]
+
+
+def _register_finding(
+    entry: SignedDocument, name: str, day: InspectionDay, limit: int, deadline: dt.date, left: int
+) -> Finding:
+    number = entry.doc_number or "（无文号）"
+    return Finding(
+        key=f"register:{entry.department_id}:{entry.doc_number_key or f'row-{entry.id}'}",
+        kind="register",
+        department_id=entry.department_id,
+        department=name,
+        subject=(
+            f"{name}：{number} 尚未公开，剩余 {left} 个工作日（{deadline} 到期），"
+            f"文件即将超过公开时限"
+        ),
+        body=(
+            f"{number}《{entry.title}》成文于 {entry.signed_on}"
+            f"（登记表 {entry.source_file} 第 {entry.source_line} 行），截至 {day.day} "
+            f"未在政府信息公开平台公开，也未说明不予公开的理由。{limit} 个工作日的公开"
+            f"时限于 {deadline} 届满，剩余 {left} 个工作日。"
+        ),
+    )
 
 
 def _first_uncovered_year(calendar: WorkdayCalendar, year: int) -> int:

@@ -27,19 +27,23 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, ClassVar
 
 import apprise
 from apprise import AppriseAsset, NotifyFormat
 from apprise.common import PersistentStoreMode
+from pydantic import Field, PlainValidator, ValidationInfo, field_validator
 
-DEFAULT_NOTIFY_FILE = Path(__file__).resolve().parents[1] / "db" / "data" / "notify.toml"
+from db.config import Settings
+from db.datafiles import DataFileError, FileModel, Text, expect, validate
+
+DEFAULT_NOTIFY_FILE = Path(__file__).resolve().parents[2] / "db" / "data" / "notify.toml"
 SECRET_PREFIX = "EGOV_SECRET_"
 _PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
-class NotifyConfigError(ValueError):
+class NotifyConfigError(DataFileError):
     """The targets file is wrong, or a secret it names is not set; one line says where."""
 
 
@@ -75,6 +79,72 @@ class NotifyConfig:
         return tuple(dict.fromkeys((*chosen, *self.copy)))
 
 
+class _TargetFile(FileModel):
+    keys_named_in_errors: ClassVar[bool] = True
+
+    url: Annotated[str, expect("an Apprise URL", lambda v: isinstance(v, str) and "://" in v)]
+    description: Text = ""
+
+    @field_validator("url")
+    @classmethod
+    def _secrets_by_prefix(cls, url: str) -> str:
+        for secret in _PLACEHOLDER.findall(url):
+            if not secret.startswith(SECRET_PREFIX):
+                raise ValueError(f"${{{secret}}} must name an {SECRET_PREFIX}… variable")
+        return url
+
+
+def _check_name(name: str) -> str:
+    if not _NAME.fullmatch(name):
+        raise ValueError("a name of letters, digits, '-', '_', '.'")
+    return name
+
+
+def _target_names(value: Any, info: ValidationInfo) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("expected a list of target names")
+    targets = (info.context or {}).get("targets", ())
+    unknown = [v for v in value if v not in targets]
+    if unknown:
+        known = ", ".join(targets) or "none"
+        raise ValueError(f"no target '{unknown[0]}' (targets: {known})")
+    return tuple(value)
+
+
+TargetNames = Annotated[tuple[str, ...], PlainValidator(_target_names)]
+
+
+def _check_table(value: Any) -> Any:
+    if not isinstance(value, dict):
+        raise ValueError("expected a table")
+    return value
+
+
+class _RoutesFile(FileModel):
+    keys_named_in_errors: ClassVar[bool] = True
+
+    default: TargetNames = ()
+    copy_to: TargetNames = Field((), alias="copy")  # ``copy`` is a pydantic method
+    department: dict[str, TargetNames] = Field(default_factory=dict)
+    site: dict[str, TargetNames] = Field(default_factory=dict)
+
+    @field_validator("department", "site", mode="before")
+    @classmethod
+    def _a_table(cls, value: Any) -> Any:
+        return _check_table(value)
+
+
+class _NotifyFile(FileModel):
+    """The targets file: ``[target.<name>]`` tables and ``[routes]``."""
+
+    keys_named_in_errors: ClassVar[bool] = True
+
+    target: dict[Annotated[str, PlainValidator(_check_name)], _TargetFile] = Field(
+        default_factory=dict
+    )
+    routes: _RoutesFile = Field(default_factory=_RoutesFile)
+
+
 def load_notify_config(path: Path = DEFAULT_NOTIFY_FILE) -> NotifyConfig:
     """Read and check the targets file; raise :class:`NotifyConfigError` on the first problem."""
     try:
@@ -83,60 +153,29 @@ def load_notify_config(path: Path = DEFAULT_NOTIFY_FILE) -> NotifyConfig:
         raise NotifyConfigError(f"{path}: cannot read: {error.strerror}") from error
     except tomllib.TOMLDecodeError as error:
         raise NotifyConfigError(f"{path}: not valid TOML: {error}") from error
-    _keys(path, "", data, {"target", "routes"})
-    targets = {}
-    for name, raw in data.get("target", {}).items():
-        where = f"target › {name}"
-        if not _NAME.fullmatch(name):
-            raise NotifyConfigError(f"{path}: {where}: a name of letters, digits, '-', '_', '.'")
-        _keys(path, where, raw, {"url", "description"})
-        url = raw.get("url")
-        if not isinstance(url, str) or "://" not in url:
-            raise NotifyConfigError(f"{path}: {where} › url: expected an Apprise URL")
-        for secret in _PLACEHOLDER.findall(url):
-            if not secret.startswith(SECRET_PREFIX):
-                raise NotifyConfigError(
-                    f"{path}: {where} › url: ${{{secret}}} must name an {SECRET_PREFIX}… variable"
-                )
-        targets[name] = Target(name, url, str(raw.get("description", "")))
-    routes = data.get("routes", {})
-    _keys(path, "routes", routes, {"default", "copy", "department", "site"})
-
-    def names(where: str, value: Any) -> tuple[str, ...]:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise NotifyConfigError(f"{path}: {where}: expected a list of target names")
-        unknown = [v for v in value if v not in targets]
-        if unknown:
-            known = ", ".join(targets) or "none"
-            raise NotifyConfigError(f"{path}: {where}: no target '{unknown[0]}' (targets: {known})")
-        return tuple(value)
-
-    def table(key: str) -> dict[str, tuple[str, ...]]:
-        raw = routes.get(key, {})
-        if not isinstance(raw, dict):
-            raise NotifyConfigError(f"{path}: routes › {key}: expected a table")
-        return {name: names(f"routes › {key} › {name}", value) for name, value in raw.items()}
-
+    targets = data.get("target")
+    context = {"targets": list(targets) if isinstance(targets, dict) else []}
+    file = validate(_NotifyFile, data, str(path), context=context, error=NotifyConfigError)
     return NotifyConfig(
         path=path,
-        targets=targets,
-        default=names("routes › default", routes.get("default", [])),
-        copy=names("routes › copy", routes.get("copy", [])),
-        departments=table("department"),
-        sites=table("site"),
+        targets={
+            name: Target(name, table.url, table.description) for name, table in file.target.items()
+        },
+        default=file.routes.default,
+        copy=file.routes.copy_to,
+        departments=dict(file.routes.department),
+        sites=dict(file.routes.site),
     )
 
 
-def _keys(path: Path, where: str, raw: Any, allowed: set[str]) -> None:
-    if not isinstance(raw, dict):
-        raise NotifyConfigError(f"{path}: {where or 'the file'}: expected a table")
-    unknown = sorted(set(raw) - allowed)
-    if unknown:
-        expected = ", ".join(sorted(allowed))
-        raise NotifyConfigError(
-            f"{path}: {where + ': ' if where else ''}unknown key '{unknown[0]}' "
-            f"(expected one of: {expected})"
-        )
+def notify_path_in_force(settings: Settings) -> Path:
+    """The targets file in force: ``EGOV_NOTIFY_FILE``, else ``db/data/notify.toml``."""
+    return settings.notify_file or DEFAULT_NOTIFY_FILE
+
+
+def notify_config_in_force(settings: Settings) -> NotifyConfig:
+    """Load the targets file in force (the one the warnings are sent by)."""
+    return load_notify_config(notify_path_in_force(settings))
 
 
 def resolve_url(config: NotifyConfig, target: Target, secrets: dict[str, str]) -> str:

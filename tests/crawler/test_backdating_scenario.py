@@ -22,6 +22,7 @@ import sys
 import pytest
 from sqlalchemy import select
 
+from db.config import load_settings
 from db.engine import make_engine, session_scope
 from db.models import Department, PortalPost
 from scoring.assessment.backdating import BACKDATED, NOT_PROVABLE, WITHIN_MARGIN, verdicts
@@ -35,7 +36,7 @@ LATER = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
 
 def _verdicts(url: str) -> dict[str, tuple[str, str, str, tuple[int, ...]]]:
     """canonical URL -> (verdict, department, month, witness runs)."""
-    margin = rules_in_force().portal.backdating_margin
+    margin = rules_in_force(load_settings()).portal.backdating_margin
     engine = make_engine(url)
     with session_scope(engine) as session:
         posts = list(session.scalars(select(PortalPost)))

@@ -13,12 +13,12 @@ from db.models import DisclosureDocument, NondisclosureExplanation
 from scoring.assessment.disclosure_checks import (
     DisclosureCounts,
     disclosure_counts,
-    document_verdicts,
     judge_disclosure,
 )
 from scoring.assessment.number_gaps import number_gaps
 from scoring.assessment.periods import month_end, month_start
 from tests.disclosure.conftest import DocumentFactory, RegisterFactory, dept_id
+from tests.evidence_queries import document_verdicts
 
 D = dt.date.fromisoformat
 YEAR = {"start": D("2012-01-01"), "end": D("2012-12-31"), "limit_days": 5}

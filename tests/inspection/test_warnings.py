@@ -203,6 +203,32 @@ def test_no_quota_warning_when_the_portal_was_not_read_whole(session):
     assert f"register:{ids['fgw']}:绍发改〔2012〕1号" in {f.key for f in found.findings}
 
 
+def test_a_run_left_running_without_a_heartbeat_stops_the_quota_warnings_as_coverage_counts_it(
+    session,
+):
+    build_month(session)
+    portal = session.scalar(select(Site).where(Site.key == "sx-portal"))
+    run(session, portal, shanghai(2019, 3, 20, 4), status="running", healthy=None)
+    session.commit()
+    found = scan(session, load_rules(DEFAULT_RULES_FILE), load_national_rules(), DAY)
+    assert not [f for f in found.findings if f.kind == "quota"]
+    assert found.notes == [
+        "no quota warnings: the latest crawl of sx-portal (2019-03-20 04:00) was silent, "
+        "healthy=None"
+    ]
+
+
+def test_a_crawl_still_beating_at_the_end_of_the_day_is_passed_over(session):
+    build_month(session)
+    portal = session.scalar(select(Site).where(Site.key == "sx-portal"))
+    started = shanghai(2019, 3, 20, 23) + dt.timedelta(minutes=55)
+    run(session, portal, started, status="running", healthy=None)
+    session.commit()
+    found = scan(session, load_rules(DEFAULT_RULES_FILE), load_national_rules(), DAY)
+    assert [f for f in found.findings if f.kind == "quota"]
+    assert found.notes == []
+
+
 def _notify_file(tmp_path: Path, smtp_port: int, hook: str) -> Path:
     path = tmp_path / "notify.toml"
     path.write_text(

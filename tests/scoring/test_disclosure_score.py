@@ -6,10 +6,17 @@ import dataclasses
 import datetime as dt
 from decimal import Decimal
 
-from scoring.assessment.disclosure_score import disclosure_scores
+from scoring.assessment.assess import assess
+from scoring.assessment.periods import parse_month
 from tests.scoring import factories as f
 
 D = dt.date
+
+
+def _score(session, rules, unit):
+    """The unit's disclosure score of March 2012 (the year to date), as ``assess()`` gives it."""
+    cutoff = dt.datetime.now(dt.UTC)
+    return assess(session, rules, parse_month("2012-03"), cutoff).unit(unit.id).disclosure
 
 
 def _scenario(session):
@@ -47,7 +54,7 @@ def _scenario(session):
 
 def test_on_time_share_counts_registered_unpublished_documents(session, rules):
     unit = _scenario(session)
-    score = disclosure_scores(session, rules, D(2012, 3, 1), D(2012, 3, 31))[unit.id]
+    score = _score(session, rules, unit)
     # lag 5 is on time (the 5th working day), lag 6 is one day late
     assert (score.on_time, score.late, score.missing, score.explained, score.undated) == (
         2,
@@ -65,12 +72,12 @@ def test_published_only_denominator_ignores_missing_documents(session, rules):
     published_only = dataclasses.replace(
         rules, disclosure=dataclasses.replace(rules.disclosure, denominator="published_only")
     )
-    score = disclosure_scores(session, published_only, D(2012, 3, 1), D(2012, 3, 31))[unit.id]
+    score = _score(session, published_only, unit)
     assert score.points == Decimal(8)  # 12 × 2 / 3
 
 
 def test_department_without_documents_is_not_assessable_not_zero(session, rules):
     unit = f.department(session, "市档案局", tier=3)
-    score = disclosure_scores(session, rules, D(2012, 3, 1), D(2012, 3, 31))[unit.id]
+    score = _score(session, rules, unit)
     assert score.denominator == 0
     assert score.points is None

@@ -16,9 +16,10 @@ from db.models import DisclosureDocument
 from db.workdays import load_calendar
 from scoring.assessment import lags
 from scoring.assessment.deadlines import DeadlineTable, status_sql
-from scoring.assessment.disclosure_checks import disclosure_counts, document_verdicts
+from scoring.assessment.disclosure_checks import disclosure_counts
 from scoring.assessment.lags import WorkingDayIndex, calendar_in_force
 from scoring.cli import cli
+from tests.evidence_queries import document_verdicts
 from tests.scoring import factories as f
 
 D = dt.date
