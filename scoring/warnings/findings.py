@@ -82,7 +82,11 @@ def scan(
     when = InspectionDay(day, national.evidence_max_age_days)
     _quota_findings(session, rules, when, heartbeat_limit, result)
     _column_findings(session, national, when, result)
-    _register_findings(session, rules, national, when, calendar or calendar_in_force(), result)
+    from scoring.warnings.rectification import rectification_findings  # it builds Findings
+
+    calendar = calendar or calendar_in_force()
+    _register_findings(session, rules, national, when, calendar, result)
+    result.findings += rectification_findings(session, day, calendar)  # the 整改 loop's steps
     return result
 
 

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import Path
 
 from sqlalchemy import select
 
+from db.engine import make_engine, session_scope
 from db.models import (
     AuditEvent,
     NondisclosureExplanation,
     Rectification,
     RectificationAttachment,
+    WarningDelivery,
 )
+from scoring.assessment.lags import calendar_in_force
+from scoring.warnings.deliveries import ALREADY_SENT, WOULD_SEND, deliver
+from scoring.warnings.notify import NotifyConfig, Target
+from scoring.warnings.rectification import rectification_findings
 from tests.console.conftest import csrf_of, rows
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -136,3 +143,50 @@ def test_an_accepted_answer_about_a_number_gap_explains_it(open_console, seeded,
     assert explanation.source_file == f"console:rectification:{item}"
     queue = reviewer.client.get("/reviews/number_gap").text
     assert not re.search(r"绍发改〔2012〕11号</a>", queue)  # explained: no longer a gap
+
+
+def test_each_step_becomes_one_notification_sent_once(open_console, seeded, database_url):
+    reviewer = open_console("rev")
+    item = _send_late_document(reviewer, seeded)
+    assert _answer(open_console("fgw"), item, "已补发").status_code == 303
+    page = f"/rectifications/{item}"
+    decided = reviewer.post_form(page, f"{page}/decide", {"decision": "reject", "reason": "不充分"})
+    assert decided.status_code == 303
+    engine = make_engine(database_url)
+    try:
+        with session_scope(engine) as session:
+            sent = session.get(Rectification, item)
+            assert sent is not None
+            found = rectification_findings(session, sent.due_on, calendar_in_force())
+            keys = [f.key for f in found]
+            assert keys[0] == f"rectification:{item}:sent"
+            assert f"rectification:{item}:rejected:1" in keys
+            assert any(k.startswith(f"rectification:{item}:answer:") for k in keys)
+            assert all(f.department == "市发改委" for f in found)
+            assert "请于" in found[0].subject
+            config = NotifyConfig(
+                path=Path("notify.toml"),
+                targets={"fgw": Target("fgw", "json://localhost/")},
+                departments={"市发改委": ("fgw",)},
+                sites={},
+                default=(),
+                copy=(),
+            )
+            first = deliver(session, config, found, {}, day=sent.due_on, dry_run=True)
+            assert {o.status for o in first} == {WOULD_SEND}
+            for finding in found:
+                session.add(
+                    WarningDelivery(
+                        finding_key=finding.key,
+                        target="fgw",
+                        kind=finding.kind,
+                        subject=finding.subject[:255],
+                        body=finding.body,
+                        status="sent",
+                    )
+                )
+            session.flush()
+            again = deliver(session, config, found, {}, day=sent.due_on, dry_run=True)
+            assert {o.status for o in again} == {ALREADY_SENT}
+    finally:
+        engine.dispose()
