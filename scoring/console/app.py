@@ -35,12 +35,15 @@ from scoring.console import (
     reports,
     reviews,
     users,
+    warnings_page,
 )
 from scoring.console.csrf import csrf_token
 from scoring.console.headers import SecurityHeaders
 from scoring.console.routing import error_page, speak
 from scoring.console.secret import console_secret
 from scoring.rules import Rules, rules_in_force
+from scoring.rules.national import national_rules_in_force
+from scoring.warnings.notify import NotifyConfig, NotifyConfigError, notify_config_in_force
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "egov_console"
@@ -93,6 +96,14 @@ async def _http_error(request: Request, error: Exception) -> Response:
     return error_page(request, error.status_code, str(error.detail), None)
 
 
+def _notify_config(settings: Settings) -> NotifyConfig | None:
+    """The targets file in force; a wrong one leaves the warnings page without targets."""
+    try:
+        return notify_config_in_force(settings)
+    except NotifyConfigError:
+        return None
+
+
 def create_app(
     settings: Settings,
     *,
@@ -126,6 +137,7 @@ def create_app(
         *users.ROUTES,
         *language.ROUTES,
         *rectification_pages.ROUTES,
+        *warnings_page.ROUTES,
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     middleware = [
@@ -152,5 +164,7 @@ def create_app(
     )
     app.state.engine = engine
     app.state.rules = rules_in_force(settings)
+    app.state.national_rules = national_rules_in_force(settings)
+    app.state.notify_config = _notify_config(settings)
     app.state.templates = _templates(app.state.rules)
     return app
