@@ -25,6 +25,7 @@ from scoring.assessment.periods import SHANGHAI
 from scoring.console import (
     auth,
     board,
+    crawls,
     departments,
     entries,
     evidence,
@@ -128,6 +129,7 @@ def create_app(
     routes: list[Route | Mount] = [
         *auth.ROUTES,
         *board.ROUTES,
+        *crawls.ROUTES,
         *departments.ROUTES,
         *evidence.ROUTES,
         *history.ROUTES,
