@@ -27,6 +27,7 @@ from scoring.console import i18n, sessions
 from scoring.console.accounts import READ_ROLES, WRITE_ROLES, Account, account_of
 from scoring.console.csrf import token_is_valid
 from scoring.console.i18n import _
+from scoring.console.inspections import use_national_rules
 from scoring.rules import Rules
 
 Endpoint = Callable[["Ctx"], Response]
@@ -183,6 +184,7 @@ def _run(
                 return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
             if user.role not in roles:
                 raise HTTPError(403, _("your role may not do this"))
+            use_national_rules(state.national_rules)  # the settings given to create_app
             ctx = Ctx(request, db, user, state.rules, utcnow(), form)
             return endpoint(ctx)
     except HTTPError as error:
