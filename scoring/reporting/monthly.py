@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from scoring.assessment.assess import Assessment
+from scoring.assessment.periods import SHANGHAI
 from scoring.reporting.model import (
     INCOMPLETE,
     Report,
@@ -116,7 +117,7 @@ def _meta(assessment: Assessment) -> list[tuple[str, str]]:
     return [
         ("考核期 period", assessment.period.label),
         ("规则 rules", f"{rules.title} ({rules.document_number}) version {rules.version[:12]}"),
-        ("证据截止 evidence cut-off", assessment.cutoff.isoformat()),
+        ("证据截止 evidence cut-off", assessment.cutoff.astimezone(SHANGHAI).isoformat()),
         ("门户覆盖 portal coverage", assessment.portal_coverage[month].label),
         ("公开平台覆盖 disclosure coverage", assessment.disclosure_coverage[month].label),
         ("得分口径 scores", "sub-scores as they stand, year to date through this month"),
