@@ -32,7 +32,6 @@ from scoring.assessment.periods import SHANGHAI
 from scoring.console.audit import record
 from scoring.console.i18n import _
 
-ANSWER_WORKING_DAYS = 5  # policy default until the rules file carries its own
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 5
 ANSWERS_AFTER_REJECTION = 1  # the department may answer once more after a rejection
@@ -105,8 +104,10 @@ def send(
     detail: str,
     by: str,
     now: dt.datetime,
+    working_days: int,
 ) -> Rectification:
-    """Send a finding to its department, due ``ANSWER_WORKING_DAYS`` working days from today."""
+    """Send a finding to its department, due ``working_days`` working days from today (the
+    rules file's ``rectification.answer_working_days``)."""
     if find(session, kind, subject_key) is not None:
         raise RectificationError(_("this finding has already been sent to its department"))
     today = now.astimezone(SHANGHAI).date()
@@ -119,7 +120,7 @@ def send(
         state=RectificationState.SENT,
         sent_by=by,
         sent_at=now,
-        due_on=calendar.add_working_days(today, ANSWER_WORKING_DAYS),
+        due_on=calendar.add_working_days(today, working_days),
     )
     session.add(item)
     session.flush()

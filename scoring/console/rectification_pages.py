@@ -58,6 +58,7 @@ def send(ctx: Ctx) -> Response:
             detail=detail,
             by=ctx.user.username,
             now=ctx.now,
+            working_days=ctx.rules.answer_working_days,
         )
     except loop.RectificationError as error:
         raise HTTPError(400, str(error)) from None

@@ -17,6 +17,8 @@ from db.models import (
     WarningDelivery,
 )
 from scoring.assessment.lags import calendar_in_force
+from scoring.assessment.periods import SHANGHAI
+from scoring.rules import DEFAULT_RULES_FILE, load_rules
 from scoring.warnings.deliveries import ALREADY_SENT, WOULD_SEND, deliver
 from scoring.warnings.notify import NotifyConfig, Target
 from scoring.warnings.rectification import rectification_findings
@@ -190,3 +192,23 @@ def test_each_step_becomes_one_notification_sent_once(open_console, seeded, data
             assert {o.status for o in again} == {ALREADY_SENT}
     finally:
         engine.dispose()
+
+
+def test_the_answer_is_due_the_rules_files_working_days_after_sending(
+    open_console, seeded, database_url
+):
+    item = _send_late_document(open_console("rev"), seeded)
+    (sent,) = rows(database_url, select(Rectification))
+    today = sent.sent_at.astimezone(SHANGHAI).date()
+    rules = load_rules(DEFAULT_RULES_FILE)
+    assert rules.answer_working_days == 5
+    assert sent.due_on == calendar_in_force().add_working_days(today, 5)
+    assert sent.id == item
+
+
+def test_a_rules_file_without_the_rectification_table_still_loads(tmp_path):
+    text = DEFAULT_RULES_FILE.read_text(encoding="utf-8")
+    start = text.index("[rectification]")
+    older = tmp_path / "rules.toml"
+    older.write_text(text[:start] + text[text.index("[prizes.department]") :], encoding="utf-8")
+    assert load_rules(older).answer_working_days == 5
