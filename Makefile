@@ -13,6 +13,7 @@ setup:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen --compile-bytecode
 	$(UV) run python -m compileall -q crawler db scoring schedules samplesites
+	$(UV) run pybabel compile --statistics -D console -d scoring/console/locale
 
 demo: setup
 	$(UV) run schedules demo

@@ -2,6 +2,7 @@
 
 from db.models.base import Base, UTCDateTime, utcnow
 from db.models.console import AuditEvent, ConsoleUser, LoginAttempt, ReviewItem, ReviewState, Role
+from db.models.console_sessions import ConsoleSession
 from db.models.crawling import (
     ColumnStatus,
     ColumnWalkPage,
@@ -46,6 +47,12 @@ from db.models.letters import (
     LetterStatus,
     LetterWalk,
 )
+from db.models.rectification import (
+    Rectification,
+    RectificationAnswer,
+    RectificationAttachment,
+    RectificationState,
+)
 from db.models.register import NondisclosureExplanation, SignedDocument
 from db.models.registry import (
     AliasSource,
@@ -67,6 +74,7 @@ __all__ = [
     "CheckRunStatus",
     "ColumnStatus",
     "ColumnWalkPage",
+    "ConsoleSession",
     "ConsoleUser",
     "CrawlColumnResult",
     "CrawlLock",
@@ -103,6 +111,10 @@ __all__ = [
     "PostListing",
     "ProbeResult",
     "QuarantinedItem",
+    "Rectification",
+    "RectificationAnswer",
+    "RectificationAttachment",
+    "RectificationState",
     "ReportKind",
     "RequestFailure",
     "ReviewItem",

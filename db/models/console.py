@@ -66,6 +66,9 @@ class ConsoleUser(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[dt.datetime | None]
+    locale: Mapped[str | None] = mapped_column(
+        String(8), comment="the console's language chosen by the user; none: the browser's"
+    )
 
     def __repr__(self) -> str:
         return f"<ConsoleUser {self.username} {self.role} dept={self.department_id}>"

@@ -214,6 +214,11 @@ CONSOLE_WRITES = (
     "UPDATE (attribution, department_id) ON disclosure_documents",
     "INSERT ON manual_scores",
     "INSERT ON score_runs",
+    "INSERT, UPDATE (ended_at) ON console_sessions",
+    "INSERT, UPDATE ON rectifications",
+    "INSERT ON rectification_answers",
+    "INSERT ON rectification_attachments",
+    "INSERT ON nondisclosure_explanations",
 )
 
 

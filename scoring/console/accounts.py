@@ -21,9 +21,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.attribution import UnknownDepartmentError, find_department
-from db.models import ConsoleUser, Department, LoginAttempt, utcnow
+from db.models import AuditEvent, ConsoleUser, Department, LoginAttempt, utcnow
 from db.models.console import Role
 from scoring.console.audit import record
+from scoring.console.i18n import _
 
 READ_ROLES = frozenset(Role)
 ALL_DEPARTMENTS = frozenset({Role.VIEWER, Role.REVIEWER, Role.ADMIN})
@@ -60,6 +61,7 @@ class Account:
     department_id: int | None
     department_name: str | None
     password_stamp: str
+    locale: str | None = None
 
     @property
     def scope(self) -> set[int] | None:
@@ -85,6 +87,7 @@ def account_of(session: Session, user: ConsoleUser) -> Account:
         department_id=user.department_id,
         department_name=department.short_name if department else None,
         password_stamp=user.password_changed_at.isoformat(),
+        locale=user.locale,
     )
 
 
@@ -206,6 +209,60 @@ def _recent_failures(session: Session, column, value: str, since: dt.datetime) -
     )
 
 
+UNLOCKED = "login_unlocked"  # the audit action that forgives a user name's failed logins
+
+
+def _unlocked_at(session: Session, username: str) -> dt.datetime | None:
+    return session.scalar(
+        select(func.max(AuditEvent.at)).where(
+            AuditEvent.action == UNLOCKED, AuditEvent.subject == f"login:{username}"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class FailedLogins:
+    """A user name's failed logins within the rate-limit window, as an admin sees them."""
+
+    username: str
+    failures: int
+    last_at: dt.datetime
+    clients: tuple[str, ...]
+
+    @property
+    def locked(self) -> bool:
+        return self.failures >= MAX_FAILURES_PER_NAME
+
+
+def failed_logins(session: Session) -> list[FailedLogins]:
+    """Every user name with failed logins in the window that no admin has unlocked since."""
+    since = utcnow() - WINDOW
+    rows = session.execute(
+        select(LoginAttempt.username, LoginAttempt.client, LoginAttempt.at)
+        .where(LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since)
+        .order_by(LoginAttempt.at)
+    ).all()
+    grouped: dict[str, list[tuple[str, dt.datetime]]] = {}
+    for username, client, at in rows:
+        grouped.setdefault(username, []).append((client, at))
+    listed = []
+    for username, tries in grouped.items():
+        unlocked = _unlocked_at(session, username)
+        tries = [(c, at) for c, at in tries if unlocked is None or at > unlocked]
+        if tries:
+            clients = tuple(sorted({c for c, _ in tries}))
+            listed.append(FailedLogins(username, len(tries), tries[-1][1], clients))
+    return sorted(listed, key=lambda f: (not f.locked, f.username))
+
+
+def unlock(session: Session, username: str, *, by: str) -> None:
+    """Forgive a user name's failed logins so far (kept in the audit log, nothing deleted)."""
+    username = username.strip()[:64]
+    if not username:
+        raise AccountError("which user name?")
+    record(session, by, UNLOCKED, f"login:{username}")
+
+
 def authenticate(session: Session, username: str, password: str, client: str) -> Account | None:
     """Check a login; return the account, or ``None``; raise :class:`RateLimited` when throttled.
 
@@ -216,11 +273,14 @@ def authenticate(session: Session, username: str, password: str, client: str) ->
     client = client[:64]
     now = utcnow()
     since = now - WINDOW
+    unlocked = _unlocked_at(session, username)
+    name_since = max(since, unlocked) if unlocked is not None else since
     if (
-        _recent_failures(session, LoginAttempt.username, username, since) >= MAX_FAILURES_PER_NAME
+        _recent_failures(session, LoginAttempt.username, username, name_since)
+        >= MAX_FAILURES_PER_NAME
         or _recent_failures(session, LoginAttempt.client, client, since) >= MAX_FAILURES_PER_CLIENT
     ):
-        raise RateLimited("too many failed logins: try again in 15 minutes")
+        raise RateLimited(_("too many failed logins: try again in 15 minutes"))
     user = session.scalar(select(ConsoleUser).where(ConsoleUser.username == username))
     ok = False
     try:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import AuditEvent, utcnow
@@ -55,3 +57,36 @@ def recent_events(
     if review_item_id is not None:
         query = query.where(AuditEvent.review_item_id == review_item_id)
     return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What the audit page asks for: who, which subject, which days (Asia/Shanghai)."""
+
+    actor: str = ""
+    subject: str = ""
+    since: dt.datetime | None = None  # inclusive
+    until: dt.datetime | None = None  # exclusive
+
+
+def filtered_events(
+    session: Session, wanted: AuditFilter, *, offset: int, limit: int
+) -> tuple[list[AuditEvent], int]:
+    """One page of the events ``wanted`` selects, newest first, and how many there are in all."""
+    query = select(AuditEvent)
+    if wanted.actor:
+        query = query.where(AuditEvent.actor == wanted.actor)
+    if wanted.subject:
+        query = query.where(AuditEvent.subject.contains(wanted.subject))
+    if wanted.since is not None:
+        query = query.where(AuditEvent.at >= wanted.since)
+    if wanted.until is not None:
+        query = query.where(AuditEvent.at < wanted.until)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = session.scalars(query.order_by(AuditEvent.id.desc()).offset(offset).limit(limit))
+    return list(page), total
+
+
+def actors(session: Session) -> list[str]:
+    """Everyone who has taken a step, for the filter's choices."""
+    return sorted(session.scalars(select(AuditEvent.actor).distinct()))

@@ -1,4 +1,5 @@
-"""Log in and out. The session cookie is signed (itsdangerous) and carries the user id only."""
+"""Log in and out. The session cookie is signed (itsdangerous) and carries the user id and
+the token of a session kept on the server, which logging out ends."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from db.engine import session_scope
+from scoring.console import sessions
 from scoring.console.accounts import RateLimited, authenticate
 from scoring.console.csrf import rotate, token_is_valid
-from scoring.console.routing import current_account, error_page, render
+from scoring.console.i18n import _
+from scoring.console.routing import current_account, error_page, render, speak
 
 
 def _safe_next(target: str | None) -> str:
@@ -21,6 +24,8 @@ def _safe_next(target: str | None) -> str:
 
 
 async def login_form(request: Request) -> Response:
+    speak(request)
+
     def run() -> Response:
         with session_scope(request.app.state.engine) as db:
             if current_account(request, db) is not None:
@@ -33,9 +38,10 @@ async def login_form(request: Request) -> Response:
 
 
 async def login(request: Request) -> Response:
+    speak(request)
     form = await request.form(max_files=0, max_fields=50)
     if not token_is_valid(request.session, form):
-        return error_page(request, 403, "the login form expired: reload the page", None)
+        return error_page(request, 403, _("the login form expired: reload the page"), None)
     username = str(form.get("username", "")).strip()
     password = str(form.get("password", ""))
     target = _safe_next(str(form.get("next", "")))
@@ -45,6 +51,7 @@ async def login(request: Request) -> Response:
         try:
             with session_scope(request.app.state.engine) as db:
                 account = authenticate(db, username, password, client)
+                token = sessions.start(db, account.id) if account is not None else None
         except RateLimited as refused:
             return render(request, "login.html", 429, next=target, error=str(refused), user=None)
         if account is None:
@@ -53,13 +60,14 @@ async def login(request: Request) -> Response:
                 "login.html",
                 401,
                 next=target,
-                error="wrong user name or password",
+                error=_("wrong user name or password"),
                 username=username,
                 user=None,
             )
         request.session.clear()  # a fresh session: nothing from before the login survives
         request.session["uid"] = account.id
         request.session["pwd"] = account.password_stamp
+        request.session["sid"] = token
         rotate(request.session)
         return RedirectResponse(target, status_code=303)
 
@@ -67,9 +75,17 @@ async def login(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
+    speak(request)
     form = await request.form(max_files=0, max_fields=50)
     if not token_is_valid(request.session, form):
-        return error_page(request, 403, "the form's security token is missing", None)
+        return error_page(request, 403, _("the form's security token is missing"), None)
+    token = request.session.get("sid")
+
+    def run() -> None:
+        with session_scope(request.app.state.engine) as db:
+            sessions.end(db, token)
+
+    await run_in_threadpool(run)
     request.session.clear()
     rotate(request.session)
     return RedirectResponse("/login", status_code=303)

@@ -6,7 +6,7 @@ from starlette.responses import Response
 
 from scoring.assessment.periods import SHANGHAI
 from scoring.console import data
-from scoring.console.routing import Ctx, HTTPError, page
+from scoring.console.routing import FIRST_YEAR, LAST_YEAR, Ctx, HTTPError, page
 
 SORTS = {
     "tier": lambda row: (row.tier, row.department_id),
@@ -24,7 +24,7 @@ def chosen_year(ctx: Ctx) -> int:
     """The year asked for, else the latest year with posts, else this year."""
     text = ctx.query.get("year", "")
     if text:
-        if not text.isdigit() or not 2000 <= int(text) <= 2100:
+        if not text.isdigit() or not FIRST_YEAR <= int(text) <= LAST_YEAR:
             raise HTTPError(400, f"not a year: {text!r}")
         return int(text)
     years = data.years_with_evidence(ctx.db)

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import ManualScore, PortalPost
+from db.models import Department, DisclosureDocument, ManualScore, PortalPost
 from scoring.api import PublishedRun, explain_with, publish_with, stored_run
 from scoring.assessment.assess import Assessment, MonthPosts, UnitAssessment, assess
 from scoring.assessment.backdating import backdated_posts
@@ -33,14 +33,17 @@ from scoring.assessment.disclosure_checks import DisclosureCounts, DocumentVerdi
 from scoring.assessment.number_gaps import NumberGap, number_gaps
 from scoring.assessment.periods import (
     Period,
+    month_start,
     months_ended_by,
     parse_month,
     parse_period,
     parse_year,
+    shanghai_midnight,
 )
 from scoring.assessment.ranking import RankedUnit, Ranking
-from scoring.assessment.totals import UnitTotal
-from scoring.entries.manual import SuggestionCredit, add_entry
+from scoring.assessment.totals import SubItemPoints, UnitTotal
+from scoring.entries.manual import ManualEntryError, SuggestionCredit
+from scoring.entries.manual import add_entry as add_manual_entry
 from scoring.reporting.render import REPORT_FORMATS
 from scoring.rules import Rules
 from scoring.runs import list_runs
@@ -61,9 +64,14 @@ __all__ = [
     "backdating_witnesses",
     "board",
     "department_month",
+    "department_names",
+    "departments",
     "entries",
     "gap_candidates",
+    "gap_neighbours",
     "list_runs",
+    "not_ended",
+    "not_started",
     "parse_report_period",
     "publish_report",
     "readiness",
@@ -143,6 +151,17 @@ class BoardRow:
         return self.assessed.portal.points if self.assessed.portal else None
 
     @property
+    def overrides(self) -> list[SubItemPoints]:
+        """The year's sub-items an analyst's entry replaced or adjusted (none in a liaison's
+        narrowed assessment, which has no totals)."""
+        total = self.assessed.total
+        if total is None:
+            return []
+        return [
+            s for s in total.subitems if s.source.startswith("override") or "adjustment" in s.source
+        ]
+
+    @property
     def shortfall(self) -> int:
         """Posts short of quota over the months that ended and were crawled whole.
 
@@ -213,6 +232,23 @@ def gap_candidates(
 ) -> list[NumberGap]:
     """文号 numbers missing from published series: candidates for review, never scored alone."""
     return number_gaps(session, year=year, department_id=department_id, cutoff=cutoff)
+
+
+def gap_neighbours(session: Session, gap: NumberGap) -> tuple[tuple[str, int], ...]:
+    """The stored pages of the documents numbered just before and after a 文号 gap."""
+    doc = DisclosureDocument
+    found = session.execute(
+        select(doc.doc_number_seq, doc.doc_number, doc.page_id)
+        .where(
+            doc.department_id == gap.department_id,
+            doc.doc_number_prefix == gap.prefix,
+            doc.doc_number_year == gap.year,
+            doc.doc_number_seq.in_((gap.previous_seq, gap.next_seq)),
+            doc.page_id.is_not(None),
+        )
+        .order_by(doc.doc_number_seq, doc.id)
+    ).all()
+    return tuple((number or f"{seq}号", page_id) for seq, number, page_id in found)
 
 
 # --- entries, suggestions and what the annual ranking lacks ----------------------------------
@@ -313,6 +349,34 @@ def publish_report(
     return publish_with(session, rules, period, cutoff, by)
 
 
+def computed_subitems(rules: Rules) -> frozenset[str]:
+    """The sub-items the crawl computes: an analyst adjusts them, never replaces them."""
+    return frozenset((rules.portal.subitem, rules.disclosure.subitem))
+
+
+def add_entry(session: Session, rules: Rules, **entry: Any) -> ManualScore:
+    """Store an analyst's entry as ``scoring manual add`` does, but no ``score`` replacing a
+    computed sub-item: that silently overrode the crawl's points in the annual run while the
+    board showed the computed ones. An adjustment, with its reason, is entered instead.
+    """
+    item_key = entry.get("item_key", "")
+    if entry.get("kind", "score") == "score" and item_key in computed_subitems(rules):
+        raise ManualEntryError(
+            f"{item_key} is computed from the crawl: enter an adjustment with a reason"
+        )
+    return add_manual_entry(session, rules, **entry)
+
+
+def not_started(label: str, now: dt.datetime) -> bool:
+    """Whether the period ``label`` begins after ``now`` (an entry for it is a typing error)."""
+    return shanghai_midnight(month_start(parse_period(label).months[0])) > now
+
+
+def not_ended(period: Period, now: dt.datetime) -> bool:
+    """Whether some month of ``period`` is not over at ``now``: no final report can be made."""
+    return months_ended_by(period.months, now) != period.months
+
+
 def parse_report_period(kind: str, label: str) -> Period:
     """A period of the right kind for a report: a month, a quarter or a year."""
     period = parse_period(label)
@@ -322,6 +386,22 @@ def parse_report_period(kind: str, label: str) -> Period:
 
 
 # --- review queues and pickers ------------------------------------------------------------------
+
+
+def departments(session: Session, scope: set[int] | None = None) -> list[Department]:
+    """Every unit a user may see, in the one order of every page and picker: departments
+    before counties, by tier (untiered last), then as registered."""
+    query = select(Department).order_by(
+        Department.kind.desc(), Department.tier.is_(None), Department.tier, Department.id
+    )
+    if scope is not None:
+        query = query.where(Department.id.in_(scope))
+    return list(session.scalars(query))
+
+
+def department_names(session: Session) -> dict[int, str]:
+    """Short name (简称) by id, for the pages that name units."""
+    return dict(session.execute(select(Department.id, Department.short_name)).all())  # type: ignore[arg-type]
 
 
 def years_with_evidence(session: Session) -> list[int]:

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from starlette.responses import Response
 
 from db.models import Department
 from scoring.assessment.periods import PeriodError, parse_month
-from scoring.console import data
+from scoring.console import data, rectification
 from scoring.console.board import chosen_year
-from scoring.console.routing import Ctx, HTTPError, not_found, page
+from scoring.console.routing import FIRST_YEAR, LAST_YEAR, Ctx, HTTPError, not_found, page
 
 
 def department_list(ctx: Ctx) -> Response:
-    query = select(Department).order_by(Department.kind.desc(), Department.tier, Department.id)
-    if ctx.user.scope is not None:
-        query = query.where(Department.id.in_(ctx.user.scope))
-    return ctx.render("departments.html", units=list(ctx.db.scalars(query)))
+    return ctx.render("departments.html", units=data.departments(ctx.db, ctx.user.scope))
 
 
 def department_page(ctx: Ctx) -> Response:
@@ -41,6 +37,8 @@ def department_page(ctx: Ctx) -> Response:
         month=month,
         shown=data.department_month(ctx.db, ctx.rules, unit.id, month, ctx.now),
         entries=data.entries(ctx.db, ctx.user.scope, unit.id)[:50],
+        sent={(r.kind, r.subject_key): r for r in rectification.for_departments(ctx.db, {unit.id})},
+        document_kinds=rectification.DOCUMENT_KINDS,
     )
 
 
@@ -49,9 +47,12 @@ def _asked_month(ctx: Ctx) -> str | None:
     if not text:
         return None
     try:
-        return parse_month(text).label
+        month = parse_month(text)
     except PeriodError as error:
         raise HTTPError(400, str(error)) from None
+    if not FIRST_YEAR <= month.year <= LAST_YEAR:
+        raise HTTPError(400, f"not a month the console shows: {text!r}")
+    return month.label
 
 
 def _default_month(year: int, row: data.BoardRow | None) -> str:
@@ -68,5 +69,5 @@ def _default_month(year: int, row: data.BoardRow | None) -> str:
 
 ROUTES = [
     page("/departments", department_list),
-    page("/departments/{department_id:int}", department_page),
+    page("/departments/{department_id:id}", department_page),
 ]

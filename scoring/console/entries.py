@@ -6,29 +6,39 @@ in who entered them from the logged-in user, never from the form.
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from starlette.responses import Response
 
-from db.models import Department
-from db.models.base import values
 from db.models.registry import UnitKind
+from scoring.assessment.periods import PeriodError
 from scoring.console import data
 from scoring.console.audit import record
 from scoring.console.board import chosen_year
-from scoring.console.routing import Ctx, HTTPError, action, page
+from scoring.console.i18n import _
+from scoring.console.routing import Ctx, action, page
 from scoring.entries.manual import KINDS, ManualEntryError
+
+FIELDS = ("department", "item_key", "period", "kind", "points", "reason")
 
 
 def entries_page(ctx: Ctx) -> Response:
+    return _entries_page(ctx)
+
+
+def _entries_page(
+    ctx: Ctx, status: int = 200, error: str | None = None, values: dict[str, str] | None = None
+) -> Response:
+    """The page; after a refused entry, with the message and the values typed (status 400)."""
     year = chosen_year(ctx)
     scope = ctx.user.scope
-    units = ctx.db.scalars(select(Department).order_by(Department.kind.desc(), Department.id))
-    units = [u for u in units if scope is None or u.id in scope]
+    units = data.departments(ctx.db, scope)
     names = {u.id: u.short_name for u in units}
     assessment = data.assess_year(ctx.db, ctx.rules, year, ctx.now)  # totals are the city's
     credits = data.suggestions(assessment)
     return ctx.render(
         "entries.html",
+        status,
+        error=error,
+        values=values or {},
         year=year,
         entries=data.entries(ctx.db, scope),
         names=names,
@@ -38,10 +48,18 @@ def entries_page(ctx: Ctx) -> Response:
         suggestions=[(names[d], c) for d, c in sorted(credits.items()) if d in names],
         suggestion_policy=ctx.rules.suggestions,
         readiness=data.readiness(assessment, scope),
+        city_wide_hidden=scope is not None,  # a liaison sees its own entries, not the city's rank
     )
 
 
 def add_entry(ctx: Ctx) -> Response:
+    try:
+        if data.not_started(ctx.field("period"), ctx.now):
+            raise ManualEntryError(
+                _("%(period)s has not begun: no entry for it yet") % {"period": ctx.field("period")}
+            )
+    except (PeriodError, ManualEntryError) as error:
+        return _entries_page(ctx, 400, str(error), _typed(ctx))
     try:
         entry = data.add_entry(
             ctx.db,
@@ -55,7 +73,7 @@ def add_entry(ctx: Ctx) -> Response:
             kind=ctx.field("kind") or "score",
         )
     except ManualEntryError as error:
-        raise HTTPError(400, str(error)) from None
+        return _entries_page(ctx, 400, str(error), _typed(ctx))
     record(
         ctx.db,
         ctx.user.username,
@@ -70,7 +88,11 @@ def add_entry(ctx: Ctx) -> Response:
             "points": str(entry.points),
         },
     )
-    return ctx.redirect("/entries", f"entry {entry.id} stored")
+    return ctx.redirect("/entries", _("entry %(id)s stored") % {"id": entry.id})
+
+
+def _typed(ctx: Ctx) -> dict[str, str]:
+    return {name: ctx.field(name) for name in FIELDS}
 
 
 ROUTES = [page("/entries", entries_page), action("/entries", add_entry)]

@@ -23,7 +23,7 @@ BODY_CSP = (
 SHOWN_TYPES = ("text/html", "text/plain", "application/xhtml+xml")
 
 
-def _visible_page(ctx: Ctx) -> FetchedPage:
+def visible_page(ctx: Ctx) -> FetchedPage:
     """The page asked for, if it exists and this user may see it (a liaison: its evidence)."""
     page_id = ctx.request.path_params["page_id"]
     fetched = ctx.db.get(FetchedPage, page_id)
@@ -53,7 +53,7 @@ def _visible_page(ctx: Ctx) -> FetchedPage:
 
 
 def evidence_page(ctx: Ctx) -> Response:
-    fetched = _visible_page(ctx)
+    fetched = visible_page(ctx)
     posts = ctx.db.execute(
         select(PortalPost, Department.short_name)
         .outerjoin(Department, Department.id == PortalPost.department_id)
@@ -72,6 +72,7 @@ def evidence_page(ctx: Ctx) -> Response:
     return ctx.render(
         "evidence.html",
         page=fetched,
+        history=True,
         size=size,
         posts=posts,
         documents=documents,
@@ -82,7 +83,7 @@ def evidence_page(ctx: Ctx) -> Response:
 
 
 def evidence_body(ctx: Ctx) -> Response:
-    fetched = _visible_page(ctx)
+    fetched = visible_page(ctx)
     body = read_page_body(ctx.db, fetched.sha256)
     media = (fetched.content_type or "text/html").split(";")[0].strip().lower()
     headers = {
@@ -98,7 +99,7 @@ def evidence_body(ctx: Ctx) -> Response:
 
 
 def evidence_source(ctx: Ctx) -> Response:
-    fetched = _visible_page(ctx)
+    fetched = visible_page(ctx)
     body = read_page_body(ctx.db, fetched.sha256)
     try:
         text = body.decode(fetched.encoding or "utf-8", errors="replace")
@@ -108,7 +109,7 @@ def evidence_source(ctx: Ctx) -> Response:
 
 
 ROUTES = [
-    page("/evidence/{page_id:int}", evidence_page),
-    page("/evidence/{page_id:int}/body", evidence_body),
-    page("/evidence/{page_id:int}/source", evidence_source),
+    page("/evidence/{page_id:id}", evidence_page),
+    page("/evidence/{page_id:id}/body", evidence_body),
+    page("/evidence/{page_id:id}/source", evidence_source),
 ]

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import DisclosureDocument, PortalPost
 from scoring.assessment.backdating import Witness
+from scoring.assessment.deadlines import is_undated, undated_sql
 from scoring.assessment.periods import SHANGHAI, parse_year
 from scoring.console import data
+from scoring.console.i18n import _
 from scoring.rules import Rules
 
 
@@ -76,7 +78,8 @@ def _unresolved(session: Session, normalized: str | None = None) -> list[Candida
             name,
             None,
             text or name,
-            f"{count} posts or documents name it; normalised {name!r}",
+            _("%(count)s posts or documents name it; normalised %(name)s")
+            % {"count": count, "name": name},
             page_id,
             url,
         )
@@ -112,8 +115,11 @@ def _backdated_candidate(post: PortalPost, proof: tuple[Witness, ...]) -> Candid
         f"post:{post.id}",
         post.department_id,
         post.title,
-        f"dated {claimed} on the page, first seen {seen}; complete walks that did not list it: "
-        f"{walks}",
+        _(
+            "dated %(claimed)s on the page, first seen %(seen)s; "
+            "complete walks that did not list it: %(walks)s"
+        )
+        % {"claimed": claimed, "seen": seen, "walks": walks},
         post.page_id,
         post.canonical_url,
     )
@@ -152,7 +158,8 @@ def _gap_candidate(gap: data.NumberGap) -> Candidate:
         f"{gap.department_id}:{gap.doc_number_key}",
         gap.department_id,
         gap.doc_number_key,
-        f"missing between {gap.previous_seq}号 and {gap.next_seq}号 of the published series",
+        _("missing between %(previous)s号 and %(next)s号 of the published series")
+        % {"previous": gap.previous_seq, "next": gap.next_seq},
     )
 
 
@@ -165,25 +172,23 @@ def gap_lookup(session: Session, rules: Rules, key: str, cutoff: dt.datetime) ->
     if not match:
         return None
     gaps = data.gap_candidates(session, int(match[3]), cutoff, int(match[1]))
-    return next((_gap_candidate(g) for g in gaps if g.doc_number_key == match[2]), None)
+    gap = next((g for g in gaps if g.doc_number_key == match[2]), None)
+    if gap is None:
+        return None
+    return replace(_gap_candidate(gap), pages=data.gap_neighbours(session, gap))
 
 
 # --- undated documents (无成文日期) -------------------------------------------------------------
 
 
-def _undated(doc: type[DisclosureDocument]) -> tuple[ColumnElement[bool], ...]:
-    """A date missing: what :func:`scoring.assessment.deadlines.status_sql` judges ``undated``."""
-    return doc.signed_on.is_(None), doc.published_on.is_(None)
-
-
 def _undated_candidate(doc: DisclosureDocument) -> Candidate:
-    missing = "no signing date (成文日期)" if doc.signed_on is None else "no publication date"
+    missing = _("no signing date") if doc.signed_on is None else _("no publication date")
     return Candidate(
         "undated_document",
         f"document:{doc.id}",
         doc.department_id,
         f"{doc.doc_number or ''} {doc.title}".strip(),
-        f"{missing}: cannot be judged on time or late",
+        _("%(missing)s: cannot be judged on time or late") % {"missing": missing},
         doc.page_id,
         doc.url,
     )
@@ -194,7 +199,7 @@ def undated_list(session: Session, rules: Rules, year: int, cutoff: dt.datetime)
     doc = DisclosureDocument
     documents = session.scalars(
         select(doc)
-        .where(doc.attribution == "department", or_(*_undated(doc)))
+        .where(doc.attribution == "department", undated_sql(doc.signed_on, doc.published_on))
         .where(
             or_(
                 doc.signed_on.between(start, end),
@@ -214,6 +219,6 @@ def undated_lookup(
     doc = session.get(DisclosureDocument, int(match[1])) if match else None
     if doc is None or doc.attribution != "department":
         return None
-    if doc.signed_on is not None and doc.published_on is not None:
+    if not is_undated(doc.signed_on, doc.published_on):
         return None
     return _undated_candidate(doc)

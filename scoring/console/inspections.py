@@ -20,13 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import cache
-from pathlib import Path
+from contextvars import ContextVar
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from db.config import load_settings
 from db.models import LinkCheck, LinkCheckRun, ProbeResult, Site
 from scoring.assessment.periods import SHANGHAI, shanghai_midnight
 from scoring.console.findings import Candidate
@@ -38,7 +36,6 @@ from scoring.inspection.reachability import FAILED, HOME, SLOW
 from scoring.inspection.site import Inspection, inspect_site
 from scoring.inspection.verdict import WARNING, Indicator, local_time
 from scoring.rules import Rules
-from scoring.rules.national import DEFAULT_NATIONAL_RULES_FILE, load_national_rules
 from scoring.rules.national_model import NationalRules
 
 KIND = "inspection_finding"
@@ -47,14 +44,20 @@ PAGES_LINKED = 10
 KEY = re.compile(r"(?P<site>.+):(?P<indicator>[a-z_]+):(?P<month>\d{4}-\d{2})")
 
 
-@cache
-def _rules_at(path: Path) -> NationalRules:
-    return load_national_rules(path)
+_national: ContextVar[NationalRules | None] = ContextVar("console_national_rules", default=None)
+
+
+def use_national_rules(rules: NationalRules) -> None:
+    """The national rules of the settings the console was created with, for this request."""
+    _national.set(rules)
 
 
 def national_rules() -> NationalRules:
-    """The national rules ``scoring inspection`` reads: EGOV_NATIONAL_RULES_FILE or the bundle."""
-    return _rules_at(load_settings().national_rules_file or DEFAULT_NATIONAL_RULES_FILE)
+    """The national rules in force for this request (set by the console from its settings)."""
+    rules = _national.get()
+    if rules is None:
+        raise LookupError("the console sets the national rules in force before reading them")
+    return rules
 
 
 def inspection_day(cutoff: dt.datetime) -> dt.date:

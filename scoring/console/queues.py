@@ -34,6 +34,7 @@ from scoring.console.findings import (
 )
 from scoring.console.gone import KIND as GONE_KIND
 from scoring.console.gone import gone_list, gone_lookup
+from scoring.console.i18n import N_
 from scoring.console.inspections import KIND as INSPECTION_KIND
 from scoring.console.inspections import inspection_list, inspection_lookup
 from scoring.console.wording import KIND as WORDING_KIND
@@ -88,47 +89,57 @@ def register_queue(queue: Queue) -> None:
 for _queue in (
     Queue(
         "unresolved_name",
-        "未识别来源 Unresolved names",
-        "Source or issuer names that match no unit. Resolve one by adding it as an alias: "
-        "every earlier post and document with that name is credited at once.",
+        N_("Unresolved names"),
+        N_(
+            "Source or issuer names that match no unit. Resolve one by adding it as an alias: "
+            "every earlier post and document with that name is credited at once."
+        ),
         unresolved_list,
         unresolved_lookup,
         city_wide=True,
     ),
     Queue(
         "backdated_post",
-        "倒填日期 Backdated posts",
-        "Posts proved backdated: a complete walk of their column, run more than the margin "
-        "after the date on the page and reaching back past it, did not list them; they "
-        "appeared later. A post first seen late after a gap in the crawls is not provable "
-        "and is not listed.",
+        N_("Backdated posts"),
+        N_(
+            "Posts proved backdated: a complete walk of their column, run more than the margin "
+            "after the date on the page and reaching back past it, did not list them; they "
+            "appeared later. A post first seen late after a gap in the crawls is not provable "
+            "and is not listed."
+        ),
         backdated_list,
         backdated_lookup,
     ),
     Queue(
         "number_gap",
-        "文号缺号 Document-number gaps",
-        "Numbers missing from a department's published 文号 series: a document may have been "
-        "signed and never disclosed. Candidates only: never scored by themselves.",
+        N_("Document-number gaps"),
+        N_(
+            "Numbers missing from a department's published 文号 series: a document may have been "
+            "signed and never disclosed. Candidates only: never scored by themselves."
+        ),
         gap_list,
         gap_lookup,
     ),
     Queue(
         "undated_document",
-        "无成文日期 Undated documents",
-        "Published documents without a signing or publication date: not provable either way, "
-        "left out of the on-time share.",
+        N_("Undated documents"),
+        N_(
+            "Published documents without a signing or publication date: not provable either way, "
+            "left out of the on-time share."
+        ),
         undated_list,
         undated_lookup,
     ),
     Queue(
         INSPECTION_KIND,
-        "国办检查指标 Inspection findings",
-        "National inspection indicators (国办秘函〔2019〕19号) at warning, veto or deduction "
-        "for each site with probes or link checks, as scoring inspection judges them on "
-        "today's evidence; ok and not provable indicators are never listed. One item per "
-        "site, indicator and month: a finding confirmed this month stays confirmed until the "
-        "month ends, and is open again next month if the indicator still fails.",
+        N_("Inspection findings"),
+        N_(
+            "National inspection indicators (国办秘函〔2019〕19号) at warning, veto or deduction "
+            "for each site with probes or link checks, as scoring inspection judges them on "
+            "today's evidence; ok and not provable indicators are never listed. One item per "
+            "site, indicator and month: a finding confirmed this month stays confirmed until the "
+            "month ends, and is open again next month if the indicator still fails."
+        ),
         inspection_list,
         inspection_lookup,
         city_wide=True,

@@ -16,17 +16,40 @@ from urllib.parse import quote
 
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from db.engine import session_scope
 from db.models import ConsoleUser, utcnow
+from scoring.console import i18n, sessions
 from scoring.console.accounts import READ_ROLES, WRITE_ROLES, Account, account_of
 from scoring.console.csrf import token_is_valid
+from scoring.console.i18n import _
+from scoring.console.inspections import use_national_rules
 from scoring.rules import Rules
 
 Endpoint = Callable[["Ctx"], Response]
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a page may be asked about
+
+
+class IdConvertor(Convertor[int]):
+    """A row id in a path: 1 to 18 digits, so it always fits a 64-bit column.
+
+    A longer number matches no route (404), instead of overflowing the database driver.
+    """
+
+    regex = "[0-9]{1,18}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+register_url_convertor("id", IdConvertor())
 
 
 class HTTPError(Exception):
@@ -38,9 +61,9 @@ class HTTPError(Exception):
         self.message = message
 
 
-def not_found(what: str = "no such page") -> HTTPError:
+def not_found(what: str | None = None) -> HTTPError:
     """404 also for what exists but is outside the user's department: nothing is revealed."""
-    return HTTPError(404, what)
+    return HTTPError(404, what or _("no such page"))
 
 
 @dataclass
@@ -93,8 +116,18 @@ def error_page(request: Request, status: int, message: str, user: Account | None
     return render(request, "error.html", status, user=user, status=status, message=message)
 
 
+def speak(request: Request, user: Account | None = None) -> None:
+    """Set the language of this request: the user's choice, else the browser's, else Chinese."""
+    accept = request.headers.get("accept-language", "")
+    i18n.use(i18n.negotiate(accept, user.locale if user else None))
+
+
 def current_account(request: Request, db: Session) -> Account | None:
-    """The logged-in user, or ``None``; a disabled user or a changed password ends the session."""
+    """The logged-in user, or ``None``.
+
+    A disabled user, a changed password or a session ended on the server (logged out) makes
+    the request anonymous, whatever the cookie says.
+    """
     user_id = request.session.get("uid")
     if not isinstance(user_id, int):
         return None
@@ -103,22 +136,27 @@ def current_account(request: Request, db: Session) -> Account | None:
         user is None
         or not user.active
         or request.session.get("pwd") != user.password_changed_at.isoformat()
+        or not sessions.is_open(db, request.session.get("sid"), user.id)
     ):
         request.session.pop("uid", None)
         return None
     return account_of(db, user)
 
 
-def _handler(endpoint: Endpoint, roles: frozenset[str], unsafe: bool):  # type: ignore[no-untyped-def]
+def _handler(endpoint: Endpoint, roles: frozenset[str], unsafe: bool, max_files: int = 0):  # type: ignore[no-untyped-def]
     async def handle(request: Request) -> Response:
+        speak(request)
         form: Mapping[str, Any] = {}
         if unsafe:
-            form = await request.form(max_files=0, max_fields=200)
+            form = await request.form(max_files=max_files, max_fields=200)
             if not token_is_valid(request.session, form):
                 return error_page(
                     request,
                     403,
-                    "the form's security token is missing or stale: reload the page and try again",
+                    _(
+                        "the form's security token is missing or stale: "
+                        "reload the page and try again"
+                    ),
                     None,
                 )
         return await run_in_threadpool(_run, request, endpoint, roles, unsafe, form)
@@ -138,13 +176,15 @@ def _run(
     try:
         with session_scope(state.engine) as db:
             user = current_account(request, db)
+            speak(request, user)
             if user is None:
                 if unsafe:
-                    raise HTTPError(403, "log in first")
+                    raise HTTPError(403, _("log in first"))
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
                 return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
             if user.role not in roles:
-                raise HTTPError(403, f"a {user.role} may not do this")
+                raise HTTPError(403, _("your role may not do this"))
+            use_national_rules(state.national_rules)  # the settings given to create_app
             ctx = Ctx(request, db, user, state.rules, utcnow(), form)
             return endpoint(ctx)
     except HTTPError as error:
@@ -156,6 +196,13 @@ def page(path: str, endpoint: Endpoint, roles: frozenset[str] = READ_ROLES) -> R
     return Route(path, _handler(endpoint, roles, unsafe=False), methods=["GET"])
 
 
-def action(path: str, endpoint: Endpoint, roles: frozenset[str] = WRITE_ROLES) -> Route:
-    """A POST form for logged-in users with one of ``roles``, refused without its CSRF token."""
-    return Route(path, _handler(endpoint, roles, unsafe=True), methods=["POST"])
+def action(
+    path: str, endpoint: Endpoint, roles: frozenset[str] = WRITE_ROLES, *, max_files: int = 0
+) -> Route:
+    """A POST form for logged-in users with one of ``roles``, refused without its CSRF token.
+
+    Files are refused unless ``max_files`` allows them (a form with attachments).
+    """
+    return Route(
+        path, _handler(endpoint, roles, unsafe=True, max_files=max_files), methods=["POST"]
+    )

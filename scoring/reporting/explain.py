@@ -17,6 +17,7 @@ from __future__ import annotations
 from scoring.assessment.assess import Assessment
 from scoring.assessment.backdating import BACKDATED, NOT_PROVABLE
 from scoring.assessment.disclosure_score import score_counts
+from scoring.assessment.periods import SHANGHAI
 from scoring.assessment.portal_score import PortalScore
 from scoring.explanation import ExplainEvidence
 from scoring.reporting.gone import gone_section, gone_summary
@@ -47,7 +48,7 @@ def explain_report(assessment: Assessment, evidence: ExplainEvidence) -> Report:
     meta = [
         ("部门 department", f"{unit.short_name} ({unit.full_name}), tier {unit.tier}"),
         ("月份 month", month),
-        ("证据截止 evidence cut-off", assessment.cutoff.isoformat()),
+        ("证据截止 evidence cut-off", assessment.cutoff.astimezone(SHANGHAI).isoformat()),
         ("规则 rules version", rules.version[:12]),
     ]
     if assessed.portal is not None:

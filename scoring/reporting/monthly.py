@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from scoring.assessment.assess import Assessment
+from scoring.assessment.periods import SHANGHAI
 from scoring.reporting.gone import gone_beside, gone_section, gone_summary
 from scoring.reporting.model import (
     INCOMPLETE,
@@ -124,7 +125,7 @@ def _meta(assessment: Assessment) -> list[tuple[str, str]]:
     meta = [
         ("考核期 period", assessment.period.label),
         ("规则 rules", f"{rules.title} ({rules.document_number}) version {rules.version[:12]}"),
-        ("证据截止 evidence cut-off", assessment.cutoff.isoformat()),
+        ("证据截止 evidence cut-off", assessment.cutoff.astimezone(SHANGHAI).isoformat()),
         ("门户覆盖 portal coverage", assessment.portal_coverage[month].label),
         ("公开平台覆盖 disclosure coverage", assessment.disclosure_coverage[month].label),
         ("得分口径 scores", "sub-scores as they stand, year to date through this month"),

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from scoring.assessment.assess import Assessment
-from scoring.assessment.periods import Period
+from scoring.assessment.periods import SHANGHAI, Period
 from scoring.assessment.ranking import Ranking
 from scoring.assessment.totals import UnitTotal
 from scoring.reporting.model import (
@@ -62,7 +62,7 @@ def periodic_report(assessment: Assessment) -> Report:
     meta = [
         ("考核期 period", period.label),
         ("规则 rules", f"{rules.title} ({rules.document_number}) version {rules.version[:12]}"),
-        ("证据截止 evidence cut-off", assessment.cutoff.isoformat()),
+        ("证据截止 evidence cut-off", assessment.cutoff.astimezone(SHANGHAI).isoformat()),
         ("门户覆盖不全的月份 incomplete portal months", ", ".join(incomplete) or "none"),
         ("得分口径 scores", "automated sub-scores year to date through the period's end"),
         ("排名状态 ranking", _ranking_state(assessment)),

@@ -243,6 +243,19 @@ class _Ranking(_Table):
     provisional_prizes: Boolean = False
 
 
+class _Rectification(_Table):
+    """整改: how long a department has to answer a finding sent to it."""
+
+    answer_working_days: Integer = 5
+
+    @field_validator("answer_working_days")
+    @classmethod
+    def _at_least_one(cls, days: int) -> int:
+        if days < 1:
+            raise ValueError("expected an integer >= 1")
+        return days
+
+
 class _PrizeCounts(_Table):
     first: Integer
     second: Integer
@@ -265,6 +278,7 @@ class _RulesFile(_Table):
     disclosure: _Disclosure
     ranking: _Ranking
     prizes: _Prizes
+    rectification: _Rectification = _Rectification()  # optional: files before it still load
 
     @model_validator(mode="after")
     def _consistent(self) -> _RulesFile:
@@ -351,5 +365,6 @@ def _rules(path: Path, version: str, file: _RulesFile) -> Rules:
         disclosure=DisclosurePolicy(**file.disclosure.model_dump()),
         ties=file.ranking.ties,
         provisional_prizes=file.ranking.provisional_prizes,
+        answer_working_days=file.rectification.answer_working_days,
         prizes={kind: Prizes(**getattr(file.prizes, kind).model_dump()) for kind in UNIT_KINDS},
     )

@@ -155,6 +155,7 @@ class Rules:
     ties: str
     prizes: dict[str, Prizes]
     provisional_prizes: bool = False  # award prizes while sub-items are still missing
+    answer_working_days: int = 5  # 整改: working days a department has to answer a finding
 
     def rubric_for(self, unit_kind: str) -> Rubric:
         """Return the rubric that applies to ``unit_kind`` (department or county)."""
@@ -193,6 +194,7 @@ class Rules:
             ("disclosure.gap_candidates", d.gap_candidates),
             ("ranking.ties", self.ties),
             ("ranking.provisional_prizes", str(self.provisional_prizes).lower()),
+            ("rectification.answer_working_days", str(self.answer_working_days)),
             *(
                 (f"prizes.{kind}", f"{pz.first}/{pz.second}/{pz.third}")
                 for kind, pz in sorted(self.prizes.items())

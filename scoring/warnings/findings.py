@@ -87,8 +87,12 @@ def scan(
     when = InspectionDay(day, national.evidence_max_age_days)
     _quota_findings(session, rules, when, heartbeat_limit, result)
     _column_findings(session, national, when, result)
-    _register_findings(session, rules, national, when, calendar or calendar_in_force(), result)
-    _letter_findings(session, national, when, calendar or calendar_in_force(), result)
+    from scoring.warnings.rectification import rectification_findings  # it builds Findings
+
+    calendar = calendar or calendar_in_force()
+    _register_findings(session, rules, national, when, calendar, result)
+    _letter_findings(session, national, when, calendar, result)
+    result.findings += rectification_findings(session, day, calendar)  # the 整改 loop's steps
     return result
 
 
@@ -136,15 +140,14 @@ def _quota_findings(
                 department_id=department_id,
                 department=name,
                 subject=(
-                    f"{name}: {count} posts in {month} by day {day.day.day}, below the "
-                    f"pro-rata quota {expected} ({quota} a month, tier {tier}) "
-                    f"本月信息发布低于进度"
+                    f"{name}：{month} 截至{day.day.day}日发布信息 {count} 条，低于进度配额 "
+                    f"{expected} 条（第{tier}档每月 {quota} 条），本月信息发布低于进度"
                 ),
                 body=(
-                    f"{name} (档 tier {tier}) has {count} unique posts published in {month} and "
-                    f"stored by {day.day}; {quota} a month means {expected} by day "
-                    f"{day.day.day} of {days_in_month}. Shortfall for the month so far: "
-                    f"{max(0, quota - count)} posts before {month_end(month)}."
+                    f"{name}（第{tier}档）{month} 发布、截至 {day.day} 已采集的信息共 {count} 条"
+                    f"（同一信息只计一次）；每月配额 {quota} 条，按本月 {days_in_month} 天折算，"
+                    f"第{day.day.day}日应达 {expected} 条。本月尚差 {max(0, quota - count)} 条，"
+                    f"请在 {month_end(month)} 前补足。"
                 ),
             )
         )
@@ -208,7 +211,7 @@ def _column_finding(
     department_id: int | None,
     departments: dict[int, str],
 ) -> Finding:
-    what = "about to go stale 即将超期未更新" if state.status == "warning" else "stale 已超期未更新"
+    what = "即将超期未更新" if state.status == "warning" else "已超期未更新"
     return Finding(
         key=f"column:{site_key}:{state.key}:{state.newest_on}:{state.status}",
         kind="column",
@@ -216,8 +219,8 @@ def _column_finding(
         department=departments.get(department_id) if department_id else None,
         site=site_key,
         subject=(
-            f"{site_name} 栏目「{state.name}」: {what}, newest item {state.newest_on} "
-            f"({state.age_days} days)"
+            f"{site_name} 栏目「{state.name}」：{what}，最新信息 {state.newest_on}"
+            f"（已 {state.age_days} 天）"
         ),
         body=(
             f"Column {state.name} ({state.key}, category {state.category}) of {site_name} "
@@ -294,22 +297,21 @@ def _waiting_register_rows(
 def _register_finding(
     entry: SignedDocument, name: str, day: InspectionDay, limit: int, deadline: dt.date, left: int
 ) -> Finding:
-    number = entry.doc_number or "(no 文号)"
+    number = entry.doc_number or "（无文号）"
     return Finding(
         key=f"register:{entry.department_id}:{entry.doc_number_key or f'row-{entry.id}'}",
         kind="register",
         department_id=entry.department_id,
         department=name,
         subject=(
-            f"{name}: {number} not yet published, {left} working days left "
-            f"(due {deadline}) 文件即将超过公开时限"
+            f"{name}：{number} 尚未公开，剩余 {left} 个工作日（{deadline} 到期），"
+            f"文件即将超过公开时限"
         ),
         body=(
-            f"{number} 《{entry.title}》, signed {entry.signed_on} "
-            f"(register {entry.source_file}, line {entry.source_line}), is not on the "
-            f"disclosure platform by {day.day} and has no stated reason for not being "
-            f"disclosed. Its {limit}-working-day limit ends on {deadline}: "
-            f"{left} working days left."
+            f"{number}《{entry.title}》成文于 {entry.signed_on}"
+            f"（登记表 {entry.source_file} 第 {entry.source_line} 行），截至 {day.day} "
+            f"未在政府信息公开平台公开，也未说明不予公开的理由。{limit} 个工作日的公开"
+            f"时限于 {deadline} 届满，剩余 {left} 个工作日。"
         ),
     )
 

@@ -84,6 +84,7 @@ def build(database_url: str) -> dict[str, int]:
                 ("rev", "reviewer", None),
                 ("view", "viewer", None),
                 ("liaison", "liaison", stats.id),
+                ("fgw", "liaison", ndrc.id),
             ):
                 session.add(
                     ConsoleUser(

@@ -103,6 +103,7 @@ def page():  # type: ignore[no-untyped-def]
 def _log_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(base + "/")
     assert "/login" in page.url
+    assert page.locator("h1").inner_text() == "登录"  # Chinese first
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", seed.PASSWORD)
     page.click("form.login button")
@@ -112,13 +113,14 @@ def _log_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-
 def test_a_reviewer_follows_a_post_to_its_page_and_resolves_a_name(console, page):
     base, ids = console
     _log_in(page, base, "rev")
+    assert page.locator("h1").inner_text() == "看板 2012"
     march = f"#cell-{ids['ndrc']}-2012-03"
     assert page.get_attribute(march, "data-posts") == "6"
     page.screenshot(path=str(SHOTS / "1-board-before.png"), full_page=True)
 
     page.click("th >> a:text('市发改委')")
     page.click("table.months >> a:text('2012-03')")
-    assert page.locator("h2", has_text="2012-03 信息 Posts (7)").is_visible()
+    assert page.locator("h2", has_text="2012-03 信息（7 条）").is_visible()
     page.screenshot(path=str(SHOTS / "2-department-march.png"), full_page=True)
 
     page.click(f"a.evidence[href='/evidence/{ids['scripted_page']}']")
@@ -135,7 +137,7 @@ def test_a_reviewer_follows_a_post_to_its_page_and_resolves_a_name(console, page
     row.locator("select[name=department]").select_option("市发改委")
     page.screenshot(path=str(SHOTS / "4-unresolved-name.png"), full_page=True)
     row.locator("form.alias button").click()
-    assert page.locator(".flash").inner_text().endswith("3 posts and 0 documents re-attributed")
+    assert page.locator(".flash").inner_text().endswith("3 条信息和 0 件文件重新归属")
 
     page.goto(base + "/")
     assert page.get_attribute(march, "data-posts") == "9"
@@ -153,3 +155,52 @@ def test_a_liaison_sees_only_its_own_department(console, page):
         assert response is not None and response.status == 404
         assert "市发改委" not in page.content()
     page.screenshot(path=str(SHOTS / "7-liaison-refused.png"), full_page=True)
+
+
+def test_the_department_page_fits_a_phone_screen(console, page):
+    base, ids = console
+    page.set_viewport_size({"width": 390, "height": 844})
+    _log_in(page, base, "rev")
+    for path in (f"/departments/{ids['ndrc']}?month=2012-03", "/", "/entries", "/audit"):
+        page.goto(base + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (path, width)
+    page.goto(base + f"/departments/{ids['ndrc']}?month=2012-03")
+    page.screenshot(path=str(SHOTS / "8-department-phone.png"), full_page=True)
+
+
+def test_a_late_document_goes_to_its_department_and_comes_back_explained(console, page, tmp_path):
+    """The 整改 loop in Chinese: sent, answered with a PDF, accepted, marked in the report."""
+    base, ids = console
+    _log_in(page, base, "rev")
+    page.goto(f"{base}/departments/{ids['ndrc']}?month=2012-03")
+    late = page.locator("tr", has_text="绍发改〔2012〕12号")
+    late.locator("form.send button").click()
+    assert "已下发给部门" in page.locator(".flash").inner_text()
+    item_url = page.url
+    page.screenshot(path=str(SHOTS / "9-rectification-sent.png"), full_page=True)
+    page.click("form[action='/logout'] button")
+
+    _log_in(page, base, "fgw")
+    page.goto(base + "/rectifications")
+    page.click("a:text('绍发改〔2012〕12号 关于迟到文件的通知')")
+    pdf = tmp_path / "情况说明.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    page.fill("textarea[name=text]", "公开平台故障，文件已于3月21日补发")
+    page.set_input_files("input[name=files]", str(pdf))
+    page.click("form.answer-form button")
+    assert page.locator(".flash").inner_text() == "反馈已提交复核"
+    assert page.locator("ul.attachments a").inner_text() == "情况说明.pdf"
+    page.screenshot(path=str(SHOTS / "10-rectification-answered.png"), full_page=True)
+    page.click("form[action='/logout'] button")
+
+    _log_in(page, base, "rev")
+    page.goto(item_url)
+    page.click("form.decide-form button[value=accept]")
+    assert page.locator(".flash").inner_text() == "已采纳：问题已说明"
+    page.goto(base + "/reports")
+    page.fill("input[name=period]", "2012-03")
+    page.click("form.entry button")
+    explained = page.locator("table.explained").inner_text()
+    assert "市发改委" in explained and "绍发改〔2012〕12号" in explained and "已采纳" in explained
+    page.screenshot(path=str(SHOTS / "11-report-explained.png"), full_page=True)

@@ -45,7 +45,7 @@ def test_warnings_and_vetoes_are_listed_with_their_figures_never_ok_or_not_prova
     assert f'href="/evidence/{inspected["failed_probe"]}"' in page
     assert f'href="/evidence/{inspected["home_probe"]}"' in page
     overview = browser.client.get("/reviews").text
-    assert "国办检查指标 Inspection findings" in overview
+    assert "国办检查指标问题" in overview
 
 
 def test_a_finding_is_confirmed_then_fixed_and_both_steps_are_logged(

@@ -27,7 +27,7 @@ def test_adding_an_alias_resolves_the_name_and_the_board_count_changes(
     browser = open_console("rev")
     assert _march_posts(browser.client, seeded["ndrc"]) == 6
     queue = browser.client.get("/reviews/unresolved_name").text
-    assert UNKNOWN_SOURCE in queue and "3 posts or documents name it" in queue
+    assert UNKNOWN_SOURCE in queue and "3 条信息或文件使用此名称" in queue
     key = re.search(r'name="subject_key" value="([^"]+)"', queue)
     assert key
     response = browser.post_form(
@@ -36,10 +36,7 @@ def test_adding_an_alias_resolves_the_name_and_the_board_count_changes(
         {"subject_key": key[1], "department": "市发改委", "alias": UNKNOWN_SOURCE},
     )
     assert response.status_code == 303
-    assert (
-        "3 posts and 0 documents re-attributed"
-        in browser.client.get(response.headers["location"]).text
-    )
+    assert "3 条信息和 0 件文件重新归属" in browser.client.get(response.headers["location"]).text
     assert _march_posts(browser.client, seeded["ndrc"]) == 9
     assert UNKNOWN_SOURCE not in browser.client.get("/reviews/unresolved_name").text
     fixed = browser.client.get("/reviews/unresolved_name?state=fixed").text
@@ -62,7 +59,7 @@ def test_a_finding_goes_open_confirmed_fixed_and_every_step_is_logged(
 ):
     browser = open_console("rev")
     queue = browser.client.get("/reviews/backdated_post").text
-    assert "倒填日期的信息" in queue and "first seen 2012-03-30" in queue
+    assert "倒填日期的信息" in queue and "首次发现 2012-03-30" in queue
     key = re.search(r'name="subject_key" value="(post:\d+)"', queue)
     assert key
 
@@ -78,7 +75,7 @@ def test_a_finding_goes_open_confirmed_fixed_and_every_step_is_logged(
     assert step("confirm") == 400
     assert step("fix") == 303
     page = browser.client.get(f"/reviews/backdated_post/item?key={quote(key[1])}").text
-    assert "confirm" in page and "fixed" in page and page.count("<td>rev</td>") == 2
+    assert "已确认" in page and "已标记整改" in page and page.count("<td>rev</td>") == 2
     events = rows(database_url, select(AuditEvent).order_by(AuditEvent.id))
     assert [(e.action, e.from_state, e.to_state, e.actor) for e in events] == [
         ("confirm", "open", "confirmed", "rev"),
@@ -91,7 +88,11 @@ def test_a_dismissal_needs_a_reason_and_keeps_it(open_console, seeded, database_
     browser = open_console("admin")
     key = f"{seeded['ndrc']}:绍发改〔2012〕11号"
     page = f"/reviews/number_gap/item?key={quote(key)}"
-    assert "missing between 10号 and 12号" in browser.client.get(page).text
+    shown = browser.client.get(page).text
+    assert "10号 与 12号 之间缺号" in shown
+    assert "绍发改〔2012〕10号" in shown and "绍发改〔2012〕12号" in shown  # the neighbours
+    assert shown.count('href="/evidence/') == 2
+    assert '<option value="" selected>' in shown  # no reason is chosen for the reviewer
 
     def dismiss(**reason: str) -> int:
         return browser.post_form(
@@ -144,13 +145,13 @@ def test_a_long_queue_is_shown_a_page_at_a_time_and_counted_whole(
     monkeypatch.setattr(reviews, "PER_PAGE", 1)
     client = open_console("rev").client
     first = client.get("/reviews/unresolved_name?state=all").text
-    total = int(re.search(r"(\d+) 项 items", first)[1])  # type: ignore[index]
-    assert total == 3 and f"page 1 of {total}" in first and 'rel="prev"' not in first
+    total = int(re.search(r"共 (\d+) 项", first)[1])  # type: ignore[index]
+    assert total == 3 and f"第 1 / {total} 页" in first and 'rel="prev"' not in first
     titles = set()
     for number in range(1, total + 1):
         html = client.get(f"/reviews/unresolved_name?state=all&page={number}").text
         titles |= set(re.findall(r'/reviews/unresolved_name/item\?key=[^"]+">([^<]+)</a>', html))
     assert len(titles) == total  # each item on exactly one page, none lost
     last = client.get(f"/reviews/unresolved_name?state=all&page={total + 5}").text
-    assert f"page {total} of {total}" in last and 'rel="next"' not in last
+    assert f"第 {total} / {total} 页" in last and 'rel="next"' not in last
     assert client.get("/reviews/unresolved_name?page=two").status_code == 400

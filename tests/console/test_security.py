@@ -19,10 +19,12 @@ PUBLIC = {"/login", "/logout"}
 def _routes(app, seeded):  # type: ignore[no-untyped-def]
     """Every (method, concrete path) the console serves, except the static files."""
     values = {
-        "{department_id:int}": str(seeded["stats"]),
-        "{page_id:int}": str(seeded["stats_page"]),
+        "{department_id:id}": str(seeded["stats"]),
+        "{page_id:id}": str(seeded["stats_page"]),
         "{kind}": "backdated_post",
-        "{run_id:int}": "1",
+        "{run_id:id}": "1",
+        "{item_id:id}": "1",
+        "{file_id:id}": "1",
     }
     for route in app.routes:
         methods = getattr(route, "methods", None)
@@ -83,7 +85,7 @@ def test_every_form_is_refused_without_its_csrf_token(open_console, seeded, data
             data = dict(entry) if token is None else {**entry, "csrf_token": token}
             response = browser.client.post(path, data=data, follow_redirects=False)
             assert response.status_code == 403, (path, token, response.status_code)
-            assert "security token" in response.text or "expired" in response.text
+            assert "安全令牌" in response.text or "已过期" in response.text
     assert _count(database_url, ManualScore) == 0
     assert browser.client.get("/").status_code == 200  # still logged in: logout was refused
     assert "mallory" not in browser.client.get("/users").text
@@ -170,7 +172,7 @@ def test_wrong_passwords_are_rate_limited_per_user_and_per_client(
     browser = open_console()
     assert [_login_status(browser, "rev", "wrong password!") for _ in range(5)] == [401] * 5
     refused = browser.login("rev")  # the right password, but too late
-    assert refused.status_code == 429 and "too many failed logins" in refused.text
+    assert refused.status_code == 429 and "登录失败次数过多" in refused.text
     assert _login_status(browser, "admin", "correct horse battery") == 303  # others unaffected
     engine = make_engine(database_url)
     with engine.begin() as connection:  # the window passes

@@ -139,9 +139,9 @@ def test_findings_of_the_20th_are_quota_columns_and_register_entries_near_their_
     assert found.notes == []
     assert sorted(f.key for f in found.findings) == sorted(k.format(**ids) for k in EXPECTED)
     quota = next(f for f in found.findings if f.key == f"quota:2019-03:{ids['fgw']}")
-    assert "7 posts in 2019-03 by day 20, below the pro-rata quota 7.7 (12 a month" in quota.subject
+    assert "2019-03 截至20日发布信息 7 条，低于进度配额 7.7 条（第1档每月 12 条）" in quota.subject
     register = next(f for f in found.findings if f.kind == "register" and "1号" in f.key)
-    assert "0 working days left (due 2019-03-20)" in register.subject
+    assert "剩余 0 个工作日（2019-03-20 到期）" in register.subject
 
 
 def test_register_rows_published_by_number_or_by_title_are_not_warned_about(session):
@@ -186,7 +186,7 @@ def test_register_rows_published_by_number_or_by_title_are_not_warned_about(sess
     # signed on a Friday: five working days end on the next Friday, and a publication over
     # that weekend is still on time (the assessment's deadline), so it is due on the Sunday
     subject = register[f"register:{ids['fgw']}:row-{unnumbered}"].subject
-    assert "(no 文号) not yet published, 2 working days left (due 2019-03-24)" in subject
+    assert "（无文号） 尚未公开，剩余 2 个工作日（2019-03-24 到期）" in subject
 
 
 def test_no_quota_warning_when_the_portal_was_not_read_whole(session):
@@ -288,7 +288,7 @@ def test_warnings_reach_the_mailbox_and_the_webhook_once_and_dry_run_sends_nothi
     message = box.messages[0]
     assert message["To"] == "fgw@example.org"
     text = message.get_body(("plain",)).get_content()
-    assert "市发改委: 7 posts in 2019-03" in text and "绍发改〔2012〕1号" in text
+    assert "市发改委：2019-03 截至20日发布信息 7 条" in text and "绍发改〔2012〕1号" in text
     assert "栏目「bmdt」" in text and "市旅游局" not in text
     path, payload = hook.calls[0]
     assert path == "/hooks/s3cret"
