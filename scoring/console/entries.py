@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
+from db.models.base import values as vocabulary
 from db.models.registry import UnitKind
 from scoring.assessment.periods import PeriodError
 from scoring.console import data
@@ -44,7 +45,7 @@ def _entries_page(
         names=names,
         units=units,
         kinds=KINDS,
-        subitems={kind: ctx.rules.rubric_for(kind).subitems() for kind in values(UnitKind)},
+        subitems={kind: ctx.rules.rubric_for(kind).subitems() for kind in vocabulary(UnitKind)},
         suggestions=[(names[d], c) for d, c in sorted(credits.items()) if d in names],
         suggestion_policy=ctx.rules.suggestions,
         readiness=data.readiness(assessment, scope),
