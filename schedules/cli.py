@@ -23,7 +23,13 @@ from db.engine import make_engine
 from db.errors import UPGRADE_HINT, one_line, shown_url
 from schedules.config import DEFAULT_SCHEDULES_FILE, ScheduleError, Schedules, load_schedules
 from schedules.crawl import SHUTTING_DOWN
-from schedules.scheduler import JOBS_TABLE, make_scheduler, paused_scheduler, sync_jobs
+from schedules.scheduler import (
+    JOBS_TABLE,
+    make_scheduler,
+    paused_scheduler,
+    shutdown_lanes,
+    sync_jobs,
+)
 from scoring.cli.errors import PRODUCT_ERRORS, OneLineErrors, UserError
 from scoring.cli.output import emit, output_options
 
@@ -181,7 +187,9 @@ def run(ctx: click.Context) -> None:
     except Exception as error:
         raise UserError(f"cannot prepare the job store in {shown}: {one_line(error)}") from error
     log.info("job store in %s: %s", shown, report)
-    scheduler = make_scheduler(engine, schedules.timezone, scheduler_class=BlockingScheduler)
+    scheduler = make_scheduler(
+        engine, schedules.timezone, scheduler_class=BlockingScheduler, lanes=schedules.lanes
+    )
 
     def stop(signum: int, _frame: Any) -> None:
         log.info("received signal %d: stopping running crawls and the scheduler", signum)
@@ -202,8 +210,7 @@ def run(ctx: click.Context) -> None:
         log.info("scheduled %s: %s (%s)", job.id, job.cron, job.description)
     scheduler.start()  # returns after shutdown
     # Let running jobs see SHUTTING_DOWN, stop their crawls and record them.
-    executor = scheduler._lookup_executor("default")
-    executor.shutdown(wait=True)
+    shutdown_lanes(scheduler)
     engine.dispose()
     log.info("scheduler stopped")
 

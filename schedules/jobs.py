@@ -13,14 +13,14 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from crawler.profiles import sites_dir
+from crawler.profiles import ProfileError, SiteProfile, load_profile
 from db.config import load_settings
 from db.engine import make_engine
 from db.models import utcnow
 from schedules import reports
-from schedules.config import ScheduleError, load_profiles
 from schedules.crawl import run_crawl
 from schedules.environment import child_environment
+from schedules.jobspec import ScheduleError
 from schedules.locks import LockHeldError
 
 log = logging.getLogger(__name__)
@@ -44,16 +44,14 @@ def crawl_site(
     a list with an old date, which is exactly what a backdated post looks like.
     """
     full = full_walk_weekday is not None and is_weekday(utcnow(), full_walk_weekday, timezone)
-    profiles = load_profiles()
-    if site_key not in profiles:
-        raise ScheduleError(f"no site profile {site_key!r} in {sites_dir()}")
+    profile = site_profile(site_key)
     settings = load_settings()
     engine = make_engine(settings.database_url)
     try:
         outcome = run_crawl(
             engine,
             settings.database_url,
-            profiles[site_key],
+            profile,
             time_limit=time_limit_seconds,
             stop_grace=stop_grace_seconds,
             lock_ttl=lock_ttl_seconds,
@@ -81,6 +79,14 @@ def crawl_site(
         "healthy": outcome.healthy,
         "seconds": round(outcome.seconds, 1),
     }
+
+
+def site_profile(site_key: str) -> SiteProfile:
+    """The profile of ``site_key`` in the profile directory, read by the crawler's reader."""
+    try:
+        return load_profile(site_key)
+    except ProfileError as error:
+        raise ScheduleError(str(error)) from error
 
 
 def is_weekday(moment: dt.datetime, weekday: int, timezone: str) -> bool:
