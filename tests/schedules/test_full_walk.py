@@ -30,7 +30,9 @@ def test_unknown_full_walk_day_is_a_one_line_error(tmp_path: Path) -> None:
     path = tmp_path / "schedules.toml"
     text = DEFAULT_SCHEDULES_FILE.read_text(encoding="utf-8")
     path.write_text(text.replace('full_walk_day = "sun"', 'full_walk_day = "sunday"'), "utf-8")
-    with pytest.raises(ScheduleError, match=r"^schedules.toml: crawls › full_walk_day: Input should be 'mon'"):
+    with pytest.raises(
+        ScheduleError, match=r"^schedules.toml: crawls › full_walk_day: Input should be 'mon'"
+    ):
         load_schedules(path, profiles={"sx-portal": PROFILE})
 
 
