@@ -108,6 +108,8 @@ def crawl_jobs(crawls: Crawls, profiles: dict[str, SiteProfile], timezone: str) 
                     "lock_renew_seconds": options.lock_renew_seconds,
                     "full_walk_weekday": weekday(options.full_walk_day),
                     "timezone": timezone,
+                    "shared_process": crawls.shared_process,
+                    "sites_per_process": crawls.sites_per_process,
                 },
                 description=f"nightly crawl of {key} ({profile.kind}: {profile.name})",
                 lane=Lane.CRAWLS,

@@ -39,6 +39,8 @@ class Crawls(FileModel):
     lock_ttl_seconds: PositiveInt = 300
     lock_renew_seconds: PositiveInt = 60
     full_walk_day: Weekday = "never"
+    shared_process: bool = True
+    sites_per_process: PositiveInt = 50
     sites: dict[str, SiteCrawl] = Field(default_factory=dict)
 
     def for_site(self, key: str) -> Crawls:
