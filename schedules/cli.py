@@ -21,8 +21,15 @@ from sqlalchemy import inspect
 from db.config import load_settings
 from db.engine import make_engine
 from db.errors import UPGRADE_HINT, one_line, shown_url
-from schedules.config import DEFAULT_SCHEDULES_FILE, ScheduleError, Schedules, load_schedules
+from schedules.config import (
+    DEFAULT_SCHEDULES_FILE,
+    Lane,
+    ScheduleError,
+    Schedules,
+    load_schedules,
+)
 from schedules.crawl import SHUTTING_DOWN
+from schedules.hosted import close_shared_pool
 from schedules.scheduler import (
     JOBS_TABLE,
     make_scheduler,
@@ -188,7 +195,11 @@ def run(ctx: click.Context) -> None:
         raise UserError(f"cannot prepare the job store in {shown}: {one_line(error)}") from error
     log.info("job store in %s: %s", shown, report)
     scheduler = make_scheduler(
-        engine, schedules.timezone, scheduler_class=BlockingScheduler, lanes=schedules.lanes
+        engine,
+        schedules.timezone,
+        scheduler_class=BlockingScheduler,
+        lanes=schedules.lanes,
+        settings=settings,
     )
 
     def stop(signum: int, _frame: Any) -> None:
@@ -211,6 +222,7 @@ def run(ctx: click.Context) -> None:
     scheduler.start()  # returns after shutdown
     # Let running jobs see SHUTTING_DOWN, stop their crawls and record them.
     shutdown_lanes(scheduler)
+    close_shared_pool(wait=60)
     engine.dispose()
     log.info("scheduler stopped")
 
@@ -241,6 +253,8 @@ def run_once(ctx: click.Context, job_id: str) -> None:
         result = function(**spec.kwargs)
     except Exception as error:
         raise UserError(f"{spec.id} failed: {one_line(error)}") from error
+    finally:
+        close_shared_pool(wait=60)
     click.echo(f"{spec.id} done in {time.monotonic() - started:.1f}s: {result}")
     if isinstance(result, dict) and (
         result.get("status") not in ("finished", "skipped") or result.get("healthy") is False
@@ -251,6 +265,42 @@ def run_once(ctx: click.Context, job_id: str) -> None:
         raise UserError(
             f"{spec.id}: {run} {result.get('status')}, healthy={result.get('healthy')}{why}"
         )
+
+
+@cli.command("worker")
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Site crawls in flight on this machine (default: [lanes] crawls, or sized from its "
+    "memory and CPU).",
+)
+@click.option("--name", default=None, help="This worker's name in `schedules status`.")
+@click.pass_context
+def worker(ctx: click.Context, concurrency: int | None, name: str | None) -> None:
+    """Take site crawls from the queue (EGOV_BROKER_URL) and run them on this machine.
+
+    Start one on each crawl machine; `schedules run` (one is enough, a second one queues
+    nothing twice) puts each night's crawls on the queue. A crawl is acknowledged only once
+    its run is recorded: a worker killed mid-crawl gives it back to another worker.
+
+    Example:
+
+        EGOV_BROKER_URL=amqp://guest:guest@broker:5672// schedules worker --concurrency 40
+    """
+    from schedules.queue import configure, worker_argv
+    from schedules.scheduler import lane_sizes
+
+    settings = load_settings()
+    if not settings.broker_url:
+        raise UserError("no broker: set EGOV_BROKER_URL (see docs/deployment.md)")
+    _require_schema(settings.database_url)
+    size = concurrency or lane_sizes(_schedules(ctx).lanes)[Lane.CRAWLS]
+    app = configure(settings)
+    try:
+        app.worker_main(worker_argv(size, name))
+    finally:
+        close_shared_pool(wait=60)
 
 
 @cli.command("demo")

@@ -27,6 +27,7 @@ from apscheduler.events import (
     EVENT_JOB_MISSED,
     JobExecutionEvent,
 )
+from apscheduler.executors.base import BaseExecutor
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.job import Job
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -34,6 +35,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy import Engine
 
+from db.config import Settings
 from schedules import claims, locks
 from schedules.jobspec import JobSpec, Lane
 from schedules.schedules_file import Lanes
@@ -63,6 +65,36 @@ class ClaimingExecutor(ThreadPoolExecutor):
 CLAIM_MARGIN = dt.timedelta(hours=1)
 
 
+class QueueExecutor(BaseExecutor):
+    """The crawl lane when crawl workers take crawls from a broker: a won run is queued."""
+
+    def __init__(self, engine: Engine, holder: str, settings: Settings) -> None:
+        super().__init__()
+        self.engine = engine
+        self.holder = holder
+        self.settings = settings
+
+    def _do_submit_job(self, job: Job, run_times: list[Any]) -> None:
+        grace = dt.timedelta(seconds=job.misfire_grace_time or 0) + CLAIM_MARGIN
+        if not claims.claim_run(self.engine, job.id, run_times[-1], grace, self.holder):
+            self._run_job_success(job.id, [])
+            return
+        from schedules import queue  # Celery only where crawls are queued
+
+        try:
+            task_id = queue.enqueue(dict(job.kwargs), self.settings)
+        except Exception as error:
+            self._run_job_error(job.id, error, error.__traceback__)
+            return
+        self._run_job_success(job.id, [_queued(job, run_times[-1], task_id)])
+
+
+def _queued(job: Job, run_time: Any, task_id: str) -> JobExecutionEvent:
+    return JobExecutionEvent(
+        EVENT_JOB_EXECUTED, job.id, job._jobstore_alias, run_time, f"queued {task_id}"
+    )
+
+
 def lane_sizes(lanes: Lanes | None = None) -> dict[Lane, int]:
     """Threads of each lane: the file's numbers, the crawl lane sized from the machine if 0."""
     lanes = lanes or Lanes()
@@ -79,16 +111,20 @@ def make_scheduler(
     scheduler_class: type[BaseScheduler] = BackgroundScheduler,
     executor: Any = None,
     lanes: Lanes | None = None,
+    settings: Settings | None = None,
 ) -> BaseScheduler:
     """Return an unstarted scheduler whose jobs are stored in the evidence database.
 
-    ``executor`` replaces every lane's pool (tests run jobs in their own thread with it).
+    ``executor`` replaces every lane's pool (tests run jobs in their own thread with it). With
+    a broker in ``settings``, the crawl lane queues crawls for the crawl workers.
     """
     holder = locks.new_holder()
     executors: dict[str, Any] = {
         lane.value: executor or ClaimingExecutor(size, engine, holder)
         for lane, size in lane_sizes(lanes).items()
     }
+    if executor is None and settings is not None and settings.broker_url:
+        executors[Lane.CRAWLS.value] = QueueExecutor(engine, holder, settings)
     # Jobs stored before there were lanes, until `schedules run` moves them to theirs.
     executors["default"] = executor or ClaimingExecutor(1, engine, holder)
     scheduler = scheduler_class(
