@@ -267,6 +267,34 @@ def run_once(ctx: click.Context, job_id: str) -> None:
         )
 
 
+@cli.command("status")
+@output_options
+@click.pass_context
+def status(ctx: click.Context, fmt: str, output: Path | None) -> None:
+    """Show what is queued, what runs where (host and process), and what is late.
+
+    Queued: site crawls waiting on the broker (with EGOV_BROKER_URL). Running: every crawl and
+    link check holding its site's lock, with the machine and process holding it. Late: jobs past
+    their run time that no scheduler started, and sites with no finished crawl for 26 hours.
+
+    Example:
+
+        schedules status --format json
+    """
+    from schedules.status import COLUMNS, status_rows
+
+    schedules = _schedules(ctx)
+    settings = load_settings()
+    _require_schema(settings.database_url)
+    next_runs = _stored_next_runs(schedules)
+    engine = make_engine(settings.database_url)
+    try:
+        rows = status_rows(engine, settings, next_runs)
+    finally:
+        engine.dispose()
+    emit(rows, COLUMNS, fmt, output)
+
+
 @cli.command("worker")
 @click.option(
     "--concurrency",
