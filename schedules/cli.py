@@ -115,6 +115,7 @@ def list_jobs(ctx: click.Context, fmt: str, output: Path | None) -> None:
         rows.append(
             {
                 "job": spec.id,
+                "lane": spec.lane.value,
                 "schedule": f"{spec.cron} ({spec.timezone})",
                 "next_run": _local(next_run, schedules.timezone),
                 "stored": in_store,
@@ -125,13 +126,14 @@ def list_jobs(ctx: click.Context, fmt: str, output: Path | None) -> None:
         rows.append(
             {
                 "job": job_id,
+                "lane": "",
                 "schedule": "",
                 "next_run": _local(next_run, schedules.timezone),
                 "stored": True,
                 "what": "no longer in the schedules file: removed when `schedules run` starts",
             }
         )
-    emit(rows, ("job", "schedule", "next_run", "stored", "what"), fmt, output)
+    emit(rows, ("job", "lane", "schedule", "next_run", "stored", "what"), fmt, output)
 
 
 def _stored_next_runs(schedules: Schedules) -> dict[str, dt.datetime | None]:

@@ -93,3 +93,31 @@ def test_two_schedulers_that_both_see_a_job_due_start_it_once(clock, scheduler_e
 def test_the_crawl_lane_is_sized_from_the_machine_unless_the_file_says():
     assert lane_sizes(Lanes(crawls=7))[Lane.CRAWLS] == 7
     assert lane_sizes(Lanes())[Lane.CRAWLS] >= 2
+
+
+def test_two_schedulers_with_a_broker_queue_each_crawl_once(clock, scheduler_engine, monkeypatch):
+    from db.config import load_settings
+    from schedules import queue
+
+    queued: list[dict] = []
+    monkeypatch.setattr(queue, "enqueue", lambda kwargs, settings=None: queued.append(kwargs))
+    settings = load_settings({"EGOV_BROKER_URL": "amqp://guest:guest@127.0.0.1:5672//"})
+    spec = _spec("crawl-sx-portal", HOLD, "0 2 * * *", Lane.CRAWLS)
+    clock.set(dt.datetime(2012, 3, 1, 1, 0, tzinfo=SHANGHAI))
+    schedulers = [
+        make_scheduler(scheduler_engine, "Asia/Shanghai", SteppedScheduler, settings=settings)
+        for _ in range(2)
+    ]
+    for scheduler in schedulers:
+        scheduler.start()
+    try:
+        sync_jobs(schedulers[0], [spec])
+        clock.set(dt.datetime(2012, 3, 1, 2, 0, 1, tzinfo=SHANGHAI))
+        monkeypatch.setattr(SQLAlchemyJobStore, "update_job", lambda self, job: None)
+        for scheduler in schedulers:
+            scheduler.tick()
+        assert queued == [{"name": "crawl-sx-portal"}]  # queued once, run by no scheduler
+        assert lane_jobs.STARTED == []
+    finally:
+        for scheduler in schedulers:
+            scheduler.shutdown(wait=False)
