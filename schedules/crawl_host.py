@@ -116,7 +116,9 @@ def read_commands(stream: TextIO, call: Any, host: Host) -> None:
 
 def main() -> None:
     settings = get_project_settings()
-    configure_logging(settings, install_root_handler=True)
+    # One telnet console a crawler would take one port each: 60 sites, the whole port range.
+    settings.set("TELNETCONSOLE_ENABLED", False, priority="cmdline")
+    configure_logging(settings)
     install_reactor(settings["TWISTED_REACTOR"], settings["ASYNCIO_EVENT_LOOP"])
     from twisted.internet import reactor
 
