@@ -165,6 +165,14 @@ class HostPool:
         log.info("started crawl process %d (pid %d)", self.started, host.process.pid)
         return host
 
+    def close_idle(self) -> None:
+        """Let hosts with no crawl in flight end: between nights no crawl process waits idle."""
+        with self.lock:
+            idle = [host for host in self.hosts if host.in_flight() == 0]
+            self.hosts = [host for host in self.hosts if host not in idle]
+        for host in idle:
+            host.close()
+
     def pids(self) -> list[int]:
         return [host.process.pid for host in self.hosts if host.alive]
 

@@ -58,6 +58,7 @@ def run_shared_crawl(
         exit_code = ticket.exit_code
         if exit_code is None:
             exit_code = 0 if ticket.error is None else 1
+        pool.close_idle()
         run = _record_end(engine, profile, launched_at, exit_code, stopped_by, ticket.error)
         seconds = time.monotonic() - started
         return _outcome(engine, profile, run, launched_at, exit_code, seconds, None)
