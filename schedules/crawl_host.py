@@ -30,6 +30,7 @@ from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.log import configure_logging
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.reactor import install_reactor
+from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
 from crawler.commands.crawl import _failure_line
@@ -47,6 +48,7 @@ class Host:
         self.settings = settings
         self.out = out
         self.crawlers: dict[str, Crawler] = {}
+        self.starting: set[str] = set()
         self.draining = False
 
     def handle(self, command: dict[str, Any]) -> None:
@@ -66,15 +68,32 @@ class Host:
             spargs["base_url"] = str(command["base_url"])
         if command.get("full"):
             spargs["full"] = "1"
-        if site in self.crawlers:
+        if site in self.crawlers or site in self.starting:
             self.emit(site, f"{site} is already being crawled by this process")
             return
+        # The checks read the profile and the database: off the reactor's thread, so that 60
+        # sites starting together do not stall the crawls already running.
+        self.starting.add(site)
+        checked = deferToThread(check_start, [spider], spargs, self.settings)
+        checked.addCallbacks(
+            lambda _: self._start(site, spider, spargs),
+            lambda failure: self._not_started(site, failure),
+        )
+
+    def _not_started(self, site: str, failure: Failure) -> None:
+        self.starting.discard(site)
+        reason = failure.value
+        self.emit(site, str(reason) if isinstance(reason, StartFailure) else one_line(reason))
+        self._end_if_idle()
+
+    def _start(self, site: str, spider: str, spargs: dict[str, str]) -> None:
+        self.starting.discard(site)
         try:
-            check_start([spider], spargs, self.settings)
-        except StartFailure as failure:
-            self.emit(site, str(failure))
+            crawler = self.runner.create_crawler(spider)
+        except Exception as error:
+            self.emit(site, f"spider {spider} could not start: {one_line(error)}")
+            self._end_if_idle()
             return
-        crawler = self.runner.create_crawler(spider)
         self.crawlers[site] = crawler
         errors: list[BaseException] = []
 
@@ -100,7 +119,7 @@ class Host:
         self.out.flush()
 
     def _end_if_idle(self) -> None:
-        if self.draining and not self.crawlers:
+        if self.draining and not self.crawlers and not self.starting:
             from twisted.internet import reactor
 
             reactor.stop()  # type: ignore[attr-defined]

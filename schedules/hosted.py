@@ -12,13 +12,15 @@ import contextlib
 import ctypes
 import json
 import logging
+import queue
 import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from schedules.crawl_host import EVENT_PREFIX
 from schedules.environment import REPO_ROOT
@@ -36,6 +38,40 @@ def die_with_parent() -> None:
     """
     with contextlib.suppress(OSError):  # not Linux: the lock's lease still bounds the overlap
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+class _Spawner:
+    """Start crawl hosts from one thread that lives as long as this process.
+
+    Linux sends the death signal when the *thread* that started a child ends, not its process:
+    a host started from a job's thread would die with that job.
+    """
+
+    def __init__(self) -> None:
+        self.requests: queue.Queue[tuple[Callable[[], Any], list[Any], threading.Event]]
+        self.requests = queue.Queue()
+        threading.Thread(target=self._serve, daemon=True, name="crawl-host-spawner").start()
+
+    def _serve(self) -> None:
+        while True:
+            make, box, done = self.requests.get()
+            try:
+                box.append(make())
+            except BaseException as error:
+                box.append(error)
+            done.set()
+
+    def call(self, make: Callable[[], Any]) -> Any:
+        box: list[Any] = []
+        done = threading.Event()
+        self.requests.put((make, box, done))
+        done.wait()
+        if isinstance(box[0], BaseException):
+            raise box[0]
+        return box[0]
+
+
+_SPAWNER = _Spawner()
 
 
 @dataclass
@@ -60,15 +96,21 @@ class CrawlHost:
     """One ``python -m schedules.crawl_host`` process and the tickets of its crawls."""
 
     def __init__(self, env: dict[str, str], log_file: Path | None) -> None:
+        self.env = env
         self.tickets: dict[str, Ticket] = {}
         self.lock = threading.Lock()
         if log_file is not None:
             log_file.parent.mkdir(parents=True, exist_ok=True)
         self._log: IO[bytes] = open(log_file or "/dev/null", "ab")  # noqa: SIM115 (host's life)
-        self.process = subprocess.Popen(
+        self.process = _SPAWNER.call(self._popen)
+        self.reader = threading.Thread(target=self._read, daemon=True, name="crawl-host-reader")
+        self.reader.start()
+
+    def _popen(self) -> subprocess.Popen[str]:
+        return subprocess.Popen(
             [sys.executable, "-m", "schedules.crawl_host"],
             cwd=REPO_ROOT,
-            env=env,
+            env=self.env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._log,
@@ -76,8 +118,6 @@ class CrawlHost:
             encoding="utf-8",
             preexec_fn=die_with_parent,
         )
-        self.reader = threading.Thread(target=self._read, daemon=True, name="crawl-host-reader")
-        self.reader.start()
 
     @property
     def alive(self) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -42,10 +43,12 @@ def test_a_site_whose_crawler_crashes_is_recorded_failed_and_the_others_finish(t
                 key, time_limit_seconds=240, base_url=server.url, shared_process=True
             )
 
-        threads = [threading.Thread(target=crawl, args=(key,)) for key in SITES]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
+        threads = {key: threading.Thread(target=crawl, args=(key,)) for key in SITES}
+        threads["sample-a"].start()
+        threads["sample-b"].start()
+        _wait_until_in_flight(2)  # the crash comes while the two others crawl
+        threads["crash-me"].start()
+        for thread in threads.values():
             thread.join(timeout=280)
         pool = hosted._SHARED
         hosted.close_shared_pool(wait=30)
@@ -74,3 +77,13 @@ def test_a_site_whose_crawler_crashes_is_recorded_failed_and_the_others_finish(t
     assert runs == {"sample-a": 1, "sample-b": 1, "crash-me": 1}
     assert posts["sample-a"] == posts["sample-b"] > 0
     assert "crash-me" not in posts
+
+
+def _wait_until_in_flight(count: int, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        pool = hosted._SHARED
+        if pool is not None and sum(host.in_flight() for host in pool.hosts) >= count:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{count} crawls were not in flight within {seconds}s")
