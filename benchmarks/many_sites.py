@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import resource
 import signal
@@ -83,14 +84,28 @@ def write_profiles(folder: Path, count: int, delay: float) -> None:
 
 @contextmanager
 def servers(count: int) -> Iterator[dict[str, str]]:
-    """One sample portal per site, each on its own port: site key → base URL."""
+    """One sample portal per site, each on its own port, in a process of their own (so that
+    serving pages takes no CPU from the scheduler): site key → base URL."""
+    command = [sys.executable, __file__, "--serve", str(count)]
+    process = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        yield json.loads(process.stdout.readline())
+    finally:
+        process.stdin.close()
+        process.wait(timeout=30)
+
+
+def serve(count: int) -> None:
+    """``--serve N``: serve the N portals, print their URLs, stop at the end of input."""
     with ExitStack() as stack:
         urls = {}
         for index in range(count):
             server = LocalServer(portal(index), "127.0.0.1", 0).start()
             stack.callback(server.stop)
             urls[site_key(index)] = server.url
-        yield urls
+        print(json.dumps(urls), flush=True)
+        sys.stdin.read()
 
 
 def point_at(url: str, var_dir: Path) -> None:
@@ -284,6 +299,8 @@ def night(urls: dict[str, str], url: str, work: Path, probe_every: int, per_proc
         "peak_mib": sampler.peak_mib,
         "processes": processes,
         "cpu_per_page": sum(sampler.cpu.values()) / max(pages, 1),
+        "crawl_cpu": sum(sampler.cpu.values()),
+        "load": os.getloadavg()[0],
         "pages": pages,
         "finished": statuses.count("finished"),
         "not_finished": len(statuses) - statuses.count("finished"),
@@ -368,7 +385,11 @@ def main() -> None:
     parser.add_argument("--kill-sites", type=int, default=20)
     parser.add_argument("--probe-every", type=int, default=60)
     parser.add_argument("--per-process", type=int, default=60)
+    parser.add_argument("--serve", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve:
+        serve(args.serve)
+        return
     work = Path(tempfile.mkdtemp(prefix="egov-many-sites-"))
     write_profiles(work / "sites", args.sites, args.delay)
     os.environ["EGOV_SITES_DIR"] = str(work / "sites")
@@ -393,6 +414,10 @@ def main() -> None:
         print(
             f"  CPU {result['cpu_per_page'] * 1000:.1f} ms a page "
             f"= {result['cpu_per_page'] / serial_cpu:.2f}x one by one ({result['pages']} pages)"
+        )
+        print(
+            f"  crawl processes' CPU {result['crawl_cpu']:.1f}s in all; "
+            f"machine load average {result['load']:.1f} on {os.cpu_count()} cores"
         )
         print(f"  runs finished {result['finished']}, not finished {result['not_finished']}")
         print(
