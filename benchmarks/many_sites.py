@@ -50,7 +50,7 @@ from apscheduler.events import EVENT_JOB_MISSED, EVENT_JOB_SUBMITTED  # noqa: E4
 from benchmarks.crawl_portal import drop_database, fresh_database  # noqa: E402
 from db.config import load_settings  # noqa: E402
 from db.engine import make_engine, session_scope  # noqa: E402
-from db.models import CrawlRun, PortalPost, Site  # noqa: E402
+from db.models import CrawlLock, CrawlRun, PortalPost, Site  # noqa: E402
 from samplesites.portal import SamplePortal  # noqa: E402
 from samplesites.server import LocalServer  # noqa: E402
 from schedules import hosted, queue  # noqa: E402
@@ -312,6 +312,16 @@ def night(urls: dict[str, str], url: str, work: Path, probe_every: int, per_proc
     }
 
 
+def busiest(url: str, workers: list[subprocess.Popen[bytes]]) -> subprocess.Popen[bytes]:
+    """The worker holding the most site locks (``host:pid:nonce``): the one crawling most."""
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        holders = session.scalars(select(CrawlLock.holder)).all()
+    engine.dispose()
+    pids = [int(holder.split(":")[1]) for holder in holders if holder.count(":") >= 2]
+    return max(workers, key=lambda worker: pids.count(worker.pid))
+
+
 def two_workers(urls: dict[str, str], backend: str, work: Path, expected: dict[str, int]) -> dict:
     """The night on two worker processes over RabbitMQ, one SIGKILLed halfway."""
     url, name = fresh_database(backend, work)
@@ -344,7 +354,7 @@ def two_workers(urls: dict[str, str], backend: str, work: Path, expected: dict[s
             runs = runs_of(url)
             done = {key for key, status in runs if status == "finished"}
             if killed is None and len(done) >= len(urls) // 2:
-                killed = workers[0]
+                killed = busiest(url, workers)
                 killed.send_signal(signal.SIGKILL)
                 killed.wait()
             if len(done) == len(urls) and not any(s == "running" for _, s in runs):
@@ -369,7 +379,7 @@ def two_workers(urls: dict[str, str], backend: str, work: Path, expected: dict[s
     return {
         "sites": len(urls),
         "sites_with_one_finished_run": sum(1 for n in finished.values() if n == 1),
-        "killed_runs": sum(1 for _, s in runs if s == "killed"),
+        "killed_runs_closed": sum(1 for _, s in runs if s == "killed"),
         "runs_left_running": sum(1 for _, s in runs if s == "running"),
         "posts_lost": sum(max(0, expected[k] - posts.get(k, 0)) for k in urls),
         "posts_doubled": sum(max(0, posts.get(k, 0) - expected[k]) for k in urls),
