@@ -11,13 +11,16 @@ site's lock in the database keeps two crawls of it from ever overlapping.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
 from celery import Celery, Task
+from sqlalchemy import select
 
 from db.config import Settings, load_settings
-from db.models import utcnow
+from db.engine import make_engine, session_scope
+from db.models import CrawlRun, Site, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -50,16 +53,24 @@ def configure(settings: Settings) -> Celery:
 def enqueue(kwargs: dict[str, Any], settings: Settings | None = None) -> str:
     """Put one site crawl (``schedules.jobs.crawl_site``'s arguments) on the queue."""
     configure(settings or load_settings())
-    result = app.send_task(CRAWL_TASK, kwargs=kwargs)
+    result = app.send_task(CRAWL_TASK, kwargs={**kwargs, "queued_at": utcnow().isoformat()})
     log.info("queued crawl of %s (%s)", kwargs.get("site_key"), result.id)
     return str(result.id)
 
 
 @app.task(bind=True, name=CRAWL_TASK, max_retries=LOCKED_RETRIES)
-def crawl_site_task(self: Task, **kwargs: Any) -> dict[str, Any]:
+def crawl_site_task(self: Task, queued_at: str | None = None, **kwargs: Any) -> dict[str, Any]:
     """Crawl one site on this worker; retry later while another holder has its lock."""
     from schedules.jobs import crawl_site
 
+    site_key = str(kwargs["site_key"])
+    if queued_at is not None:
+        recorded = recorded_run(site_key, dt.datetime.fromisoformat(queued_at))
+        if recorded is not None:
+            # Given back after its run was recorded (the worker died before acknowledging):
+            # the site was crawled for this message already.
+            log.info("crawl of %s already recorded as run %d", site_key, recorded)
+            return {"site": site_key, "status": "already recorded", "crawl_run_id": recorded}
     result = crawl_site(**kwargs)
     if result.get("status") == "skipped":
         # A live crawl of the site, or a dead worker's lease that has not expired yet: come back
@@ -69,6 +80,26 @@ def crawl_site_task(self: Task, **kwargs: Any) -> dict[str, Any]:
     result["worker"] = self.request.hostname
     result["recorded_at"] = utcnow().isoformat()
     return result
+
+
+def recorded_run(site_key: str, since: dt.datetime) -> int | None:
+    """A run of ``site_key`` started since ``since`` that ended by itself (not killed), if any."""
+    settings = load_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        with session_scope(engine) as session:
+            return session.scalar(
+                select(CrawlRun.id)
+                .join(Site, Site.id == CrawlRun.site_id)
+                .where(
+                    Site.key == site_key,
+                    CrawlRun.started_at >= since,
+                    CrawlRun.status.not_in(("running", "killed")),
+                )
+                .limit(1)
+            )
+    finally:
+        engine.dispose()
 
 
 def queued_count(settings: Settings) -> int | None:
