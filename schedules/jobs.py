@@ -38,7 +38,7 @@ def crawl_site(
     full_walk_weekday: int | None = None,
     timezone: str = "Asia/Shanghai",
     shared_process: bool = False,
-    sites_per_process: int = 50,
+    sites_per_process: int = 30,
 ) -> dict[str, Any]:
     """Crawl one site under its lock; skip (and say so) if it is already being crawled.
 

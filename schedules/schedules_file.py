@@ -40,7 +40,7 @@ class Crawls(FileModel):
     lock_renew_seconds: PositiveInt = 60
     full_walk_day: Weekday = "never"
     shared_process: bool = True
-    sites_per_process: PositiveInt = 50
+    sites_per_process: PositiveInt = 30  # about what one core keeps up with (schedules/sizing.py)
     sites: dict[str, SiteCrawl] = Field(default_factory=dict)
 
     def for_site(self, key: str) -> Crawls:
