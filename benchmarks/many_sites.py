@@ -394,7 +394,7 @@ def main() -> None:
     parser.add_argument("--one-by-one", type=int, default=5)
     parser.add_argument("--kill-sites", type=int, default=20)
     parser.add_argument("--probe-every", type=int, default=60)
-    parser.add_argument("--per-process", type=int, default=60)
+    parser.add_argument("--per-process", type=int, default=30)
     parser.add_argument("--serve", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
