@@ -39,11 +39,16 @@ class Settings:
     notify_secrets: dict[str, str] = field(default_factory=dict, repr=False)
     session_key: str | None = None
     heartbeat_limit_seconds: float = DEFAULT_HEARTBEAT_LIMIT_SECONDS
+    broker_url: str | None = None
+    crawl_queue: str = "egov-crawls"
 
     @property
     def heartbeat_limit(self) -> dt.timedelta:
         """How long a run left ``running`` may stay silent before it counts as dead."""
         return dt.timedelta(seconds=self.heartbeat_limit_seconds)
+        broker_url: str | None = None
+
+    crawl_queue: str = "egov-crawls"
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -65,6 +70,11 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     ``EGOV_HEARTBEAT_LIMIT_SECONDS``  a crawl run still ``running`` with no heartbeat for this
                            long is dead: the next crawl closes it as killed, coverage counts it
                            failed; default 900 (a crawl beats every EGOV_HEARTBEAT_SECONDS, 60).
+    ``EGOV_BROKER_URL``    the message broker crawl workers take site crawls from (Celery:
+                           ``amqp://…`` RabbitMQ or ``redis://…``); unset: the scheduler crawls
+                           on this machine (docs/deployment.md, "Many sites, one machine or
+                           several").
+    ``EGOV_CRAWL_QUEUE``   the broker's queue of site crawls; default ``egov-crawls``.
     ``EGOV_DEBUG``         ``1``: a command's one-line error also shows its traceback (see
                            :func:`debug_enabled`).
     """
@@ -88,6 +98,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         heartbeat_limit_seconds=_seconds(
             env, "EGOV_HEARTBEAT_LIMIT_SECONDS", DEFAULT_HEARTBEAT_LIMIT_SECONDS
         ),
+        broker_url=env.get("EGOV_BROKER_URL") or None,
+        crawl_queue=env.get("EGOV_CRAWL_QUEUE") or "egov-crawls",
     )
 
 

@@ -21,9 +21,22 @@ from sqlalchemy import inspect
 from db.config import load_settings
 from db.engine import make_engine
 from db.errors import UPGRADE_HINT, one_line, shown_url
-from schedules.config import DEFAULT_SCHEDULES_FILE, ScheduleError, Schedules, load_schedules
+from schedules.config import (
+    DEFAULT_SCHEDULES_FILE,
+    Lane,
+    ScheduleError,
+    Schedules,
+    load_schedules,
+)
 from schedules.crawl import SHUTTING_DOWN
-from schedules.scheduler import JOBS_TABLE, make_scheduler, paused_scheduler, sync_jobs
+from schedules.hosted import close_shared_pool
+from schedules.scheduler import (
+    JOBS_TABLE,
+    make_scheduler,
+    paused_scheduler,
+    shutdown_lanes,
+    sync_jobs,
+)
 from scoring.cli.errors import PRODUCT_ERRORS, OneLineErrors, UserError
 from scoring.cli.output import emit, output_options
 
@@ -102,6 +115,7 @@ def list_jobs(ctx: click.Context, fmt: str, output: Path | None) -> None:
         rows.append(
             {
                 "job": spec.id,
+                "lane": spec.lane.value,
                 "schedule": f"{spec.cron} ({spec.timezone})",
                 "next_run": _local(next_run, schedules.timezone),
                 "stored": in_store,
@@ -112,13 +126,14 @@ def list_jobs(ctx: click.Context, fmt: str, output: Path | None) -> None:
         rows.append(
             {
                 "job": job_id,
+                "lane": "",
                 "schedule": "",
                 "next_run": _local(next_run, schedules.timezone),
                 "stored": True,
                 "what": "no longer in the schedules file: removed when `schedules run` starts",
             }
         )
-    emit(rows, ("job", "schedule", "next_run", "stored", "what"), fmt, output)
+    emit(rows, ("job", "lane", "schedule", "next_run", "stored", "what"), fmt, output)
 
 
 def _stored_next_runs(schedules: Schedules) -> dict[str, dt.datetime | None]:
@@ -181,7 +196,13 @@ def run(ctx: click.Context) -> None:
     except Exception as error:
         raise UserError(f"cannot prepare the job store in {shown}: {one_line(error)}") from error
     log.info("job store in %s: %s", shown, report)
-    scheduler = make_scheduler(engine, schedules.timezone, scheduler_class=BlockingScheduler)
+    scheduler = make_scheduler(
+        engine,
+        schedules.timezone,
+        scheduler_class=BlockingScheduler,
+        lanes=schedules.lanes,
+        settings=settings,
+    )
 
     def stop(signum: int, _frame: Any) -> None:
         log.info("received signal %d: stopping running crawls and the scheduler", signum)
@@ -202,8 +223,8 @@ def run(ctx: click.Context) -> None:
         log.info("scheduled %s: %s (%s)", job.id, job.cron, job.description)
     scheduler.start()  # returns after shutdown
     # Let running jobs see SHUTTING_DOWN, stop their crawls and record them.
-    executor = scheduler._lookup_executor("default")
-    executor.shutdown(wait=True)
+    shutdown_lanes(scheduler)
+    close_shared_pool(wait=60)
     engine.dispose()
     log.info("scheduler stopped")
 
@@ -234,6 +255,8 @@ def run_once(ctx: click.Context, job_id: str) -> None:
         result = function(**spec.kwargs)
     except Exception as error:
         raise UserError(f"{spec.id} failed: {one_line(error)}") from error
+    finally:
+        close_shared_pool(wait=60)
     click.echo(f"{spec.id} done in {time.monotonic() - started:.1f}s: {result}")
     if isinstance(result, dict) and (
         result.get("status") not in ("finished", "skipped") or result.get("healthy") is False
@@ -244,6 +267,70 @@ def run_once(ctx: click.Context, job_id: str) -> None:
         raise UserError(
             f"{spec.id}: {run} {result.get('status')}, healthy={result.get('healthy')}{why}"
         )
+
+
+@cli.command("status")
+@output_options
+@click.pass_context
+def status(ctx: click.Context, fmt: str, output: Path | None) -> None:
+    """Show what is queued, what runs where (host and process), and what is late.
+
+    Queued: site crawls waiting on the broker (with EGOV_BROKER_URL). Running: every crawl and
+    link check holding its site's lock, with the machine and process holding it. Late: jobs past
+    their run time that no scheduler started, and sites with no finished crawl for 26 hours.
+
+    Example:
+
+        schedules status --format json
+    """
+    from schedules.status import COLUMNS, status_rows
+
+    schedules = _schedules(ctx)
+    settings = load_settings()
+    _require_schema(settings.database_url)
+    next_runs = _stored_next_runs(schedules)
+    engine = make_engine(settings.database_url)
+    try:
+        rows = status_rows(engine, settings, next_runs)
+    finally:
+        engine.dispose()
+    emit(rows, COLUMNS, fmt, output)
+
+
+@cli.command("worker")
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Site crawls in flight on this machine (default: [lanes] crawls, or sized from its "
+    "memory and CPU).",
+)
+@click.option("--name", default=None, help="This worker's name in `schedules status`.")
+@click.pass_context
+def worker(ctx: click.Context, concurrency: int | None, name: str | None) -> None:
+    """Take site crawls from the queue (EGOV_BROKER_URL) and run them on this machine.
+
+    Start one on each crawl machine; `schedules run` (one is enough, a second one queues
+    nothing twice) puts each night's crawls on the queue. A crawl is acknowledged only once
+    its run is recorded: a worker killed mid-crawl gives it back to another worker.
+
+    Example:
+
+        EGOV_BROKER_URL=amqp://guest:guest@broker:5672// schedules worker --concurrency 40
+    """
+    from schedules.queue import configure, worker_argv
+    from schedules.scheduler import lane_sizes
+
+    settings = load_settings()
+    if not settings.broker_url:
+        raise UserError("no broker: set EGOV_BROKER_URL (see docs/deployment.md)")
+    _require_schema(settings.database_url)
+    size = concurrency or lane_sizes(_schedules(ctx).lanes)[Lane.CRAWLS]
+    app = configure(settings)
+    try:
+        app.worker_main(worker_argv(size, name))
+    finally:
+        close_shared_pool(wait=60)
 
 
 @cli.command("demo")

@@ -23,11 +23,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
+from crawler.profiles import SiteProfile
 from db.engine import session_scope
 from db.models import CrawlRun, FetchedPage, Site, utcnow
 from schedules import locks
-from schedules.config import REPO_ROOT, SiteProfile
-from schedules.environment import absolute_database_url
+from schedules.environment import REPO_ROOT, absolute_database_url
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +78,25 @@ def crawl_command(
     return command
 
 
+@dataclass(frozen=True)
+class Limits:
+    """How long a crawl may run and how its lock is held (seconds)."""
+
+    time_limit: float
+    stop_grace: float = 30.0
+    lock_ttl: float = 300.0
+    lock_renew: float = 60.0
+
+    @property
+    def ttl(self) -> dt.timedelta:
+        return dt.timedelta(seconds=self.lock_ttl)
+
+    @property
+    def oldest_live(self) -> dt.timedelta:
+        """The age past which a run still marked running cannot have a live supervisor."""
+        return dt.timedelta(seconds=self.time_limit + self.stop_grace) + self.ttl
+
+
 def run_crawl(
     engine: Engine,
     database_url: str,
@@ -100,94 +119,116 @@ def run_crawl(
     unknown detail pages). ``command`` replaces the scrapy command (tests use it to simulate a
     hanging crawler).
     """
-    ttl = dt.timedelta(seconds=lock_ttl)
-    lease = locks.acquire(engine, profile.key, ttl)
+    limits = Limits(time_limit, stop_grace, lock_ttl, lock_renew)
+    lease = locks.acquire(engine, profile.key, limits.ttl)
     try:
-        # Holding the lock, any run of this site still marked running whose supervisor is gone
-        # is an orphan: the holder we took over from, or one older than any supervised crawl.
-        oldest_live = dt.timedelta(seconds=time_limit + stop_grace) + ttl
-        close_orphaned_runs(
-            engine, profile.key, utcnow() if lease.taken_over_from else utcnow() - oldest_live
-        )
-        return _supervise(
-            engine,
-            database_url,
-            profile,
-            lease,
-            list(command or crawl_command(profile.spider, profile.key, base_url, full)),
-            time_limit=time_limit,
-            stop_grace=stop_grace,
-            ttl=ttl,
-            lock_renew=lock_renew,
-            log_dir=log_dir,
-            progress=progress,
-            env=env,
-        )
+        close_orphans_under_lock(engine, profile.key, lease, limits)
+        command = list(command or crawl_command(profile.kind, profile.key, base_url, full))
+        env = {
+            **os.environ,
+            **(env or {}),
+            "EGOV_DATABASE_URL": absolute_database_url(database_url),
+        }
+        return _supervise(engine, profile, lease, command, limits, env, log_dir, progress)
     finally:
         locks.release(engine, lease)
 
 
+def close_orphans_under_lock(
+    engine: Engine, site_key: str, lease: locks.Lease, limits: Limits
+) -> int:
+    """Holding the lock, close the runs of ``site_key`` whose supervisor is gone.
+
+    That is every run still marked running when we took the lock over from a dead holder, and
+    otherwise those older than any supervised crawl can be.
+    """
+    cutoff = utcnow() if lease.taken_over_from else utcnow() - limits.oldest_live
+    return close_orphaned_runs(engine, site_key, cutoff)
+
+
+@dataclass
+class Heartbeat:
+    """Called about once a second while a crawl runs: renew the lock, report progress."""
+
+    engine: Engine
+    lease: locks.Lease
+    limits: Limits
+    launched_at: dt.datetime
+    progress: Progress | None = None
+    last_renewal: float = field(default_factory=time.monotonic)
+
+    def __call__(self, elapsed: float) -> None:
+        if time.monotonic() - self.last_renewal >= self.limits.lock_renew:
+            locks.renew(self.engine, self.lease, self.limits.ttl)
+            self.last_renewal = time.monotonic()
+        if self.progress is not None:
+            site_key = self.lease.site_key
+            self.progress(elapsed, _pages_so_far(self.engine, site_key, self.launched_at))
+
+
 def _supervise(
     engine: Engine,
-    database_url: str,
     profile: SiteProfile,
     lease: locks.Lease,
     command: list[str],
-    *,
-    time_limit: float,
-    stop_grace: float,
-    ttl: dt.timedelta,
-    lock_renew: float,
+    limits: Limits,
+    env: Mapping[str, str],
     log_dir: Path | None,
     progress: Progress | None,
-    env: Mapping[str, str] | None,
 ) -> CrawlOutcome:
+    """Run the crawler process to its end under ``limits``, then make its run say how it ended."""
     launched_at = utcnow()
-    log_file = None
-    if log_dir is not None:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        log_file = log_dir / f"{profile.key}-{launched_at:%Y%m%dT%H%M%SZ}.log"
-    # The child sees this process's environment, with the database this crawl must write to.
-    env = {**os.environ, **(env or {}), "EGOV_DATABASE_URL": absolute_database_url(database_url)}
+    log_file = _log_file(log_dir, profile.key, launched_at)
+    heartbeat = Heartbeat(engine, lease, limits, launched_at, progress)
     log.info("starting crawl of %s: %s", profile.key, " ".join(command))
-    last_renewal = time.monotonic()
-
-    def tick(elapsed: float) -> None:
-        nonlocal last_renewal
-        if time.monotonic() - last_renewal >= lock_renew:
-            locks.renew(engine, lease, ttl)
-            last_renewal = time.monotonic()
-        if progress is not None:
-            progress(elapsed, _pages_so_far(engine, profile.key, launched_at))
-
     with open(log_file or os.devnull, "ab") as output:
         process = subprocess.Popen(
             command, cwd=REPO_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
         )
-        watch = Watch(process, time_limit, stop_grace, f"crawl of {profile.key}")
+        watch = Watch(process, limits.time_limit, limits.stop_grace, f"crawl of {profile.key}")
         try:
-            watch.run(tick)
+            watch.run(heartbeat)
         except BaseException:
             # The scheduler itself is going down (Ctrl-C, SIGTERM, lost lock): the crawl went too.
-            stopped_by_us = watch.stopped_by or "the scheduler stopped while the crawl ran"
-            _record_end(engine, profile, launched_at, process.returncode, stopped_by_us)
+            why = watch.stopped_by or "the scheduler stopped while the crawl ran"
+            _record_end(engine, profile, launched_at, process.returncode, why)
             raise
-    stopped_by_us = watch.stopped_by
-    seconds = time.monotonic() - watch.started
     run = _record_end(
-        engine, profile, launched_at, process.returncode, stopped_by_us, _last_line(log_file)
+        engine, profile, launched_at, process.returncode, watch.stopped_by, _last_line(log_file)
     )
+    seconds = time.monotonic() - watch.started
+    return _outcome(engine, profile, run, launched_at, process.returncode, seconds, log_file)
+
+
+def _log_file(log_dir: Path | None, site_key: str, launched_at: dt.datetime) -> Path | None:
+    if log_dir is None:
+        return None
+    log_dir.mkdir(parents=True, exist_ok=True)
+    return log_dir / f"{site_key}-{launched_at:%Y%m%dT%H%M%SZ}.log"
+
+
+def _outcome(
+    engine: Engine,
+    profile: SiteProfile,
+    run: CrawlRun,
+    launched_at: dt.datetime,
+    exit_code: int | None,
+    seconds: float,
+    log_file: Path | None,
+) -> CrawlOutcome:
+    """Summarise a recorded run for the logs, the job result and the demo."""
+    stats = run.stats or {}
     outcome = CrawlOutcome(
         site_key=profile.key,
-        spider=profile.spider,
+        spider=profile.kind,
         crawl_run_id=run.id,
         status=run.status,
         finish_reason=run.finish_reason,
         healthy=run.healthy,
-        exit_code=process.returncode,
+        exit_code=exit_code,
         seconds=seconds,
-        items=int((run.stats or {}).get("item_scraped_count", 0) or 0),
-        responses=int((run.stats or {}).get("downloader/response_count", 0) or 0),
+        items=int(stats.get("item_scraped_count", 0) or 0),
+        responses=int(stats.get("downloader/response_count", 0) or 0),
         pages=_pages_so_far(engine, profile.key, launched_at),
         log_file=log_file,
         problem=(run.health_problems or [None])[-1],
@@ -293,7 +334,7 @@ def _record_end(
         run = session.scalars(_runs_since(session, profile.key, launched_at)).first()
         if run is None:
             run = CrawlRun(
-                site_id=_site_id(session, profile), spider=profile.spider, status="running"
+                site_id=_site_id(session, profile), spider=profile.kind, status="running"
             )
             run.stats = {}
             run.started_at = launched_at
@@ -358,7 +399,10 @@ def _site_id(session, profile: SiteProfile) -> int:  # type: ignore[no-untyped-d
     site = session.scalar(select(Site).where(Site.key == profile.key))
     if site is None:
         site = Site(
-            key=profile.key, name=profile.name, kind=profile.kind, base_url=profile.base_url
+            key=profile.key,
+            name=profile.name,
+            kind=profile.kind,
+            base_url=profile.declared_base_url,
         )
         session.add(site)
         session.flush()

@@ -14,6 +14,8 @@ from sqlalchemy.engine import make_url
 
 from db.config import Settings
 
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
 
 def absolute_database_url(url: str) -> str:
     """Return ``url`` with a relative SQLite file path made absolute."""

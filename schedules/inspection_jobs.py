@@ -19,9 +19,9 @@ from db.config import load_settings
 from db.engine import make_engine, session_scope
 from db.models import LinkCheckRun, ProbeResult, Site, utcnow
 from schedules import locks
-from schedules.config import ScheduleError, load_profiles
 from schedules.crawl import ProcessOutcome, crawl_command, run_spider_process
 from schedules.environment import child_environment
+from schedules.jobs import site_profile
 from schedules.locks import LockHeldError
 
 log = logging.getLogger(__name__)
@@ -168,10 +168,7 @@ def send_warnings(dry_run: bool = False, day: str | None = None) -> dict[str, An
 
 
 def _require_profile(site_key: str) -> None:
-    if site_key not in load_profiles():
-        raise ScheduleError(
-            f"no site profile {site_key!r} in the site profiles directory (EGOV_SITES_DIR)"
-        )
+    site_profile(site_key)
 
 
 def _status(outcome: ProcessOutcome) -> str:

@@ -13,15 +13,17 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from crawler.profiles import sites_dir
+from crawler.profiles import ProfileError, SiteProfile, load_profile
 from db.config import load_settings
 from db.engine import make_engine
 from db.models import utcnow
 from schedules import reports
-from schedules.config import ScheduleError, load_profiles
-from schedules.crawl import run_crawl
+from schedules.crawl import Limits, run_crawl
 from schedules.environment import child_environment
+from schedules.hosted import shared_pool
+from schedules.jobspec import ScheduleError
 from schedules.locks import LockHeldError
+from schedules.shared_crawl import run_shared_crawl
 from schedules.wording_jobs import scan_wording
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,8 @@ def crawl_site(
     base_url: str | None = None,
     full_walk_weekday: int | None = None,
     timezone: str = "Asia/Shanghai",
+    shared_process: bool = False,
+    sites_per_process: int = 30,
 ) -> dict[str, Any]:
     """Crawl one site under its lock; skip (and say so) if it is already being crawled.
 
@@ -43,27 +47,36 @@ def crawl_site(
     ``full_walk_weekday`` (0 = Monday, in ``timezone``) the crawl walks every list page: the
     nightly incremental walk stops at known posts and would never reach a post inserted deep in
     a list with an old date, which is exactly what a backdated post looks like.
+    With ``shared_process`` the crawl runs in one of this process's shared crawl processes
+    (:mod:`schedules.hosted`, up to ``sites_per_process`` sites each) instead of its own.
     """
     full = full_walk_weekday is not None and is_weekday(utcnow(), full_walk_weekday, timezone)
-    profiles = load_profiles()
-    if site_key not in profiles:
-        raise ScheduleError(f"no site profile {site_key!r} in {sites_dir()}")
+    profile = site_profile(site_key)
     settings = load_settings()
     engine = make_engine(settings.database_url)
     try:
-        outcome = run_crawl(
-            engine,
-            settings.database_url,
-            profiles[site_key],
-            time_limit=time_limit_seconds,
-            stop_grace=stop_grace_seconds,
-            lock_ttl=lock_ttl_seconds,
-            lock_renew=lock_renew_seconds,
-            base_url=base_url,
-            full=full,
-            log_dir=settings.var_dir / "logs" / "crawls",
-            env=child_environment(settings),
-        )
+        if shared_process:
+            pool = shared_pool(
+                child_environment(settings), sites_per_process, settings.var_dir / "logs" / "crawls"
+            )
+            limits = Limits(
+                time_limit_seconds, stop_grace_seconds, lock_ttl_seconds, lock_renew_seconds
+            )
+            outcome = run_shared_crawl(engine, pool, profile, limits, base_url=base_url, full=full)
+        else:
+            outcome = run_crawl(
+                engine,
+                settings.database_url,
+                profile,
+                time_limit=time_limit_seconds,
+                stop_grace=stop_grace_seconds,
+                lock_ttl=lock_ttl_seconds,
+                lock_renew=lock_renew_seconds,
+                base_url=base_url,
+                full=full,
+                log_dir=settings.var_dir / "logs" / "crawls",
+                env=child_environment(settings),
+            )
     except LockHeldError as held:
         log.warning("skipped crawl of %s: %s", site_key, held)
         return {"site": site_key, "status": "skipped", "reason": str(held)}
@@ -84,6 +97,14 @@ def crawl_site(
         "healthy": outcome.healthy,
         "seconds": round(outcome.seconds, 1),
     }
+
+
+def site_profile(site_key: str) -> SiteProfile:
+    """The profile of ``site_key`` in the profile directory, read by the crawler's reader."""
+    try:
+        return load_profile(site_key)
+    except ProfileError as error:
+        raise ScheduleError(str(error)) from error
 
 
 def is_weekday(moment: dt.datetime, weekday: int, timezone: str) -> bool:

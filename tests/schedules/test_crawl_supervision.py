@@ -13,12 +13,12 @@ from sqlalchemy import select
 from db.engine import session_scope
 from db.models import CrawlRun, Site
 from schedules import locks
-from schedules.config import SiteProfile
 from schedules.crawl import run_crawl
+from tests.schedules.profiles import site_profile
 
 FAKE = str(Path(__file__).with_name("fake_crawler.py"))
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-PROFILE = SiteProfile("sx-portal", "portal", "中国绍兴", "http://127.0.0.1:9", Path("x.toml"))
+PROFILE = site_profile("sx-portal", name="中国绍兴")
 
 
 def supervise(engine, url, mode, tmp_path, **options):

@@ -13,11 +13,12 @@ from db.models import CrawlColumnResult, PortalPost
 from samplesites.portal import SHANGHAI, SamplePortal
 from samplesites.server import serving
 from schedules import jobs
-from schedules.config import DEFAULT_SCHEDULES_FILE, ScheduleError, SiteProfile, load_schedules
+from schedules.config import DEFAULT_SCHEDULES_FILE, ScheduleError, load_schedules
 from schedules.crawl import crawl_command
 from scoring.assessment.backdating import BACKDATED, verdicts
+from tests.schedules.profiles import site_profile
 
-PROFILE = SiteProfile("sx-portal", "portal", "中国绍兴", "http://www.sx.gov.cn/", Path("x.toml"))
+PROFILE = site_profile("sx-portal", name="中国绍兴", base_url="http://www.sx.gov.cn/")
 
 
 def test_schedules_file_asks_for_a_full_walk_on_sundays() -> None:
@@ -29,7 +30,9 @@ def test_unknown_full_walk_day_is_a_one_line_error(tmp_path: Path) -> None:
     path = tmp_path / "schedules.toml"
     text = DEFAULT_SCHEDULES_FILE.read_text(encoding="utf-8")
     path.write_text(text.replace('full_walk_day = "sun"', 'full_walk_day = "sunday"'), "utf-8")
-    with pytest.raises(ScheduleError, match="full_walk_day for sx-portal: expected one of mon"):
+    with pytest.raises(
+        ScheduleError, match=r"^schedules.toml: crawls › full_walk_day: Input should be 'mon'"
+    ):
         load_schedules(path, profiles={"sx-portal": PROFILE})
 
 

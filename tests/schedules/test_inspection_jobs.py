@@ -16,7 +16,7 @@ from db.models import LinkCheckRun
 from samplesites import SAMPLE_PROFILES_DIR
 from samplesites.inspection import SHANGHAI, SampleInspectionSite
 from samplesites.server import serving
-from schedules.config import DEFAULT_SCHEDULES_FILE, ScheduleError, SiteProfile, load_schedules
+from schedules.config import DEFAULT_SCHEDULES_FILE, ScheduleError, load_schedules
 from schedules.crawl import run_spider_process
 from schedules.inspection_jobs import (
     _last_run_id,
@@ -25,13 +25,11 @@ from schedules.inspection_jobs import (
     send_warnings,
 )
 from tests.inspection.test_warnings import build_month
+from tests.schedules.profiles import site_profile
 
 FAKE = str(Path(__file__).with_name("fake_linkcheck.py"))
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-PROFILES = {
-    key: SiteProfile(key, "portal", key, "http://127.0.0.1:9", Path(f"{key}.toml"))
-    for key in ("sx-portal", "sample-inspect")
-}
+PROFILES = {key: site_profile(key) for key in ("sx-portal", "sample-inspect")}
 
 
 def test_schedules_file_probes_every_3_hours_checks_links_daily_and_warns_on_the_20th():
@@ -45,14 +43,15 @@ def test_schedules_file_probes_every_3_hours_checks_links_daily_and_warns_on_the
     assert probe.cron.split()[1] == "*/3" and probe.kwargs["site_key"] == "sx-portal"
     assert links.cron.split()[2:] == ["*", "*", "*"]  # every day
     assert warnings.cron.split()[2] == "20"
-    assert not any(job.endswith("sample-inspect") for job in jobs)  # samples are excluded
+    # every profile of the directory is inspected (the samples live outside it, in samplesites/)
+    assert {"probe-sx-portal", "probe-sample-inspect"} <= set(jobs)
 
 
 def test_an_unknown_inspection_key_is_a_one_line_error(tmp_path):
     path = tmp_path / "schedules.toml"
     text = DEFAULT_SCHEDULES_FILE.read_text(encoding="utf-8")
     path.write_text(text.replace("[inspection.probes]", "[inspection.probe]"), "utf-8")
-    with pytest.raises(ScheduleError, match=r"^\[inspection\]: unknown key 'probe' \(expected"):
+    with pytest.raises(ScheduleError, match=r"^schedules.toml: inspection › probe: unknown key"):
         load_schedules(path, PROFILES)
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from pathlib import Path
 
-from schedules.config import DEFAULT_SCHEDULES_FILE, JobSpec, SiteProfile, load_schedules
+from schedules.config import DEFAULT_SCHEDULES_FILE, JobSpec, load_schedules
 from schedules.scheduler import sync_jobs
 from tests.schedules import recorder
 from tests.schedules.conftest import SHANGHAI
+from tests.schedules.profiles import site_profile
 
 RECORD = "tests.schedules.recorder:record"
 
@@ -20,7 +20,7 @@ def _at(*parts: int) -> dt.datetime:
 
 def nightly_crawl_spec() -> JobSpec:
     """The real schedules file's nightly crawl job, pointed at a recorder instead of Scrapy."""
-    profile = SiteProfile("sx-portal", "portal", "中国绍兴", "http://www.sx.gov.cn", Path("x"))
+    profile = site_profile("sx-portal", name="中国绍兴", base_url="http://www.sx.gov.cn")
     schedules = load_schedules(DEFAULT_SCHEDULES_FILE, profiles={"sx-portal": profile})
     spec = schedules.job("crawl-sx-portal")
     return dataclasses.replace(spec, func=RECORD)
