@@ -46,9 +46,6 @@ class Settings:
     def heartbeat_limit(self) -> dt.timedelta:
         """How long a run left ``running`` may stay silent before it counts as dead."""
         return dt.timedelta(seconds=self.heartbeat_limit_seconds)
-        broker_url: str | None = None
-
-    crawl_queue: str = "egov-crawls"
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
