@@ -116,7 +116,7 @@ CASES = [
         MIGRATED,
         {},
         1,
-        "cannot read",
+        "not valid TOML",
     ),
     (
         "output-unwritable",

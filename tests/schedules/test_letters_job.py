@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from samplesites.inspection import SHANGHAI, SampleInspectionSite
 from samplesites.server import serving
-from schedules.config import DEFAULT_SCHEDULES_FILE, SiteProfile, load_schedules
+from schedules.config import DEFAULT_SCHEDULES_FILE, load_schedules
 from schedules.letters_job import read_letters
+from tests.schedules.profiles import site_profile
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 def test_schedules_file_reads_each_sites_letters_nightly():
-    profiles = {"sx-portal": SiteProfile("sx-portal", "portal", "x", "http://x", Path("x.toml"))}
+    profiles = {"sx-portal": site_profile("sx-portal")}
     jobs = {spec.id: spec for spec in load_schedules(DEFAULT_SCHEDULES_FILE, profiles).jobs}
     letters = jobs["letters-sx-portal"]
     assert letters.func == "schedules.letters_job:read_letters"

@@ -12,11 +12,12 @@ from sqlalchemy import func, select
 
 from db.engine import make_engine, session_scope
 from db.models import CrawlRun, PortalPost, Site
+from samplesites import sample_profile
 from samplesites.portal import SamplePortal
 from samplesites.server import serving
 from schedules import hosted, jobs
 
-SAMPLE = Path(__file__).resolve().parents[2] / "crawler" / "sites" / "sample-portal.toml"
+SAMPLE = Path(sample_profile("sample-portal"))
 SITES = ("sample-a", "sample-b", "crash-me")
 
 
