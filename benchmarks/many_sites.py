@@ -58,7 +58,7 @@ from schedules.jobs import crawl_site  # noqa: E402
 from schedules.scheduler import make_scheduler, shutdown_lanes  # noqa: E402
 from schedules.schedules_file import Lanes  # noqa: E402
 
-SAMPLE = ROOT / "crawler" / "sites" / "sample-portal.toml"
+SAMPLE = ROOT / "samplesites" / "sample-portal.toml"
 BROKER = os.environ.get("EGOV_BENCH_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 

@@ -23,12 +23,13 @@ from sqlalchemy import func, select
 from db.config import load_settings
 from db.engine import make_engine, session_scope
 from db.models import CrawlLock, CrawlRun, PortalPost, Site
+from samplesites import sample_profile
 from samplesites.portal import SamplePortal
 from samplesites.server import serving
 from schedules import queue
 
 BROKER = os.environ.get("EGOV_TEST_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
-SAMPLE = Path(__file__).resolve().parents[2] / "crawler" / "sites" / "sample-portal.toml"
+SAMPLE = Path(sample_profile("sample-portal"))
 SITES = ("night-a", "night-b", "night-c")
 
 
