@@ -118,6 +118,7 @@ cleanup() {
         echo "  (logs: ... logs scheduler; work files: $WORK)"
     elif [ "${EGOV_CHECK_KEEP:-}" != 1 ]; then
         compose down -v --remove-orphans >/dev/null 2>&1 || true
+        docker image prune -f >/dev/null 2>&1 || true  # the build stages' leftovers
     fi
 }
 trap cleanup EXIT
@@ -164,7 +165,6 @@ if [ -z "${EGOV_BUILD_CA_CERTS:-}" ] && ls /usr/local/share/ca-certificates/*.cr
 fi
 compose build ${SCRATCH:+--no-cache} 2>&1 | grep -E '^(Step|Successfully|Service)' | grep -v ' : ' || true
 docker image inspect egov-watch:latest egov-watch-backup:latest >/dev/null || fail "images not built"
-docker image prune -f >/dev/null  # the build stage's leftovers
 
 step "the images: non-root, no secret or build CA in a layer"
 for image in egov-watch:latest egov-watch-backup:latest; do
@@ -302,11 +302,12 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("deploy_check_upgrade")
 EOF
-docker build -q --network host --build-arg PYTHON_BASE=egov-python:3.11 \
+# The dependency layer comes from the build cache of step 3: only the project is rebuilt.
+docker build --network host --build-arg PYTHON_BASE=egov-python:3.11 \
     --build-arg EXTRA_CA_CERTS="${EGOV_BUILD_CA_CERTS:-}" \
-    -t egov-watch:check-upgrade "$WORK/upgrade" >/dev/null
+    -t egov-watch:check-upgrade "$WORK/upgrade" > "$WORK/upgrade-build.log" 2>&1 ||
+    { tail -20 "$WORK/upgrade-build.log"; fail "the upgraded image did not build"; }
 docker tag egov-watch-backup:latest egov-watch-backup:check-upgrade
-docker image prune -f >/dev/null
 posts_before=$(sql "select count(*) from portal_posts")
 EGOV_TAG=check-upgrade
 export EGOV_TAG
@@ -324,7 +325,7 @@ diff <(grep -v '^评分记录' "$WORK/report-1.txt") <(grep -v '^评分记录' "
     fail "the report changed with the upgrade"
 echo "   $head -> $version; $posts_before posts kept; the report the same"
 
-step "backups: the backup service's schedule and its retention count ($((2)) kept)"
+step "backups: the backup service's schedule and its retention count (2 kept)"
 wait_for 60 "first scheduled backup" sh -c "ls '$WORK/backups' | grep -q '\\.dump\$'"
 compose exec -T backup backup.sh once | sed 's/^/   /'
 sleep 1
