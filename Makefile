@@ -4,7 +4,7 @@
 #   make test   set up and run the whole test suite (SQLite and the PostgreSQL on 127.0.0.1)
 UV := python3 -m uv
 
-.PHONY: setup demo test test-fast lint
+.PHONY: setup demo test test-fast lint deploy-check
 
 # Bytecode is compiled once here (dependencies and the project's own modules), as the Dockerfile
 # does: with PYTHONDONTWRITEBYTECODE set, or a read-only tree, each crawl process would otherwise
@@ -29,3 +29,9 @@ test-fast: setup
 
 lint: setup
 	$(UV) run ruff check . && $(UV) run ruff format --check .
+
+# The deployment run for real: images from local bases, the stack through a night, restarted,
+# killed, upgraded, backed up and restored (deploy/check.sh; needs root and a Docker engine;
+# minutes, so not part of make test). docs/deployment.md explains each step.
+deploy-check: setup
+	deploy/check.sh

@@ -1,8 +1,9 @@
 """The deployment files: compose services, their order, environment and secrets, the image.
 
-There is no Docker engine here, so the files are parsed and checked against what the code
-expects: the commands they run exist, the database URL they build is one the app can use, and
-every variable they need is in .env.example with no secret in the repository.
+The files are parsed and checked against what the code expects: the commands they run exist,
+the database URL they build is one the app can use, and every variable they need is in
+.env.example with no secret in the repository. deploy/check.sh (make deploy-check) runs them
+for real on a machine with a Docker engine.
 """
 
 from __future__ import annotations
@@ -70,20 +71,44 @@ def shell_commands(service: dict) -> list[list[str]]:
 
 def test_services_start_in_order_db_healthy_then_migration_then_scheduler():
     services = compose()["services"]
-    assert set(services) == {"db", "migrate", "scheduler"}
+    assert set(services) == {"db", "migrate", "scheduler", "console", "backup"}
     assert services["migrate"]["depends_on"] == {"db": {"condition": "service_healthy"}}
     assert services["scheduler"]["depends_on"] == {
         "db": {"condition": "service_healthy"},
         "migrate": {"condition": "service_completed_successfully"},
     }
+    assert services["console"]["depends_on"] == {
+        "migrate": {"condition": "service_completed_successfully"}
+    }
+    assert services["backup"]["depends_on"] == {"db": {"condition": "service_healthy"}}
     assert services["migrate"]["restart"] == "no"
-    assert services["scheduler"]["restart"] == "unless-stopped"
+    for name in ("db", "scheduler", "console", "backup"):
+        assert services[name]["restart"] == "unless-stopped"
+
+
+def test_every_long_running_service_has_a_healthcheck_and_the_host_network():
+    services = compose()["services"]
+    for name, service in services.items():
+        assert service["network_mode"] == "host", name
+        if name != "migrate":
+            assert service["healthcheck"]["test"], name
+
+
+def test_ports_leave_the_machines_postgres_redis_and_rabbitmq_alone():
+    env = env_example()
+    ports = {int(env["EGOV_DB_PORT"]), int(env["EGOV_CONSOLE_PORT"])}
+    assert not ports & {5432, 6379, 5672}
+    services = compose()["services"]
+    assert "listen_addresses=127.0.0.1" in services["db"]["command"]
+    serve = ["scoring", "serve", "--host", "127.0.0.1", "--port"]
+    assert services["console"]["command"][:5] == serve
+    run_command(scoring_cli, ["serve"])
 
 
 def test_database_has_a_volume_and_a_healthcheck():
     spec = compose()
     db = spec["services"]["db"]
-    assert db["image"].startswith("postgres:")
+    assert interpolate(db["image"], {}).startswith("postgres:")  # the public image by default
     volume = next(v for v in db["volumes"] if v.endswith(":/var/lib/postgresql/data"))
     assert volume.split(":")[0] in spec["volumes"]
     test = db["healthcheck"]["test"]
@@ -109,7 +134,8 @@ def test_app_services_get_a_postgres_url_built_from_env_file_values(service):
     settings = load_settings(resolved)
     url = make_url(settings.database_url)
     assert url.get_backend_name() == "postgresql" and url.get_driver_name() == "psycopg"
-    assert (url.host, url.port, url.database) == ("db", 5432, env["POSTGRES_DB"])
+    port = int(env["EGOV_DB_PORT"])
+    assert (url.host, url.port, url.database) == ("127.0.0.1", port, env["POSTGRES_DB"])
     assert (url.username, url.password) == (env["POSTGRES_USER"], env["POSTGRES_PASSWORD"])
     assert settings.reports_dir == Path("/app/var/reports")
     assert settings.rules_file is None  # empty means the bundled rules
@@ -137,7 +163,8 @@ def test_env_file_is_ignored_by_git_and_by_docker_builds():
 
 def test_image_installs_the_locked_dependencies_on_python_3_11_slim():
     dockerfile = (ROOT / "Dockerfile").read_text()
-    assert re.search(r"^FROM python:3\.11-slim\b", dockerfile, re.MULTILINE)
+    assert re.search(r"^ARG PYTHON_BASE=python:3\.11-slim\b", dockerfile, re.MULTILINE)
+    assert re.findall(r"^FROM (\S+)", dockerfile, re.MULTILINE) == ["${PYTHON_BASE}"] * 2
     assert "COPY pyproject.toml uv.lock" in dockerfile
     syncs = re.findall(r"uv sync ([^\n\\&]*)", dockerfile)
     assert syncs and all("--frozen" in s and "--no-dev" in s for s in syncs)
