@@ -71,7 +71,15 @@ def shell_commands(service: dict) -> list[list[str]]:
 
 def test_services_start_in_order_db_healthy_then_migration_then_scheduler():
     services = compose()["services"]
-    assert set(services) == {"db", "migrate", "scheduler", "console", "backup"}
+    assert set(services) == {
+        "db",
+        "migrate",
+        "scheduler",
+        "console",
+        "backup",
+        "broker",
+        "crawl-worker",
+    }
     assert services["migrate"]["depends_on"] == {"db": {"condition": "service_healthy"}}
     assert services["scheduler"]["depends_on"] == {
         "db": {"condition": "service_healthy"},
@@ -82,7 +90,7 @@ def test_services_start_in_order_db_healthy_then_migration_then_scheduler():
     }
     assert services["backup"]["depends_on"] == {"db": {"condition": "service_healthy"}}
     assert services["migrate"]["restart"] == "no"
-    for name in ("db", "scheduler", "console", "backup"):
+    for name in ("db", "scheduler", "console", "backup", "broker", "crawl-worker"):
         assert services[name]["restart"] == "unless-stopped"
 
 
@@ -96,8 +104,8 @@ def test_every_long_running_service_has_a_healthcheck_and_the_host_network():
 
 def test_ports_leave_the_machines_postgres_redis_and_rabbitmq_alone():
     env = env_example()
-    ports = {int(env["EGOV_DB_PORT"]), int(env["EGOV_CONSOLE_PORT"])}
-    assert not ports & {5432, 6379, 5672}
+    ports = {int(env[name]) for name in env if name.endswith("_PORT")}
+    assert len(ports) >= 5 and not ports & {5432, 6379, 5672, 25672, 4369}
     services = compose()["services"]
     assert "listen_addresses=127.0.0.1" in services["db"]["command"]
     serve = ["scoring", "serve", "--host", "127.0.0.1", "--port"]
@@ -123,6 +131,16 @@ def test_services_run_commands_that_exist():
         run_command(scoring_cli, words[1:])
     assert services["scheduler"]["command"] == ["schedules", "run"]
     run_command(schedules_cli, ["run"])
+    assert services["crawl-worker"]["command"] == ["schedules", "worker"]
+    run_command(schedules_cli, ["worker"])
+
+
+def test_the_broker_and_crawl_workers_start_only_with_the_workers_profile():
+    services = compose()["services"]
+    assert services["broker"]["profiles"] == services["crawl-worker"]["profiles"] == ["workers"]
+    assert services["crawl-worker"]["depends_on"]["broker"] == {"condition": "service_healthy"}
+    assert "EGOV_BROKER_URL" in services["crawl-worker"]["environment"]
+    assert all("profiles" not in services[name] for name in ("db", "scheduler", "console"))
     assert "schedules" in (ROOT / "Dockerfile").read_text().split("CMD", 1)[1]
 
 
