@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from crawler.profiles import ProfileError, SiteProfile, load_profile, sites_dir
+from crawler.profiles import ProfileError, SiteProfile
+from crawler.profiles import load_profiles as read_profiles
 from db.datafiles import DataFileError, load
 from schedules.environment import REPO_ROOT
 from schedules.inspection_config import inspection_jobs
@@ -53,15 +54,12 @@ class Schedules:
 
 
 def load_profiles(directory: Path | None = None) -> dict[str, SiteProfile]:
-    """Read every ``<key>.toml`` profile in ``directory`` (default: the directory in force,
-    :func:`crawler.profiles.sites_dir`) with the crawler's reader, keyed by profile key."""
-    profiles = {}
-    for path in sorted((directory or sites_dir()).glob("*.toml")):
-        try:
-            profiles[path.stem] = load_profile(str(path))
-        except ProfileError as error:
-            raise ScheduleError(str(error)) from error
-    return profiles
+    """The crawler's profiles of ``directory`` (:func:`crawler.profiles.load_profiles`), by key;
+    a malformed one is a :class:`ScheduleError` naming it."""
+    try:
+        return read_profiles(directory)
+    except ProfileError as error:
+        raise ScheduleError(str(error)) from error
 
 
 def load_schedules(
