@@ -34,7 +34,7 @@ from scoring.console.findings import (
 )
 from scoring.console.gone import KIND as GONE_KIND
 from scoring.console.gone import gone_list, gone_lookup
-from scoring.console.i18n import N_
+from scoring.console.i18n import N_, _
 from scoring.console.inspections import KIND as INSPECTION_KIND
 from scoring.console.inspections import inspection_list, inspection_lookup
 from scoring.console.wording import KIND as WORDING_KIND
@@ -146,11 +146,13 @@ for _queue in (
     ),
     Queue(
         WORDING_KIND,
-        "严重错误候选 Wording hits",
-        "Wrong forms of the wording lexicon (db/data/wording.toml) found in the stored pages' "
-        "text, with the sentence around each and the right form. Only a confirmed hit counts "
-        "toward the 严重错误 veto; an unreviewed one is 待复核, never a veto. The same review "
-        "as scoring inspection findings confirm|dismiss.",
+        N_("Wording hits"),
+        N_(
+            "Wrong forms of the wording lexicon found in the stored pages' text, with the "
+            "sentence around each and the right form. Only a confirmed hit counts toward the "
+            "serious-error veto; a hit not yet reviewed is awaiting review, never a veto. The "
+            "same review as on the command line."
+        ),
         wording_list,
         wording_lookup,
         city_wide=True,
@@ -161,11 +163,13 @@ for _queue in (
 register_queue(
     Queue(
         GONE_KIND,
-        "失效页面 Listed pages that are gone",
-        "Posts and documents a list showed whose page the site answers 404, 410 or an error "
-        "page for: published, but unreadable, so counted for nobody and never a coverage hole. "
-        "Each with its list entry (title and date as listed) and what the site answered; it "
-        "leaves the queue when the page comes back and is stored.",
+        N_("Listed pages that are gone"),
+        N_(
+            "Posts and documents a list showed whose page the site answers 404, 410 or an error "
+            "page for: published, but unreadable, so counted for nobody and never a coverage "
+            "hole. Each with its list entry (title and date as listed) and what the site "
+            "answered; it leaves the queue when the page comes back and is stored."
+        ),
         gone_list,
         gone_lookup,
         city_wide=True,
@@ -190,7 +194,11 @@ def entries(
     result = [Entry(c, items.pop(c.subject_key, None)) for c in candidates]
     for item in items.values():
         gone = Candidate(
-            item.kind, item.subject_key, item.department_id, item.title, "no longer in the evidence"
+            item.kind,
+            item.subject_key,
+            item.department_id,
+            item.title,
+            _("no longer in the evidence"),
         )
         result.append(Entry(gone, item))
     if scope is not None:
@@ -208,7 +216,7 @@ def find(session: Session, rules: Rules, kind: str, key: str, cutoff: dt.datetim
     candidate = queue.lookup(session, rules, key, cutoff)
     if candidate is None and item is not None:
         candidate = Candidate(
-            kind, key, item.department_id, item.title, "no longer in the evidence"
+            kind, key, item.department_id, item.title, _("no longer in the evidence")
         )
     return Entry(candidate, item) if candidate is not None else None
 
