@@ -19,7 +19,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.attribution import ReattributionSummary, add_alias, reattribute, refresh_review_queue
-from db.models import Department, ReviewItem, UnresolvedName, utcnow
+from db.models import (
+    Department,
+    NameStatus,
+    ReviewItem,
+    ReviewState,
+    UnresolvedName,
+    utcnow,
+)
 from scoring.console.audit import record
 from scoring.console.findings import (
     Candidate,
@@ -63,15 +70,18 @@ class Entry:
 
     @property
     def state(self) -> str:
-        return self.item.state if self.item else "open"
+        return self.item.state if self.item else ReviewState.OPEN
 
 
 # (from-states, to-state) of each step
 TRANSITIONS = {
-    "confirm": (frozenset({"open"}), "confirmed"),
-    "dismiss": (frozenset({"open", "confirmed"}), "dismissed"),
-    "fix": (frozenset({"confirmed"}), "fixed"),
-    "reopen": (frozenset({"confirmed", "dismissed", "fixed"}), "open"),
+    "confirm": (frozenset({ReviewState.OPEN}), ReviewState.CONFIRMED),
+    "dismiss": (frozenset({ReviewState.OPEN, ReviewState.CONFIRMED}), ReviewState.DISMISSED),
+    "fix": (frozenset({ReviewState.CONFIRMED}), ReviewState.FIXED),
+    "reopen": (
+        frozenset({ReviewState.CONFIRMED, ReviewState.DISMISSED, ReviewState.FIXED}),
+        ReviewState.OPEN,
+    ),
 }
 
 
@@ -230,7 +240,7 @@ def _item_for(session: Session, entry: Entry, actor: str) -> ReviewItem:
         subject_key=c.subject_key,
         department_id=c.department_id,
         title=c.title[:512],
-        state="open",
+        state=ReviewState.OPEN,
         updated_by=actor,
     )
     session.add(item)
@@ -253,7 +263,7 @@ def step(
     item = _item_for(session, entry, actor)
     before = item.state
     item.state = target
-    item.reason = reason if target == "dismissed" else None
+    item.reason = reason if target == ReviewState.DISMISSED else None
     item.updated_at = utcnow()
     item.updated_by = actor
     if item.kind == "unresolved_name":
@@ -279,15 +289,15 @@ def step(
 def _mirror_name_status(session: Session, normalized: str, state: str) -> None:
     """Keep ``scoring aliases review`` in step: a dismissed name is ignored there too."""
     row = session.scalar(select(UnresolvedName).where(UnresolvedName.normalized == normalized))
-    if row is not None and row.status != "resolved":
-        row.status = "ignored" if state == "dismissed" else "open"
+    if row is not None and row.status != NameStatus.RESOLVED:
+        row.status = NameStatus.IGNORED if state == ReviewState.DISMISSED else NameStatus.OPEN
 
 
 def resolve_name(
     session: Session, entry: Entry, short_name: str, alias: str, actor: str
 ) -> tuple[ReviewItem, ReattributionSummary]:
     """Add ``alias`` for a unit, credit every earlier post and document, close the item."""
-    if entry.state not in ("open", "confirmed"):
+    if entry.state not in (ReviewState.OPEN, ReviewState.CONFIRMED):
         raise ReviewError(f"the name is already {entry.state}")
     unit = session.scalar(select(Department).where(Department.short_name == short_name))
     if unit is None:
@@ -297,7 +307,7 @@ def resolve_name(
     refresh_review_queue(session)
     item = _item_for(session, entry, actor)
     before = item.state
-    item.state, item.updated_at, item.updated_by = "fixed", utcnow(), actor
+    item.state, item.updated_at, item.updated_by = ReviewState.FIXED, utcnow(), actor
     item.department_id = unit.id
     session.flush()
     record(
@@ -308,7 +318,7 @@ def resolve_name(
         review_item_id=item.id,
         department_id=unit.id,
         from_state=before,
-        to_state="fixed",
+        to_state=ReviewState.FIXED,
         details={
             "alias": row.alias,
             "department": short_name,

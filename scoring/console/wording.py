@@ -15,7 +15,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import FetchedPage, Site, WordingFinding, WordingReview, utcnow
+from db.models import FetchedPage, ReviewState, Site, WordingFinding, WordingReview, utcnow
 from scoring.assessment.periods import shanghai_midnight
 from scoring.console.findings import Candidate
 from scoring.console.i18n import N_, _
@@ -88,6 +88,6 @@ def mirror_review(session: Session, key: str, state: str, actor: str, reason: st
     if finding is None:
         return
     finding.review = REVIEW_OF_STATE[state]
-    finding.reviewed_by = actor if state != "open" else None
-    finding.reviewed_at = utcnow() if state != "open" else None
+    finding.reviewed_by = actor if state != ReviewState.OPEN else None
+    finding.reviewed_at = utcnow() if state != ReviewState.OPEN else None
     finding.review_note = reason or None
