@@ -33,17 +33,14 @@ from scoring.assessment.disclosure_checks import DisclosureCounts, DocumentVerdi
 from scoring.assessment.number_gaps import NumberGap, number_gaps
 from scoring.assessment.periods import (
     Period,
-    month_start,
     months_ended_by,
     parse_month,
     parse_period,
     parse_year,
-    shanghai_midnight,
 )
 from scoring.assessment.ranking import RankedUnit, Ranking
 from scoring.assessment.totals import SubItemPoints, UnitTotal
-from scoring.entries.manual import ManualEntryError, SuggestionCredit
-from scoring.entries.manual import add_entry as add_manual_entry
+from scoring.entries.manual import SuggestionCredit, add_entry
 from scoring.reporting.render import REPORT_FORMATS
 from scoring.rules import Rules
 from scoring.runs import list_runs
@@ -71,7 +68,6 @@ __all__ = [
     "gap_neighbours",
     "list_runs",
     "not_ended",
-    "not_started",
     "parse_report_period",
     "publish_report",
     "readiness",
@@ -347,29 +343,6 @@ def publish_report(
 ) -> PublishedRun:
     """Compute a report and store it as a score run, as ``scoring <kind>`` does."""
     return publish_with(session, rules, period, cutoff, by)
-
-
-def computed_subitems(rules: Rules) -> frozenset[str]:
-    """The sub-items the crawl computes: an analyst adjusts them, never replaces them."""
-    return frozenset((rules.portal.subitem, rules.disclosure.subitem))
-
-
-def add_entry(session: Session, rules: Rules, **entry: Any) -> ManualScore:
-    """Store an analyst's entry as ``scoring manual add`` does, but no ``score`` replacing a
-    computed sub-item: that silently overrode the crawl's points in the annual run while the
-    board showed the computed ones. An adjustment, with its reason, is entered instead.
-    """
-    item_key = entry.get("item_key", "")
-    if entry.get("kind", "score") == "score" and item_key in computed_subitems(rules):
-        raise ManualEntryError(
-            f"{item_key} is computed from the crawl: enter an adjustment with a reason"
-        )
-    return add_manual_entry(session, rules, **entry)
-
-
-def not_started(label: str, now: dt.datetime) -> bool:
-    """Whether the period ``label`` begins after ``now`` (an entry for it is a typing error)."""
-    return shanghai_midnight(month_start(parse_period(label).months[0])) > now
 
 
 def not_ended(period: Period, now: dt.datetime) -> bool:

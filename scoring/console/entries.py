@@ -1,7 +1,8 @@
 """Analyst entries (人工评分): the log, a form to add one, note-3 suggestions, what is missing.
 
-Entries go through the same validation and table as ``scoring manual add``; the console fills
-in who entered them from the logged-in user, never from the form.
+Entries go through the same validation and table as ``scoring manual add``
+(:func:`scoring.entries.manual.add_entry`, the one home of what an entry may be); the console
+fills in who entered them from the logged-in user, never from the form.
 """
 
 from __future__ import annotations
@@ -10,13 +11,17 @@ from starlette.responses import Response
 
 from db.models.base import values as vocabulary
 from db.models.registry import UnitKind
-from scoring.assessment.periods import PeriodError
 from scoring.console import data
 from scoring.console.audit import record
 from scoring.console.board import chosen_year
 from scoring.console.i18n import _
 from scoring.console.routing import Ctx, action, page
-from scoring.entries.manual import KINDS, ManualEntryError
+from scoring.entries.manual import (
+    KINDS,
+    ComputedSubitemError,
+    ManualEntryError,
+    PeriodNotBegunError,
+)
 
 FIELDS = ("department", "item_key", "period", "kind", "points", "reason")
 
@@ -55,13 +60,6 @@ def _entries_page(
 
 def add_entry(ctx: Ctx) -> Response:
     try:
-        if data.not_started(ctx.field("period"), ctx.now):
-            raise ManualEntryError(
-                _("%(period)s has not begun: no entry for it yet") % {"period": ctx.field("period")}
-            )
-    except (PeriodError, ManualEntryError) as error:
-        return _entries_page(ctx, 400, str(error), _typed(ctx))
-    try:
         entry = data.add_entry(
             ctx.db,
             ctx.rules,
@@ -72,9 +70,10 @@ def add_entry(ctx: Ctx) -> Response:
             reason=ctx.field("reason"),
             entered_by=ctx.user.username,
             kind=ctx.field("kind") or "score",
+            now=ctx.now,
         )
     except ManualEntryError as error:
-        return _entries_page(ctx, 400, str(error), _typed(ctx))
+        return _entries_page(ctx, 400, _refusal(error), _typed(ctx))
     record(
         ctx.db,
         ctx.user.username,
@@ -90,6 +89,17 @@ def add_entry(ctx: Ctx) -> Response:
         },
     )
     return ctx.redirect("/entries", _("entry %(id)s stored") % {"id": entry.id})
+
+
+def _refusal(error: ManualEntryError) -> str:
+    """The refusal as the user reads it: the rules' own refusals from the catalog."""
+    if isinstance(error, PeriodNotBegunError):
+        return _("%(period)s has not begun: no entry for it yet") % {"period": error.period}
+    if isinstance(error, ComputedSubitemError):
+        return _(
+            "%(name)s is computed from the crawl: enter an adjustment with a reason instead"
+        ) % {"name": error.name}
+    return str(error)
 
 
 def _typed(ctx: Ctx) -> dict[str, str]:

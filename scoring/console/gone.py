@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from db.models import DisclosureDocument, GonePage, PortalPost, Site, SiteColumn
 from scoring.console.findings import Candidate
+from scoring.console.i18n import _
 from scoring.rules import Rules
 
 KIND = "gone_page"
@@ -37,13 +38,20 @@ def _query() -> Select:  # type: ignore[type-arg]
 
 
 def _candidate(row: GonePage, site: str, column: str | None, department: int | None) -> Candidate:
-    listed = row.list_date.isoformat() if row.list_date else "no date"
-    detail = (
-        f"{site} {column or '-'}: listed {listed}; {row.reason}; "
-        f"first seen {row.first_seen_at:%Y-%m-%d}, last seen {row.last_seen_at:%Y-%m-%d}"
-    )
+    listed = row.list_date.isoformat() if row.list_date else _("no date")
+    detail = _(
+        "%(site)s %(column)s: listed %(listed)s; %(reason)s; "
+        "first seen %(first)s, last seen %(last)s"
+    ) % {
+        "site": site,
+        "column": column or "-",
+        "listed": listed,
+        "reason": row.reason,
+        "first": f"{row.first_seen_at:%Y-%m-%d}",
+        "last": f"{row.last_seen_at:%Y-%m-%d}",
+    }
     title = row.list_title or row.url
-    pages = (("列表页 list page", row.list_page_id),) if row.list_page_id else ()
+    pages = ((_("list page"), row.list_page_id),) if row.list_page_id else ()
     return Candidate(KIND, f"gone:{row.id}", department, title, detail, row.page_id, row.url, pages)
 
 

@@ -28,20 +28,30 @@ from sqlalchemy.orm import Session
 from db.models import LinkCheck, LinkCheckRun, ProbeResult, Site
 from scoring.assessment.periods import SHANGHAI, shanghai_midnight
 from scoring.console.findings import Candidate
+from scoring.console.i18n import N_, _
 from scoring.inspection.columns import InspectionError
-from scoring.inspection.interaction import SLOW_KEY, UNANSWERED_KEY
-from scoring.inspection.interaction import evidence_pages as letter_pages
+from scoring.inspection.interaction import SLOW_KEY, UNANSWERED_KEY, EvidencePage, InteractionReport
+from scoring.inspection.interaction import evidence as letter_evidence
 from scoring.inspection.links import NOT_CHECKED
 from scoring.inspection.reachability import FAILED, HOME, SLOW
 from scoring.inspection.site import Inspection, inspect_site
-from scoring.inspection.verdict import WARNING, Indicator, local_time
+from scoring.inspection.verdict import NOT_PROVABLE, OK, WARNING, Indicator, local_time
 from scoring.rules import Rules
-from scoring.rules.national_model import NationalRules
+from scoring.rules.national_model import DEDUCTION, VETO, NationalRules
 
 KIND = "inspection_finding"
 INSPECTION_FAILED = "inspection"  # the indicator part of the key when a site cannot be inspected
 PAGES_LINKED = 10
 KEY = re.compile(r"(?P<site>.+):(?P<indicator>[a-z_]+):(?P<month>\d{4}-\d{2})")
+
+# an indicator's status as a reviewer reads it (预警, 单项否决, 扣分), never the key
+STATUS_NAMES = {
+    OK: N_("ok"),
+    WARNING: N_("warning"),
+    VETO: N_("veto"),
+    DEDUCTION: N_("deduction"),
+    NOT_PROVABLE: N_("not provable"),
+}
 
 
 _national: ContextVar[NationalRules | None] = ContextVar("console_national_rules", default=None)
@@ -88,10 +98,18 @@ def _title(indicator_name: str, site: Site) -> str:
 
 
 def _detail(indicator: Indicator) -> str:
-    points = f", {indicator.points:.2f} points" if indicator.points is not None else ""
+    status = _(STATUS_NAMES.get(indicator.status, indicator.status))
+    if indicator.points is not None:
+        status += _(", %(points).2f points") % {"points": indicator.points}
     return (
-        f"{indicator.value} (threshold {indicator.threshold}, warning level "
-        f"{indicator.warn_at}): {indicator.status}{points}. {indicator.evidence}"
+        _("%(value)s (threshold %(threshold)s, warning level %(warn_at)s): %(status)s.")
+        % {
+            "value": indicator.value,
+            "threshold": indicator.threshold,
+            "warn_at": indicator.warn_at,
+            "status": status,
+        }
+        + f" {indicator.evidence}"
     )
 
 
@@ -115,7 +133,7 @@ def _failed(site: Site, day: dt.date, error: InspectionError) -> Candidate:
         KIND,
         subject_key(site.key, INSPECTION_FAILED, day),
         None,
-        _title("检查无法进行 inspection cannot run", site),
+        _title(_("inspection cannot run"), site),
         str(error),
         url=site.base_url,
     )
@@ -179,7 +197,7 @@ def evidence_pages(
     elif indicator.key in ("broken_links_home", "broken_links_other"):
         pages = _link_pages(session, inspection, on_home=indicator.key == "broken_links_home")
     elif indicator.key in (UNANSWERED_KEY, SLOW_KEY):
-        pages = letter_pages(session, inspection.interaction, indicator.key)
+        pages = _letter_pages(session, inspection.interaction, indicator.key)
     else:
         pages = []
     return tuple(pages[:PAGES_LINKED])
@@ -197,7 +215,7 @@ def _probe_pages(
         .where(ProbeResult.page_id.is_not(None))
         .order_by(ProbeResult.probed_at.desc())
     ).all()
-    return [(f"probe {local_time(at)}", page_id) for at, page_id in rows]
+    return [(_("probe %(at)s") % {"at": local_time(at)}, page_id) for at, page_id in rows]
 
 
 def _link_pages(
@@ -217,4 +235,26 @@ def _link_pages(
         .distinct()
         .order_by(LinkCheck.found_on)
     ).all()
-    return [(f"links found on {found_on}", page_id) for found_on, page_id in rows]
+    return [
+        (_("links found on %(url)s") % {"url": found_on}, page_id) for found_on, page_id in rows
+    ]
+
+
+def _letter_pages(session: Session, report: InteractionReport, key: str) -> list[tuple[str, int]]:
+    """The letters' pages and the form pages behind an interaction finding, named for reading."""
+    names = {c.key: c.name for c in report.columns}
+    return [
+        (_letter_label(page, names), page.page_id) for page in letter_evidence(session, report, key)
+    ]
+
+
+def _letter_label(page: EvidencePage, names: dict[str, str]) -> str:
+    if page.letter is None:
+        column = page.form_column or ""
+        return _("form page of %(column)s") % {"column": names.get(column, column)}
+    letter = page.letter
+    return _("letter 《%(title)s》 (%(column)s, written %(day)s)") % {
+        "title": letter.title,
+        "column": names.get(letter.column, letter.column),
+        "day": letter.submitted_on.isoformat(),
+    }

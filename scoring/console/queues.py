@@ -19,7 +19,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.attribution import ReattributionSummary, add_alias, reattribute, refresh_review_queue
-from db.models import Department, ReviewItem, UnresolvedName, utcnow
+from db.models import (
+    Department,
+    NameStatus,
+    ReviewItem,
+    ReviewState,
+    UnresolvedName,
+    utcnow,
+)
 from scoring.console.audit import record
 from scoring.console.findings import (
     Candidate,
@@ -34,7 +41,7 @@ from scoring.console.findings import (
 )
 from scoring.console.gone import KIND as GONE_KIND
 from scoring.console.gone import gone_list, gone_lookup
-from scoring.console.i18n import N_
+from scoring.console.i18n import N_, _
 from scoring.console.inspections import KIND as INSPECTION_KIND
 from scoring.console.inspections import inspection_list, inspection_lookup
 from scoring.console.wording import KIND as WORDING_KIND
@@ -63,15 +70,18 @@ class Entry:
 
     @property
     def state(self) -> str:
-        return self.item.state if self.item else "open"
+        return self.item.state if self.item else ReviewState.OPEN
 
 
 # (from-states, to-state) of each step
 TRANSITIONS = {
-    "confirm": (frozenset({"open"}), "confirmed"),
-    "dismiss": (frozenset({"open", "confirmed"}), "dismissed"),
-    "fix": (frozenset({"confirmed"}), "fixed"),
-    "reopen": (frozenset({"confirmed", "dismissed", "fixed"}), "open"),
+    "confirm": (frozenset({ReviewState.OPEN}), ReviewState.CONFIRMED),
+    "dismiss": (frozenset({ReviewState.OPEN, ReviewState.CONFIRMED}), ReviewState.DISMISSED),
+    "fix": (frozenset({ReviewState.CONFIRMED}), ReviewState.FIXED),
+    "reopen": (
+        frozenset({ReviewState.CONFIRMED, ReviewState.DISMISSED, ReviewState.FIXED}),
+        ReviewState.OPEN,
+    ),
 }
 
 
@@ -146,11 +156,13 @@ for _queue in (
     ),
     Queue(
         WORDING_KIND,
-        "严重错误候选 Wording hits",
-        "Wrong forms of the wording lexicon (db/data/wording.toml) found in the stored pages' "
-        "text, with the sentence around each and the right form. Only a confirmed hit counts "
-        "toward the 严重错误 veto; an unreviewed one is 待复核, never a veto. The same review "
-        "as scoring inspection findings confirm|dismiss.",
+        N_("Wording hits"),
+        N_(
+            "Wrong forms of the wording lexicon found in the stored pages' text, with the "
+            "sentence around each and the right form. Only a confirmed hit counts toward the "
+            "serious-error veto; a hit not yet reviewed is awaiting review, never a veto. The "
+            "same review as on the command line."
+        ),
         wording_list,
         wording_lookup,
         city_wide=True,
@@ -161,11 +173,13 @@ for _queue in (
 register_queue(
     Queue(
         GONE_KIND,
-        "失效页面 Listed pages that are gone",
-        "Posts and documents a list showed whose page the site answers 404, 410 or an error "
-        "page for: published, but unreadable, so counted for nobody and never a coverage hole. "
-        "Each with its list entry (title and date as listed) and what the site answered; it "
-        "leaves the queue when the page comes back and is stored.",
+        N_("Listed pages that are gone"),
+        N_(
+            "Posts and documents a list showed whose page the site answers 404, 410 or an error "
+            "page for: published, but unreadable, so counted for nobody and never a coverage "
+            "hole. Each with its list entry (title and date as listed) and what the site "
+            "answered; it leaves the queue when the page comes back and is stored."
+        ),
         gone_list,
         gone_lookup,
         city_wide=True,
@@ -190,7 +204,11 @@ def entries(
     result = [Entry(c, items.pop(c.subject_key, None)) for c in candidates]
     for item in items.values():
         gone = Candidate(
-            item.kind, item.subject_key, item.department_id, item.title, "no longer in the evidence"
+            item.kind,
+            item.subject_key,
+            item.department_id,
+            item.title,
+            _("no longer in the evidence"),
         )
         result.append(Entry(gone, item))
     if scope is not None:
@@ -208,7 +226,7 @@ def find(session: Session, rules: Rules, kind: str, key: str, cutoff: dt.datetim
     candidate = queue.lookup(session, rules, key, cutoff)
     if candidate is None and item is not None:
         candidate = Candidate(
-            kind, key, item.department_id, item.title, "no longer in the evidence"
+            kind, key, item.department_id, item.title, _("no longer in the evidence")
         )
     return Entry(candidate, item) if candidate is not None else None
 
@@ -222,7 +240,7 @@ def _item_for(session: Session, entry: Entry, actor: str) -> ReviewItem:
         subject_key=c.subject_key,
         department_id=c.department_id,
         title=c.title[:512],
-        state="open",
+        state=ReviewState.OPEN,
         updated_by=actor,
     )
     session.add(item)
@@ -245,7 +263,7 @@ def step(
     item = _item_for(session, entry, actor)
     before = item.state
     item.state = target
-    item.reason = reason if target == "dismissed" else None
+    item.reason = reason if target == ReviewState.DISMISSED else None
     item.updated_at = utcnow()
     item.updated_by = actor
     if item.kind == "unresolved_name":
@@ -271,15 +289,15 @@ def step(
 def _mirror_name_status(session: Session, normalized: str, state: str) -> None:
     """Keep ``scoring aliases review`` in step: a dismissed name is ignored there too."""
     row = session.scalar(select(UnresolvedName).where(UnresolvedName.normalized == normalized))
-    if row is not None and row.status != "resolved":
-        row.status = "ignored" if state == "dismissed" else "open"
+    if row is not None and row.status != NameStatus.RESOLVED:
+        row.status = NameStatus.IGNORED if state == ReviewState.DISMISSED else NameStatus.OPEN
 
 
 def resolve_name(
     session: Session, entry: Entry, short_name: str, alias: str, actor: str
 ) -> tuple[ReviewItem, ReattributionSummary]:
     """Add ``alias`` for a unit, credit every earlier post and document, close the item."""
-    if entry.state not in ("open", "confirmed"):
+    if entry.state not in (ReviewState.OPEN, ReviewState.CONFIRMED):
         raise ReviewError(f"the name is already {entry.state}")
     unit = session.scalar(select(Department).where(Department.short_name == short_name))
     if unit is None:
@@ -289,7 +307,7 @@ def resolve_name(
     refresh_review_queue(session)
     item = _item_for(session, entry, actor)
     before = item.state
-    item.state, item.updated_at, item.updated_by = "fixed", utcnow(), actor
+    item.state, item.updated_at, item.updated_by = ReviewState.FIXED, utcnow(), actor
     item.department_id = unit.id
     session.flush()
     record(
@@ -300,7 +318,7 @@ def resolve_name(
         review_item_id=item.id,
         department_id=unit.id,
         from_state=before,
-        to_state="fixed",
+        to_state=ReviewState.FIXED,
         details={
             "alias": row.alias,
             "department": short_name,

@@ -15,13 +15,21 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import FetchedPage, Site, WordingFinding, WordingReview, utcnow
+from db.models import FetchedPage, ReviewState, Site, WordingFinding, WordingReview, utcnow
 from scoring.assessment.periods import shanghai_midnight
 from scoring.console.findings import Candidate
+from scoring.console.i18n import N_, _
 from scoring.inspection.wording_review import KIND, REVIEW_OF_STATE
 from scoring.rules import Rules
 
 __all__ = ["KIND", "mirror_review", "wording_list", "wording_lookup"]
+
+# the names a reviewer reads for a hit's own review (待复核, 已确认, 已排除), never the key
+REVIEW_NAMES = {
+    WordingReview.PENDING: N_("awaiting review"),
+    WordingReview.CONFIRMED: N_("confirmed"),
+    WordingReview.DISMISSED: N_("dismissed"),
+}
 
 
 def _query():  # type: ignore[no-untyped-def]
@@ -34,13 +42,19 @@ def _query():  # type: ignore[no-untyped-def]
 
 def _candidate(finding: WordingFinding, site: Site, url: str) -> Candidate:
     review = WordingReview(finding.review)
-    by = f" by {finding.reviewed_by}" if finding.reviewed_by else ""
+    by = _(" by %(user)s") % {"user": finding.reviewed_by} if finding.reviewed_by else ""
     return Candidate(
         KIND,
         str(finding.id),
         None,
         f"{finding.found} → {finding.right} — {site.name} ({site.key})",
-        f"“{finding.sentence}” (rule {finding.rule_key}; {review.label}{by})",
+        _("“%(sentence)s” (rule %(rule)s; %(review)s%(by)s)")
+        % {
+            "sentence": finding.sentence,
+            "rule": finding.rule_key,
+            "review": _(REVIEW_NAMES[review]),
+            "by": by,
+        },
         finding.page_id,
         url,
     )
@@ -74,6 +88,6 @@ def mirror_review(session: Session, key: str, state: str, actor: str, reason: st
     if finding is None:
         return
     finding.review = REVIEW_OF_STATE[state]
-    finding.reviewed_by = actor if state != "open" else None
-    finding.reviewed_at = utcnow() if state != "open" else None
+    finding.reviewed_by = actor if state != ReviewState.OPEN else None
+    finding.reviewed_at = utcnow() if state != ReviewState.OPEN else None
     finding.review_note = reason or None

@@ -3,8 +3,9 @@
 Three kinds, all kept in ``manual_scores`` and never updated in place (a correction is a new
 row, so the log shows who changed what and why):
 
-- ``score``: the points of a sub-item for a period; on an automated sub-item it replaces the
-  computed value (shown as an override);
+- ``score``: the points of a sub-item for a period; never on a sub-item the crawl computes
+  (:func:`computed_subitems`), whose points an analyst adjusts but never replaces (an override
+  stored before this rule still applies, and the board shows it);
 - ``adjustment``: points added to an automated sub-item's computed value (may be negative),
   e.g. for the portal's links and online 公示/听证/调查 activity; the result stays within
   [0, the sub-item's maximum];
@@ -13,12 +14,13 @@ row, so the log shows who changed what and why):
 
 For ``score`` and ``adjustment`` the latest entry per (unit, sub-item, period) wins, and an
 entry applies to a report whose period label is exactly its period (``2012-03``, ``2012Q1``,
-``2012``).
+``2012``). An entry for a period that has not begun is a typing error and is refused.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -28,10 +30,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.attribution import UnknownDepartmentError, find_department
-from db.models import Department, ManualScore
+from db.models import Department, ManualScore, utcnow
 from db.models.base import values
 from db.models.scores import EntryKind
-from scoring.assessment.periods import Period, PeriodError, parse_period
+from scoring.assessment.periods import (
+    Period,
+    PeriodError,
+    month_start,
+    parse_period,
+    shanghai_midnight,
+)
 from scoring.rules import Rules
 
 KINDS = tuple(values(EntryKind))
@@ -40,6 +48,35 @@ CSV_COLUMNS = ("department", "item_key", "period", "kind", "points", "reason", "
 
 class ManualEntryError(ValueError):
     """An entry that cannot be accepted; the message says which and why."""
+
+
+class ComputedSubitemError(ManualEntryError):
+    """A ``score`` on a sub-item the crawl computes: an adjustment with a reason is entered."""
+
+    def __init__(self, item_key: str, name: str) -> None:
+        self.item_key, self.name = item_key, name
+        super().__init__(
+            f"{item_key} ({name}) is computed from the crawl: "
+            "enter an adjustment with a reason instead"
+        )
+
+
+class PeriodNotBegunError(ManualEntryError):
+    """An entry for a period that begins after now (Asia/Shanghai)."""
+
+    def __init__(self, period: str) -> None:
+        self.period = period
+        super().__init__(f"{period} has not begun: no entry for it yet")
+
+
+def computed_subitems(rules: Rules) -> frozenset[str]:
+    """The sub-items the crawl computes: an analyst adjusts them, never replaces them."""
+    return frozenset((rules.portal.subitem, rules.disclosure.subitem))
+
+
+def not_begun(period: Period, now: dt.datetime) -> bool:
+    """Whether ``period`` begins after ``now`` (an entry for it is a typing error)."""
+    return shanghai_midnight(month_start(period.months[0])) > now
 
 
 @dataclass(frozen=True)
@@ -60,8 +97,13 @@ def add_entry(
     reason: str,
     entered_by: str,
     kind: str = "score",
+    now: dt.datetime | None = None,
 ) -> ManualScore:
-    """Validate one entry against the rules and store it."""
+    """Validate one entry against the rules (as of ``now``, by default the clock) and store it.
+
+    The one home of what an entry may be: the command line, the CSV import and the console all
+    store entries through here.
+    """
     try:
         unit = find_department(session, department)
     except UnknownDepartmentError as error:
@@ -69,9 +111,11 @@ def add_entry(
     if kind not in KINDS:
         raise ManualEntryError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
     try:
-        parse_period(period)
+        parsed = parse_period(period)
     except PeriodError as error:
         raise ManualEntryError(str(error)) from error
+    if not_begun(parsed, now or utcnow()):
+        raise PeriodNotBegunError(period)
     if not reason.strip():
         raise ManualEntryError("a reason is required")
     if not entered_by.strip():
@@ -122,6 +166,8 @@ def _check_item(unit: Department, item_key: str, kind: str, value: Decimal, rule
         raise ManualEntryError(
             f"no sub-item {item_key!r} in rubric {rubric.key} ({unit.short_name} is a {unit.kind})"
         ) from None
+    if kind == "score" and item_key in computed_subitems(rules):
+        raise ComputedSubitemError(item_key, sub.name)
     if kind == "score" and not Decimal(0) <= value <= sub.points:
         raise ManualEntryError(f"{item_key} ({sub.name}) takes 0 to {sub.points} points")
     if kind == "adjustment" and abs(value) > sub.points:

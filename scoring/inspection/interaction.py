@@ -298,8 +298,23 @@ def _slow_indicator(rules: InteractionRules, report: InteractionReport) -> Indic
     return Indicator(**common, value="0", status=status, evidence=evidence, points=None)
 
 
-def evidence_pages(session: Session, report: InteractionReport, key: str) -> list[tuple[str, int]]:
-    """The stored pages behind an interaction indicator, as (label, page id).
+@dataclass(frozen=True)
+class EvidencePage:
+    """A stored page behind an interaction indicator: a letter's page, or a column's form page."""
+
+    page_id: int
+    letter: JudgedLetter | None = None
+    form_column: str | None = None  # the column whose write page showed no form
+
+    @property
+    def label(self) -> str:
+        if self.letter is not None:
+            return f"letter {self.letter.label}"
+        return f"form page of {self.form_column}"
+
+
+def evidence(session: Session, report: InteractionReport, key: str) -> list[EvidencePage]:
+    """The stored pages behind an interaction indicator.
 
     The veto: the letters unanswered over the limit, then the form pages that showed no form;
     slow replies: the slow letters' pages.
@@ -315,7 +330,7 @@ def evidence_pages(session: Session, report: InteractionReport, key: str) -> lis
             select(Letter.id, Letter.page_id).where(Letter.id.in_([x.id for x in letters]))
         ).all()
     )
-    found = [(f"letter {x.label}", pages[x.id]) for x in letters if pages.get(x.id)]
+    found = [EvidencePage(pages[x.id], letter=x) for x in letters if pages.get(x.id)]
     if key == UNANSWERED_KEY and report.formless:
         keys = [c.key for c in report.formless]
         rows = session.execute(
@@ -328,5 +343,10 @@ def evidence_pages(session: Session, report: InteractionReport, key: str) -> lis
         latest: dict[str, int] = {}
         for column, page_id, _ in rows:
             latest.setdefault(column, page_id)
-        found += [(f"form page of {column}", page_id) for column, page_id in latest.items()]
+        found += [EvidencePage(page_id, form_column=column) for column, page_id in latest.items()]
     return found
+
+
+def evidence_pages(session: Session, report: InteractionReport, key: str) -> list[tuple[str, int]]:
+    """The stored pages behind an interaction indicator, as (label, page id)."""
+    return [(e.label, e.page_id) for e in evidence(session, report, key)]

@@ -119,7 +119,8 @@ def test_a_score_on_a_sub_item_the_crawl_computes_is_refused_but_an_adjustment_i
 ):
     browser = open_console("rev")
     refused = _entry(browser, item_key="a2.portal.site", points="1")
-    assert refused.status_code == 400 and "adjustment" in refused.text
+    assert refused.status_code == 400
+    assert "由采集数据计算得出，不能直接录入得分：请录入调整分并说明理由" in refused.text
     adjusted = _entry(browser, item_key="a2.portal.site", kind="adjustment", points="-1")
     assert adjusted.status_code == 303
     (entry,) = rows(database_url, select(ManualScore))
@@ -128,7 +129,8 @@ def test_a_score_on_a_sub_item_the_crawl_computes_is_refused_but_an_adjustment_i
 
 def test_an_entry_or_report_for_a_period_not_over_is_refused(open_console, database_url):
     browser = open_console("rev")
-    assert _entry(browser, period="2031-01").status_code == 400
+    refused = _entry(browser, period="2031-01")
+    assert refused.status_code == 400 and "考核期 2031-01 尚未开始" in refused.text
     response = browser.post_form("/reports", "/reports", {"kind": "monthly", "period": "2031-01"})
     assert response.status_code == 400 and "尚未结束" in response.text
     assert 'value="2031-01"' in response.text

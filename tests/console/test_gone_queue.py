@@ -41,6 +41,6 @@ def test_gone_pages_wait_for_review_with_their_list_entry_until_they_come_back(s
 
     listed = queue.list(session, rules, 2012, CUTOFF)
     assert [(c.subject_key, c.title) for c in listed] == [(f"gone:{still.id}", "市发改委部署检查")]
-    assert "listed 2012-12-02; HTTP 404 Not Found" in listed[0].detail
+    assert "列表日期 2012-12-02；HTTP 404 Not Found" in listed[0].detail
     assert queue.lookup(session, rules, f"gone:{still.id}", CUTOFF) == listed[0]
     assert queue.list(session, rules, 2011, CUTOFF) == []

@@ -12,6 +12,8 @@ from sqlalchemy import select
 
 from db.models import AuditEvent, ReviewItem
 from scoring.assessment.periods import SHANGHAI
+from scoring.console.inspections import _letter_label
+from scoring.inspection.interaction import OVER, EvidencePage, JudgedLetter
 from tests.console import seed
 from tests.console.conftest import rows
 
@@ -34,9 +36,9 @@ def test_warnings_and_vetoes_are_listed_with_their_figures_never_ok_or_not_prova
     month = inspected["month"]
     assert f'value="sx-portal:site_unreachable:{month}"' in page
     assert "站点无法访问 — portal site (sx-portal)" in page
-    assert "7.14% (4/56) (threshold 5%, warning level 3%): veto" in page
+    assert "7.14% (4/56)（阈值 5%，预警线 3%）：单项否决。" in page
     assert f'value="sx-portal:home_not_updated:{month}"' in page
-    assert "11 days (threshold 14 days, warning level 10 days): warning" in page
+    assert "11 days（阈值 14 days，预警线 10 days）：预警。" in page
     # ok (no categorised column) and not provable (no link check, no 年报 column): not listed
     for absent in ("stale_columns", "broken_links_home", "broken_links_other", "annual_report"):
         assert f"sx-portal:{absent}:" not in page
@@ -88,3 +90,26 @@ def test_a_liaison_sees_neither_the_queue_nor_its_items_nor_their_pages(open_con
     assert browser.client.get(QUEUE).status_code == 404
     assert browser.client.get(f"{QUEUE}/item?key={key}").status_code == 404
     assert browser.client.get(f"/evidence/{inspected['failed_probe']}").status_code == 404
+
+
+def test_the_letters_behind_a_finding_are_named_in_chinese_with_their_column_names():
+    letter = JudgedLetter(
+        id=1,
+        column="szxx",
+        title="小区路灯不亮",
+        url="http://portal.example/hdjl/szxx/1.html",
+        submitted_on=dt.date(2026, 3, 2),
+        status="unanswered",
+        replied_on=None,
+        reply_unit=None,
+        department_id=None,
+        department=None,
+        limit_on=dt.date(2026, 6, 2),
+        lag_working_days=None,
+        verdict=OVER,
+    )
+    names = {"szxx": "书记信箱", "bmxx": "部门信箱"}
+    assert _letter_label(EvidencePage(7, letter=letter), names) == (
+        "来信《小区路灯不亮》（书记信箱，来信日期 2026-03-02）"
+    )
+    assert _letter_label(EvidencePage(8, form_column="bmxx"), names) == "部门信箱的留言表单页"

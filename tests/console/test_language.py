@@ -33,6 +33,23 @@ def test_the_board_shows_names_not_keys(open_console, seeded):
     assert "第1档" in month
 
 
+def test_a_reviewer_reads_the_gone_and_wording_queues_in_chinese_and_a_liaison_never_sees_them(
+    open_console,
+):
+    reviewer = open_console("rev").client
+    overview = reviewer.get("/reviews").text
+    assert "失效页面" in overview and "严重错误候选" in overview
+    assert "Listed pages that are gone" not in overview and "Wording hits" not in overview
+    gone = reviewer.get("/reviews/gone_page").text
+    assert "<h1>失效页面" in gone and "页面恢复并被存档后即离开本队列" in gone
+    wording = reviewer.get("/reviews/wording_hit").text
+    assert "<h1>严重错误候选" in wording and "尚未复核的命中为待复核" in wording
+    english = {"accept-language": "en"}
+    assert "<h1>Wording hits" in reviewer.get("/reviews/wording_hit", headers=english).text
+    liaison = open_console("liaison").client.get("/reviews").text
+    assert "失效页面" not in liaison and "严重错误候选" not in liaison
+
+
 def test_a_user_who_chooses_english_keeps_it_across_requests(open_console):
     browser = open_console("rev")
     response = browser.post_form("/", "/language", {"locale": "en", "back": "/reviews"})

@@ -226,6 +226,5 @@ def test_the_console_queue_and_the_command_line_keep_one_review(session):
         e.candidate.subject_key: e.state for e in entries(session, queue, rules, 2019, now, None)
     }
     assert (states[str(first)], states[str(second)]) == ("confirmed", "dismissed")
-    assert (
-        "已排除 by 张三" in find(session, rules, "wording_hit", str(second), now).candidate.detail
-    )
+    detail = find(session, rules, "wording_hit", str(second), now).candidate.detail
+    assert "已驳回，复核人 张三" in detail

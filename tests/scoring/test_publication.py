@@ -16,10 +16,11 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from db.engine import make_engine, session_scope
-from db.models import ScoreRun
+from db.models import Department, ManualScore, ScoreRun
 from scoring.assessment.assess import assess
 from scoring.assessment.periods import parse_year
 from scoring.cli import cli
+from scoring.entries.manual import computed_subitems
 from scoring.rules import DEFAULT_RULES_FILE, load_rules
 from tests.scoring import scenario
 
@@ -46,9 +47,15 @@ def _ranking(report: dict) -> dict[str, dict]:
 
 
 def _enter_everything(url: str, tmp_path: Path) -> None:
-    """An entry for every assessed sub-item of every unit (the automated ones included)."""
+    """An entry for every assessed sub-item of every unit (the automated ones included).
+
+    The sub-items the crawl computes take no ``score`` entry any more: their points are
+    overrides stored before that rule, which the assessment still applies.
+    """
     rules = load_rules(DEFAULT_RULES_FILE)
+    computed = computed_subitems(rules)
     lines = ["department,item_key,period,points,reason,entered_by"]
+    overrides: list[tuple[str, str, object]] = []
     units = {"市发改委": "department", "市统计局": "department", "驻京联络处": "department"}
     units["越城区"] = "county"
     for unit, kind in units.items():
@@ -56,11 +63,32 @@ def _enter_everything(url: str, tmp_path: Path) -> None:
             if unit == "驻京联络处" and sub.marker == EXEMPT_FOR_LIAISON:
                 continue
             points = sub.points if unit != "市统计局" else sub.points / 2
+            if sub.key in computed:
+                overrides.append((unit, sub.key, points))
+                continue
             lines.append(f"{unit},{sub.key},2012,{points},年终检查,王芳")
     path = tmp_path / "entries.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     imported = invoke(url, "manual", "import", str(path))
     assert imported.exit_code == 0, imported.output
+    engine = make_engine(url)
+    try:
+        with session_scope(engine) as session:
+            for unit, key, points in overrides:
+                department = session.scalar(select(Department).where(Department.short_name == unit))
+                session.add(
+                    ManualScore(
+                        department_id=department.id,
+                        item_key=key,
+                        period="2012",
+                        kind="score",
+                        points=points,
+                        reason="年终检查",
+                        entered_by="王芳",
+                    )
+                )
+    finally:
+        engine.dispose()
 
 
 def test_provisional_ranking_awards_no_prize_and_every_format_says_so(city, tmp_path: Path):

@@ -329,3 +329,65 @@ def test_month_in_progress_shows_the_posts_stored_so_far_flagged_incomplete(city
     assert section["flags"] == {"posts": "INCOMPLETE", "shortfall": "INCOMPLETE"}
     summary = _rows(report, "summary")
     assert (summary[1]["below_quota"], summary[1]["names"]) == (None, None)
+
+
+def _manual_add(city, item: str, period: str, kind: str = "score"):
+    return invoke(
+        city,
+        "manual",
+        "add",
+        "--department",
+        "市发改委",
+        "--item",
+        item,
+        "--period",
+        period,
+        "--kind",
+        kind,
+        "--points",
+        "1",
+        "--reason",
+        "核查",
+        "--by",
+        "王芳",
+    )
+
+
+@pytest.mark.parametrize(
+    ("item", "name"),
+    [("a2.portal.site", "门户网站"), ("a2.disclosure.documents", "部门文件主动公开")],
+)
+def test_a_score_on_a_sub_item_the_crawl_computes_is_refused_on_the_command_line(
+    city, item: str, name: str
+):
+    refused = _manual_add(city, item, "2012")
+    assert refused.exit_code == 1
+    assert refused.stderr.strip() == (
+        f"Error: {item} ({name}) is computed from the crawl: "
+        "enter an adjustment with a reason instead"
+    )
+    assert json.loads(invoke(city, "manual", "list", "--format", "json").stdout) == []
+    adjusted = _manual_add(city, item, "2012", kind="adjustment")
+    assert adjusted.exit_code == 0, adjusted.output
+
+
+def test_an_imported_score_on_a_computed_sub_item_refuses_the_whole_file(city, tmp_path: Path):
+    entries = tmp_path / "scores.csv"
+    entries.write_text(
+        "department,item_key,period,points,reason,entered_by\n"
+        "市统计局,a2.network.security,2012,8,安全检查无问题,王芳\n"
+        "市统计局,a2.portal.site,2012,1,门户核查,王芳\n",
+        encoding="utf-8",
+    )
+    refused = invoke(city, "manual", "import", str(entries))
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith(f"Error: {entries}:3: a2.portal.site (")
+    assert "enter an adjustment with a reason instead" in refused.stderr
+    assert json.loads(invoke(city, "manual", "list", "--format", "json").stdout) == []
+
+
+def test_an_entry_for_a_period_not_begun_is_refused_on_the_command_line(city):
+    refused = _manual_add(city, "a2.portal.duty", "2031-01")
+    assert refused.exit_code == 1
+    assert refused.stderr.strip() == "Error: 2031-01 has not begun: no entry for it yet"
+    assert json.loads(invoke(city, "manual", "list", "--format", "json").stdout) == []

@@ -6,18 +6,36 @@ from decimal import Decimal
 
 import pytest
 
+from db.models import ManualScore
 from scoring.assessment.assess import assess
 from scoring.assessment.periods import parse_quarter, parse_year
-from scoring.entries.manual import ManualEntryError, add_entry
+from scoring.entries.manual import ManualEntryError, add_entry, computed_subitems
 from tests.scoring import factories as f
 
 YEAR = parse_year("2012")
 
 
 def _full_marks(session, rules, unit, *, except_for: dict[str, str] | None = None):
-    """Enter every non-exempt sub-item at its maximum, or the points given."""
+    """Enter every non-exempt sub-item at its maximum, or the points given.
+
+    A sub-item the crawl computes takes no ``score`` entry any more; its full marks are an
+    override stored before that rule, which the assessment still applies.
+    """
     except_for = except_for or {}
     for sub in rules.rubric_for(unit.kind).subitems():
+        if sub.key in computed_subitems(rules):
+            session.add(
+                ManualScore(
+                    department_id=unit.id,
+                    item_key=sub.key,
+                    period="2012",
+                    kind="score",
+                    points=Decimal(except_for.get(sub.key, str(sub.points))),
+                    reason="检查结果",
+                    entered_by="王芳",
+                )
+            )
+            continue
         add_entry(
             session,
             rules,
