@@ -40,6 +40,7 @@ from scoring.assessment.number_gaps import NumberGap
 from scoring.assessment.periods import Period, month_start, months_ended_by
 from scoring.assessment.portal_score import PortalScore, portal_score, post_counts
 from scoring.assessment.ranking import Ranking, rank_units
+from scoring.assessment.rectified import Rectified, accepted_rectifications
 from scoring.assessment.totals import Unit, UnitTotal, unit_total
 from scoring.entries.manual import SuggestionCredit, latest_entries, suggestion_credits
 from scoring.rules import Rules
@@ -128,6 +129,7 @@ class Assessment:
     rankings: Mapping[str, Ranking] = field(default_factory=dict)
     narrowed: bool = False  # assessed for some units only (an explanation), not for a report
     gone: tuple[GoneEntry, ...] = ()  # listed in the period's last month, page gone: for nobody
+    rectified: Rectified = field(default_factory=Rectified)  # 整改 answers accepted by the cut-off
 
     @property
     def month(self) -> str:
@@ -222,6 +224,7 @@ def assess(
         rankings=_rankings(rules, assessed) if periodic else {},
         narrowed=narrowed,
         gone=tuple(gone_listed(session, period.last_month, cutoff)),
+        rectified=accepted_rectifications(session, cutoff, departments),
     )
 
 

@@ -21,7 +21,15 @@ from scoring.assessment.periods import SHANGHAI
 from scoring.assessment.portal_score import PortalScore
 from scoring.explanation import ExplainEvidence
 from scoring.reporting.gone import gone_section, gone_summary
-from scoring.reporting.model import INCOMPLETE, Report, Section, gaps_section, pts
+from scoring.reporting.model import (
+    INCOMPLETE,
+    RECTIFICATION_COLUMN,
+    Report,
+    Section,
+    gaps_section,
+    pts,
+    rectification_label,
+)
 from scoring.rules import Rules
 
 DOCUMENT_COLUMNS = [
@@ -36,6 +44,7 @@ DOCUMENT_COLUMNS = [
     ("page_id", "页面 page id"),
     ("page_sha256", "页面 sha256"),
     ("note", "说明 note"),
+    RECTIFICATION_COLUMN,
 ]
 
 
@@ -177,6 +186,7 @@ def _documents(assessment: Assessment) -> Section:
     rows = []
     for v in assessment.listed_documents:
         row = {key: getattr(v, key, None) for key, _ in DOCUMENT_COLUMNS}
+        row["rectification"] = rectification_label(assessment, v)
         for key in ("signed_on", "published_on"):
             if row[key] is not None:
                 row[key] = row[key].isoformat()

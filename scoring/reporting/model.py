@@ -21,6 +21,8 @@ CHART_KEYS = ("department", "posts", "quota", "incomplete")
 INCOMPLETE = "INCOMPLETE"  # the month's crawl coverage is not whole (or the month not over)
 PROVISIONAL = "PROVISIONAL"  # sub-items still have no points: the figure may still rise
 FLAG_LABELS = {INCOMPLETE: "不完整 INCOMPLETE", PROVISIONAL: "暂定 PROVISIONAL"}
+#: A listed document explained by its department's accepted 整改 answer (says so; scores as before).
+RECTIFICATION_COLUMN = ("rectification", "整改说明 explained")
 
 
 @dataclass
@@ -160,3 +162,8 @@ def gaps_section(gaps: list[Any], names: dict[int, str]) -> Section:
             for g in gaps
         ],
     )
+
+
+def rectification_label(assessment: Any, verdict: Any) -> str | None:
+    """``已采纳 #12 (2012-04-03, 王芳)`` when an accepted 整改 answer covers the listed document."""
+    return assessment.rectified.label_of(verdict.department_id, verdict.doc_number, verdict.title)

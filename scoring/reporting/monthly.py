@@ -23,11 +23,13 @@ from scoring.assessment.periods import SHANGHAI
 from scoring.reporting.gone import gone_beside, gone_section, gone_summary
 from scoring.reporting.model import (
     INCOMPLETE,
+    RECTIFICATION_COLUMN,
     Report,
     Section,
     coverage_section,
     policy_section,
     pts,
+    rectification_label,
 )
 
 DEPARTMENT_COLUMNS = [
@@ -179,6 +181,7 @@ def _listed_documents(assessment: Assessment, names: dict[int, str]) -> Section:
             ("url", "网址 URL"),
             ("page_sha256", "页面 stored page sha256"),
             ("note", "说明 note"),
+            RECTIFICATION_COLUMN,
         ],
         [
             {
@@ -192,6 +195,7 @@ def _listed_documents(assessment: Assessment, names: dict[int, str]) -> Section:
                 "url": v.url,
                 "page_sha256": v.page_sha256,
                 "note": v.note,
+                "rectification": rectification_label(assessment, v),
             }
             for v in assessment.listed_documents
         ],
