@@ -6,6 +6,7 @@ import hashlib
 import re
 from pathlib import Path
 
+from click.testing import CliRunner
 from sqlalchemy import select
 
 from db.engine import make_engine, session_scope
@@ -18,6 +19,7 @@ from db.models import (
 )
 from scoring.assessment.lags import calendar_in_force
 from scoring.assessment.periods import SHANGHAI
+from scoring.cli import cli
 from scoring.rules import DEFAULT_RULES_FILE, load_rules
 from scoring.warnings.deliveries import ALREADY_SENT, WOULD_SEND, deliver
 from scoring.warnings.notify import NotifyConfig, Target
@@ -92,6 +94,39 @@ def test_a_late_document_is_answered_with_a_pdf_and_accepted_as_explained(
     report = reviewer.client.get(published.headers["location"]).text
     explained = report.split('class="explained"')[1].split("</table>")[0]
     assert LATE in explained and "市发改委" in explained
+
+
+def test_an_accepted_late_document_is_marked_in_every_downloaded_report_and_in_explain(
+    open_console, seeded, database_url
+):
+    reviewer = open_console("rev")
+    item = _send_late_document(reviewer, seeded)
+    assert _answer(open_console("fgw"), item, "系统故障，已补发").status_code == 303
+    page = f"/rectifications/{item}"
+    assert reviewer.post_form(page, f"{page}/decide", {"decision": "accept"}).status_code == 303
+    (sent,) = rows(database_url, select(Rectification))
+    label = f"已采纳 #{item} ({sent.decided_at.astimezone(SHANGHAI).date().isoformat()}, rev)"
+    published = reviewer.post_form("/reports", "/reports", {"kind": "monthly", "period": "2012-03"})
+    run = published.headers["location"]
+    report = reviewer.client.get(f"{run}/download?format=json").json()
+    (listed,) = [
+        row
+        for section in report["sections"]
+        if section["key"] == "late_documents"
+        for row in section["rows"]
+        if row["doc_number"] == LATE
+    ]
+    assert (listed["status"], listed["working_days_late"]) == ("late", 2)  # still late
+    assert listed["rectification"] == label
+    for fmt in ("csv", "html"):
+        assert label in reviewer.client.get(f"{run}/download?format={fmt}").text, fmt
+    explained = CliRunner().invoke(
+        cli,
+        ["explain", "--department", "市发改委", "--month", "2012-03", "--format", "csv"],
+        env={"EGOV_DATABASE_URL": database_url},
+    )
+    assert explained.exit_code == 0, explained.output
+    assert label in explained.stdout
 
 
 def test_a_file_that_is_not_what_its_name_says_is_refused(open_console, seeded, database_url):
