@@ -316,7 +316,7 @@ def worker(ctx: click.Context, concurrency: int | None, name: str | None) -> Non
 
     Example:
 
-        EGOV_BROKER_URL=amqp://guest:guest@broker:5672// schedules worker --concurrency 40
+        EGOV_BROKER_URL=amqp://egov:${BROKER_PASSWORD}@broker:5672// schedules worker --concurrency 40
     """
     from schedules.queue import configure, worker_argv
     from schedules.scheduler import lane_sizes
