@@ -17,7 +17,7 @@ from sqlalchemy import Engine, func, select
 
 from db.config import load_settings
 from db.engine import make_engine, session_scope
-from db.models import LinkCheckRun, ProbeResult, Site, utcnow
+from db.models import CheckRunStatus, LinkCheckRun, ProbeResult, Site, utcnow
 from schedules import locks
 from schedules.crawl import ProcessOutcome, crawl_command, run_spider_process
 from schedules.environment import child_environment
@@ -55,7 +55,7 @@ def probe_site(
     finally:
         engine.dispose()
     status = _status(outcome)
-    (log.info if status == "finished" else log.error)(
+    (log.info if status == CheckRunStatus.FINISHED else log.error)(
         "probe of %s %s in %.1fs: %s probes stored", site_key, status, outcome.seconds, stored
     )
     return {"site": site_key, "status": status, "probes": stored, **_process(outcome)}
@@ -93,7 +93,9 @@ def check_links(
     finally:
         locks.release(engine, lease)
         engine.dispose()
-    (log.info if result["status"] == "finished" else log.error)("link check: %s", result)
+    (log.info if result["status"] == CheckRunStatus.FINISHED else log.error)(
+        "link check: %s", result
+    )
     return result
 
 
@@ -109,10 +111,10 @@ def close_link_check(
             .order_by(LinkCheckRun.id)
         ).first()
         if run is None:  # the process died before opening its run: nothing was checked
-            status = "killed" if _status(outcome) == "killed" else "failed"
+            status = "killed" if _status(outcome) == CheckRunStatus.KILLED else "failed"
             return {"site": site_key, "status": status, "run": None, **_process(outcome)}
-        if run.status == "running" or _status(outcome) != "finished":
-            status = "killed" if _status(outcome) == "killed" else "failed"
+        if run.status == CheckRunStatus.RUNNING or _status(outcome) != CheckRunStatus.FINISHED:
+            status = "killed" if _status(outcome) == CheckRunStatus.KILLED else "failed"
             why = outcome.stopped_by_us or f"process exited with status {outcome.exit_code}"
             run.status, run.finish_reason = status, why[:128]
             run.finished_at = run.finished_at or utcnow()
