@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from db.config import load_settings
+from db.config import Settings, load_settings
 from db.engine import make_engine, session_scope
 from db.models import CheckRunStatus, LinkCheckRun, ProbeResult, Site, utcnow
 from schedules import locks
@@ -35,14 +35,8 @@ def probe_site(
     ``base_url`` replaces the profile's (a mirror, or a sample site on 127.0.0.1).
     """
     _require_profile(site_key)
-    settings = load_settings()
-    launched = utcnow()
-    outcome = run_spider_process(
-        crawl_command("probe", site_key, base_url),
-        time_limit=time_limit_seconds,
-        stop_grace=10,
-        log_file=_log_file(settings.var_dir, "probe", site_key, launched),
-        env=child_environment(settings),
+    settings, launched, outcome = run_site_spider(
+        "probe", site_key, base_url, time_limit=time_limit_seconds, stop_grace=10
     )
     engine = make_engine(settings.database_url)
     try:
@@ -59,6 +53,22 @@ def probe_site(
         "probe of %s %s in %.1fs: %s probes stored", site_key, status, outcome.seconds, stored
     )
     return {"site": site_key, "status": status, "probes": stored, **_process(outcome)}
+
+
+def run_site_spider(
+    spider: str, site_key: str, base_url: str | None, *, time_limit: int, stop_grace: int
+) -> tuple[Settings, dt.datetime, ProcessOutcome]:
+    """Run ``scrapy crawl <spider>`` of one site in its own process; return when and how."""
+    settings = load_settings()
+    launched = utcnow()
+    outcome = run_spider_process(
+        crawl_command(spider, site_key, base_url),
+        time_limit=time_limit,
+        stop_grace=stop_grace,
+        log_file=_log_file(settings.var_dir, spider, site_key, launched),
+        env=child_environment(settings),
+    )
+    return settings, launched, outcome
 
 
 def check_links(
