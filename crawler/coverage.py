@@ -28,7 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from crawler.evidence import PageId
-from db.models import ColumnStatus
+from db.models import ColumnStatus, PageKind
 
 _DETAIL_OF_CAUSE = re.compile(r"\s*(?:\(\d+ attempts\)|\[\w+\]|:\s*http\S*)")
 
@@ -87,7 +87,7 @@ class ColumnCoverage:
 
     def lost(self, page_kind: str, note: str) -> None:
         """Count a request of this column that was lost (its reason is a request_failures row)."""
-        if page_kind == "list":
+        if page_kind == PageKind.LIST:
             self.list_failures += 1
         else:
             self.detail_failures += 1

@@ -373,7 +373,7 @@ def _unit_months(
     months = []
     for month in ytd:
         posts = None
-        if unit.kind == "department" and unit.tier is not None:
+        if unit.kind == UnitKind.DEPARTMENT and unit.tier is not None:
             key = (unit.id, month)
             posts = MonthPosts(
                 month,

@@ -28,6 +28,7 @@ from sqlalchemy import ColumnElement, Select, exists, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import (
+    Attribution,
     ColumnStatus,
     ColumnWalkPage,
     CrawlColumnResult,
@@ -145,7 +146,7 @@ def backdated_counts(
     """
     post = PortalPost
     query = select(post.department_id, post.published_month, post.identity_key).where(
-        post.attribution == "department",
+        post.attribution == Attribution.DEPARTMENT,
         post.department_id.is_not(None),
         post.published_month.in_(list(months)),
         *_proved(post, cutoff, margin),
