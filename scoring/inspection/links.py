@@ -217,6 +217,30 @@ def _indicator(rule: LinkRule, report: LinkReport, *, on_home: bool) -> Indicato
         warning_value=len(awaiting),
     )
     where = "the home page" if on_home else "other pages"
+    parts = _evidence(report, broken, awaiting, where)
+    unproven = ""
+    value = str(len(broken))
+    if unchecked:
+        # Links not checked may be broken too: the count is a floor, and says so.
+        value = f"at least {len(broken)} broken; {len(unchecked)} not checked"
+        unproven = _not_checked(unchecked, where)
+        parts.append(unproven)
+    points = rule.points_each * len(broken) if status == rule.kind else None
+    return Indicator(
+        **common,
+        value=value,
+        status=status,
+        evidence=". ".join(parts),
+        points=points,
+        unproven=unproven,
+    )
+
+
+def _evidence(
+    report: LinkReport, broken: list[LinkFinding], awaiting: list[LinkFinding], where: str
+) -> list[str]:
+    """The indicator's evidence: the run, then the broken links, then those awaiting a second."""
+    assert report.run is not None
     parts = [
         f"link check run {report.run.id} ({local_time(report.run.finished_at)}): "
         f"{report.checked} links checked on the home page and column pages"
@@ -231,24 +255,14 @@ def _indicator(rule: LinkRule, report: LinkReport, *, on_home: bool) -> Indicato
     if awaiting:
         listed = "; ".join(f"{f.url} ({f.what})" for f in awaiting)
         parts.append(f"failed once, awaiting confirmation: {listed}")
-    unproven = ""
-    value = str(len(broken))
-    if unchecked:
-        # Links not checked may be broken too: the count is a floor, and says so.
-        value = f"at least {len(broken)} broken; {len(unchecked)} not checked"
-        reasons = Counter(f.what.split(":", 1)[0] for f in unchecked)
-        unproven = (
-            f"{len(unchecked)} links on {where} not checked ("
-            + ", ".join(f"{what}: {n}" for what, n in sorted(reasons.items()))
-            + ")"
-        )
-        parts.append(unproven)
-    points = rule.points_each * len(broken) if status == rule.kind else None
-    return Indicator(
-        **common,
-        value=value,
-        status=status,
-        evidence=". ".join(parts),
-        points=points,
-        unproven=unproven,
+    return parts
+
+
+def _not_checked(unchecked: list[LinkFinding], where: str) -> str:
+    """How many links were not checked, and why, grouped by reason."""
+    reasons = Counter(f.what.split(":", 1)[0] for f in unchecked)
+    return (
+        f"{len(unchecked)} links on {where} not checked ("
+        + ", ".join(f"{what}: {n}" for what, n in sorted(reasons.items()))
+        + ")"
     )
