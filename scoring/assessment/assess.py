@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.config import DEFAULT_HEARTBEAT_LIMIT
-from db.models import Department, ManualScore
+from db.models import Department, ManualScore, ReportKind
 from db.models.base import values
 from db.models.evidence import DocumentStatus
 from db.models.registry import UnitKind
@@ -194,7 +194,7 @@ def assess(
     ``heartbeat_limit`` (``Settings.heartbeat_limit``) says when a run left running is dead.
     """
     narrowed = departments is not None
-    periodic = period.kind != "monthly" and not narrowed
+    periodic = period.kind != ReportKind.MONTHLY and not narrowed
     evidence = _read_evidence(
         session,
         rules,
