@@ -345,9 +345,9 @@ def _listed(
             continue
         lag = index.lag(signed, published) if signed and published else None
         note = None
-        if verdict == "no_calendar":
+        if verdict == DocumentStatus.NO_CALENDAR:
             note = index.describe_gap(signed if not index.covers(signed) else published)
-        elif verdict == "late" and lag is None:
+        elif verdict == DocumentStatus.LATE and lag is None:
             note = "late; " + index.describe_gap(published) + " to count the days"
         verdicts.append(
             DocumentVerdict(
@@ -359,7 +359,7 @@ def _listed(
                 signed,
                 published,
                 lag if verdict in _DATED else None,
-                max(0, lag - limit) if verdict == "late" and lag is not None else None,
+                max(0, lag - limit) if verdict == DocumentStatus.LATE and lag is not None else None,
                 row[8],
                 row[9],
                 row[10],
@@ -382,7 +382,7 @@ def _register_verdict(entry: UnpublishedEntry) -> DocumentVerdict:
         None,
         None,
         None,
-        note=GONE_NOTE if entry.status == "gone" else None,
+        note=GONE_NOTE if entry.status == DocumentStatus.GONE else None,
     )
 
 
