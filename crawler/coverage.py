@@ -28,6 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from crawler.evidence import PageId
+from db.models import ColumnStatus, PageKind
 
 _DETAIL_OF_CAUSE = re.compile(r"\s*(?:\(\d+ attempts\)|\[\w+\]|:\s*http\S*)")
 
@@ -86,7 +87,7 @@ class ColumnCoverage:
 
     def lost(self, page_kind: str, note: str) -> None:
         """Count a request of this column that was lost (its reason is a request_failures row)."""
-        if page_kind == "list":
+        if page_kind == PageKind.LIST:
             self.list_failures += 1
         else:
             self.detail_failures += 1
@@ -116,14 +117,14 @@ class ColumnCoverage:
     def errors(self) -> int:
         return self.list_failures + self.detail_failures
 
-    def status(self) -> str:
+    def status(self) -> ColumnStatus:
         if self.blocked:
-            return "blocked"
+            return ColumnStatus.BLOCKED
         if self.list_pages == 0:
-            return "failed"
+            return ColumnStatus.FAILED
         if self.errors or not self.finished_walk or self.shortfall:
-            return "partial"
-        return "complete"
+            return ColumnStatus.PARTIAL
+        return ColumnStatus.COMPLETE
 
     def message(self) -> str | None:
         parts = [*lost_summary(self.lost_causes), *self.messages]

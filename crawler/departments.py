@@ -20,7 +20,7 @@ from db.attribution import load_resolver
 from db.config import load_settings
 from db.engine import make_engine, session_factory
 from db.errors import describe_database_error, one_line
-from db.models import Department
+from db.models import Attribution, Department
 from db.names import NameResolver
 
 
@@ -55,7 +55,7 @@ class DepartmentNames:
     def short_name(self, name: str | None) -> str | None:
         """Return the short name of the unit ``name`` names, or None."""
         found = self.resolver.resolve(name)
-        if found.kind != "department" or found.department_id is None:
+        if found.kind != Attribution.DEPARTMENT or found.department_id is None:
             return None
         return self.short_names.get(found.department_id)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crawler.coverage import ColumnCoverage
+from db.models import ColumnStatus
 
 _EXCEPTION_NAME = re.compile(r" \[\w+\]$")  # "… [DownloadTimeoutError]": for the log, not a line
 
@@ -99,7 +100,9 @@ def _columns_with_items(facts: RunFacts) -> list[str]:
 
 
 def _columns_covered(facts: RunFacts) -> list[str]:
-    failed = {key: c for key, c in sorted(facts.columns.items()) if c.status() == "failed"}
+    failed = {
+        key: c for key, c in sorted(facts.columns.items()) if c.status() == ColumnStatus.FAILED
+    }
     if failed and len(failed) == len(facts.columns):
         return [every_column_failed(facts.columns)]
     return [f"column {key} failed: {column_cause(c)}" for key, c in failed.items()]

@@ -26,7 +26,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import CrawlRun
+from db.models import CrawlRun, RunStatus
 
 logger = logging.getLogger(__name__)
 
@@ -81,13 +81,13 @@ def close_gone_runs(
     host = host or this_host()
     closed = []
     running = session.scalars(
-        select(CrawlRun).where(CrawlRun.site_id == site_id, CrawlRun.status == "running")
+        select(CrawlRun).where(CrawlRun.site_id == site_id, CrawlRun.status == RunStatus.RUNNING)
     )
     for run in running:
         reason = why_gone(run, now, limit, host)
         if reason is None:
             continue
-        run.status, run.finish_reason, run.healthy = "killed", reason[:128], False
+        run.status, run.finish_reason, run.healthy = RunStatus.KILLED, reason[:128], False
         run.health_problems = [*(run.health_problems or []), reason]
         run.finished_at = run.finished_at or now
         closed.append(run.id)

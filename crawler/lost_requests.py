@@ -32,6 +32,8 @@ from twisted.internet import error as tx
 from twisted.python.failure import Failure
 from twisted.web.client import ResponseFailed
 
+from db.models import PageKind
+
 _EXPECTED_SIZE = re.compile(r"Expected to receive (\d+) bytes")
 _STATUS_PHRASES = {
     400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
@@ -153,7 +155,7 @@ def dropped_reason(request: Request) -> str | None:
             f"redirected to a URL already requested by this run (dropped as a duplicate): "
             f"{_chain([*chain, request.url])}"
         )
-    if request.meta.get("page_kind") == "list":
+    if request.meta.get("page_kind") == PageKind.LIST:
         return f"list page dropped as a duplicate of a request already made: {request.url}"
     return None
 

@@ -31,7 +31,7 @@ from twisted.python.failure import Failure
 
 from crawler.lost_requests import is_decompression_bomb, is_over_cap
 from crawler.recording import CrawlRecording
-from db.models import utcnow
+from db.models import PageKind, utcnow
 
 logger = logging.getLogger(__name__)
 PASS_THROUGH = (CloseSpider, HttpError, IgnoreRequest, DropItem)
@@ -114,7 +114,7 @@ class QuarantineMiddleware:
         key = response.meta.get("column")
         coverage = self.recording.coverage.get(key) if key else None
         if coverage is not None:
-            if response.meta.get("page_kind") == "list":
+            if response.meta.get("page_kind") == PageKind.LIST:
                 coverage.list_failures += 1
             else:
                 coverage.detail_failures += 1

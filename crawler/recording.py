@@ -68,11 +68,10 @@ from db.attribution import find_department, refresh_review_queue
 from db.config import load_settings
 from db.engine import make_engine, session_factory
 from db.errors import one_line
-from db.models import CrawlRun, Site, SiteColumn
+from db.models import ColumnStatus, CrawlRun, PageKind, RunStatus, Site, SiteColumn
 
 logger = logging.getLogger(__name__)
 BLOCKED_REASON = "blocked by anti-bot challenge"
-PAGE_KINDS = ("list", "detail")  # request_failures.page_kind; anything else is "other"
 
 
 @dataclass(frozen=True)
@@ -176,7 +175,7 @@ class CrawlRecording:
         self.run = CrawlRun(
             site_id=self.site.id,
             spider=spider.name,
-            status="running",
+            status=RunStatus.RUNNING,
             started_at=now,
             heartbeat_at=now,
             host=this_host(),
@@ -215,14 +214,18 @@ class CrawlRecording:
                 with session_factory(engine)() as session:
                     run = session.get(CrawlRun, run_id)
                     if run is not None:
-                        run.status, run.finish_reason, run.healthy = "failed", problem[:128], False
+                        run.status, run.finish_reason, run.healthy = (
+                            RunStatus.FAILED,
+                            problem[:128],
+                            False,
+                        )
                         run.health_problems, run.finished_at = [problem], self.clock()
                         session.commit()
         except Exception:  # the database that failed the start may fail this too
             logger.exception("could not record that crawl run %s failed to start", run_id)
         finally:
             engine.dispose()
-        self.outcome = RunOutcome(profile.key, run_id, "failed", problem)
+        self.outcome = RunOutcome(profile.key, run_id, RunStatus.FAILED, problem)
 
     def _close_session(self) -> None:
         if self.session is not None:
@@ -250,7 +253,7 @@ class CrawlRecording:
         """Record a lost request: its column is not complete; ``kind`` names the exception."""
         key = request.meta.get("column")
         page_kind = request.meta.get("page_kind")
-        page_kind = page_kind if page_kind in PAGE_KINDS else "other"
+        page_kind = page_kind if page_kind in (PageKind.LIST, PageKind.DETAIL) else PageKind.OTHER
         coverage = self.coverage.get(key) if key else None
         if coverage is not None and not coverage.blocked:
             coverage.lost(page_kind, f"{reason}{f' [{kind}]' if kind else ''}")
@@ -357,7 +360,10 @@ class CrawlRecording:
             session.rollback()
             logger.exception("could not record the end of crawl run %s", self.run.id)
             self.outcome = RunOutcome(
-                self.site.key, self.run.id, "failed", f"could not record its end: {one_line(error)}"
+                self.site.key,
+                self.run.id,
+                RunStatus.FAILED,
+                f"could not record its end: {one_line(error)}",
             )
             raise
         finally:
@@ -381,12 +387,12 @@ class CrawlRecording:
         )
         problems = evaluate(facts)
         statuses = {c.status() for c in self.coverage.values()}
-        if "blocked" in statuses or reason == BLOCKED_REASON:
-            status = "blocked"
-        elif reason != "finished" or statuses == {"failed"}:
-            status = "failed"
+        if ColumnStatus.BLOCKED in statuses or reason == BLOCKED_REASON:
+            status = RunStatus.BLOCKED
+        elif reason != "finished" or statuses == {ColumnStatus.FAILED}:
+            status = RunStatus.FAILED
         else:
-            status = "finished"
+            status = RunStatus.FINISHED
         now = self.clock()
         run = self.run
         assert run is not None and self.session is not None
@@ -396,11 +402,11 @@ class CrawlRecording:
         run.stats = json_safe(stats.get_stats())
         write_column_walks(self.session, run.id, self.coverage, self.column_ids)
         shown = every_column_failed(self.coverage) if reason == "finished" != status else reason
-        if status != "finished" and shown not in problems:
+        if status != RunStatus.FINISHED and shown not in problems:
             # The cause, last: the nightly job prints the last problem, as scrapy prints it.
             run.healthy, run.health_problems = False, [*problems, shown]
         self.outcome = RunOutcome(self.site.key, run.id, status, shown)
-        if status == "finished" and self.site.first_crawled_at is None:
+        if status == RunStatus.FINISHED and self.site.first_crawled_at is None:
             self.site.first_crawled_at = now
         refresh_review_queue(self.session, self.writer.unresolved_names)  # type: ignore[arg-type,union-attr]
         logger.info(

@@ -17,7 +17,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from crawler.startup import COULD_NOT_START
-from db.models import CrawlColumnResult, CrawlRun
+from db.models import ColumnStatus, CrawlColumnResult, CrawlRun, RunStatus
 
 
 def columns_to_walk_whole(
@@ -30,7 +30,7 @@ def columns_to_walk_whole(
             CrawlRun.site_id == site_id,
             CrawlRun.id != current_run_id,
             ~and_(
-                CrawlRun.status == "failed",
+                CrawlRun.status == RunStatus.FAILED,
                 CrawlRun.finish_reason.startswith(COULD_NOT_START, autoescape=True),
             ),
         )
@@ -39,13 +39,13 @@ def columns_to_walk_whole(
     )
     if previous is None:
         return set()  # first crawl of the site: every post is new, nothing stops a walk early
-    if previous.status != "finished":
+    if previous.status != RunStatus.FINISHED:
         return set(column_ids)
     complete = set(
         session.scalars(
             select(CrawlColumnResult.column_id).where(
                 CrawlColumnResult.crawl_run_id == previous.id,
-                CrawlColumnResult.status.in_(("complete", "skipped")),
+                CrawlColumnResult.status.in_((ColumnStatus.COMPLETE, ColumnStatus.SKIPPED)),
             )
         )
     )

@@ -40,7 +40,7 @@ from db.config import load_settings
 from db.engine import make_engine, session_scope
 from db.errors import one_line, shown_url
 from db.migrate import alembic_config
-from db.models import CrawlRun, Site, utcnow
+from db.models import CrawlRun, RunStatus, Site, utcnow
 
 COULD_NOT_START = "could not start: "  # how a run that never walked anything begins its reason
 SITE_SPIDER_ARGUMENTS = ("site", "base_url", "full")  # the -a arguments of every site spider
@@ -202,7 +202,7 @@ def record_failed_start(
             run = CrawlRun(
                 site_id=site.id,
                 spider=spider,
-                status="failed",
+                status=RunStatus.FAILED,
                 started_at=now,
                 finished_at=now,
                 finish_reason=problem[:128],

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from crawler.evidence import PageBatch, PageId, PageWriter
 from db.models import (
+    Attribution,
     CrawlRun,
     DisclosureDocument,
     GonePage,
@@ -339,7 +340,7 @@ class EvidenceWriter:
             new = by_url[url]
             for key in new.stats:
                 self.stats.inc_value(key)
-            if new.row["attribution"] == "unresolved":
+            if new.row["attribution"] == Attribution.UNRESOLVED:
                 self.unresolved_names.add(new.row["source_normalized"])
             self._listings.append({**(new.listing or {}), "post_id": post_id})
             self._listed(post_id, url)
@@ -354,7 +355,7 @@ class EvidenceWriter:
                 continue
             for key in new.stats:
                 self.stats.inc_value(key)
-            if new.row["attribution"] == "unresolved":
+            if new.row["attribution"] == Attribution.UNRESOLVED:
                 self.unresolved_names.add(new.row["issuer_normalized"])
         existing = [new.row for new in self._documents if new.row["url"] not in inserted]
         for chunk in _chunks(existing):

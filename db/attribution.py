@@ -15,10 +15,12 @@ from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.models import (
+    Attribution,
     Department,
     DepartmentAlias,
     DisclosureDocument,
     ExternalSource,
+    NameStatus,
     PortalPost,
     UnresolvedName,
     utcnow,
@@ -93,22 +95,24 @@ def reattribute(session: Session) -> ReattributionSummary:
         (DisclosureDocument, DisclosureDocument.issuer_normalized),
     ):
         names = session.scalars(
-            select(name_column).where(model.attribution == "unresolved").distinct()
+            select(name_column).where(model.attribution == Attribution.UNRESOLVED).distinct()
         )
         changed = 0
         for name in list(names):
             result = resolver.resolve(name)
-            if result.kind == "unresolved":
+            if result.kind == Attribution.UNRESOLVED:
                 continue
             changed += session.execute(
                 update(model)
-                .where(model.attribution == "unresolved", name_column == name)
+                .where(model.attribution == Attribution.UNRESOLVED, name_column == name)
                 .values(attribution=result.kind, department_id=result.department_id)
             ).rowcount
         counts.append(changed)
-    for entry in session.scalars(select(UnresolvedName).where(UnresolvedName.status == "open")):
+    for entry in session.scalars(
+        select(UnresolvedName).where(UnresolvedName.status == NameStatus.OPEN)
+    ):
         result = resolver.resolve(entry.normalized)
-        if result.kind != "unresolved":
+        if result.kind != Attribution.UNRESOLVED:
             entry.status = "resolved"
             entry.department_id = result.department_id
     session.flush()
@@ -146,7 +150,7 @@ def refresh_review_queue(session: Session, names: Iterable[str | None] | None = 
         return _open_entries(session)
     observed: dict[str, _Observed] = {}
     for model, text_column, name_column, url_column in _EVIDENCE_NAMES:
-        unresolved = model.attribution == "unresolved"
+        unresolved = model.attribution == Attribution.UNRESOLVED
         query = select(name_column, func.count(), func.min(text_column)).where(unresolved)
         if wanted is not None:
             query = query.where(_named(name_column, wanted))
@@ -170,13 +174,13 @@ def refresh_review_queue(session: Session, names: Iterable[str | None] | None = 
         if row is None:
             row = UnresolvedName(normalized=name, example_text=entry.text[:256], first_seen_at=now)
             session.add(row)
-        elif row.status == "resolved":
+        elif row.status == NameStatus.RESOLVED:
             row.status = "open"
         row.occurrences = entry.count
         row.example_urls = entry.urls
         row.last_seen_at = now
     for name, row in queue.items():
-        if name not in observed and row.status == "open":
+        if name not in observed and row.status == NameStatus.OPEN:
             row.status = "resolved"
             row.occurrences = 0
     session.flush()
@@ -193,5 +197,5 @@ def _named(name_column: Any, names: set[str | None]) -> ColumnElement[bool]:
 
 
 def _open_entries(session: Session) -> int:
-    open_entries = select(func.count()).where(UnresolvedName.status == "open")
+    open_entries = select(func.count()).where(UnresolvedName.status == NameStatus.OPEN)
     return session.scalar(open_entries) or 0

@@ -13,7 +13,7 @@ import datetime as dt
 
 from sqlalchemy import ColumnElement, and_, func
 
-from db.models import CrawlRun
+from db.models import CrawlRun, RunStatus
 
 SILENT_STATUS = "silent"  # how coverage names a run left running without a heartbeat
 
@@ -25,4 +25,4 @@ def last_sign_of_life() -> ColumnElement[dt.datetime]:
 
 def silent_run(now: dt.datetime, limit: dt.timedelta) -> ColumnElement[bool]:
     """True for a run still ``running`` whose last sign of life is older than ``limit``."""
-    return and_(CrawlRun.status == "running", last_sign_of_life() < now - limit)
+    return and_(CrawlRun.status == RunStatus.RUNNING, last_sign_of_life() < now - limit)

@@ -25,7 +25,7 @@ from sqlalchemy import Engine, func, select
 
 from crawler.profiles import SiteProfile
 from db.engine import session_scope
-from db.models import CrawlRun, FetchedPage, Site, utcnow
+from db.models import CrawlRun, FetchedPage, RunStatus, Site, utcnow
 from schedules import locks
 from schedules.environment import REPO_ROOT, absolute_database_url
 
@@ -233,7 +233,7 @@ def _outcome(
         log_file=log_file,
         problem=(run.health_problems or [None])[-1],
     )
-    (log.info if outcome.status == "finished" else log.error)("%s", outcome.summary())
+    (log.info if outcome.status == RunStatus.FINISHED else log.error)("%s", outcome.summary())
     return outcome
 
 
@@ -334,7 +334,7 @@ def _record_end(
         run = session.scalars(_runs_since(session, profile.key, launched_at)).first()
         if run is None:
             run = CrawlRun(
-                site_id=_site_id(session, profile), spider=profile.kind, status="running"
+                site_id=_site_id(session, profile), spider=profile.kind, status=RunStatus.RUNNING
             )
             run.stats = {}
             run.started_at = launched_at
@@ -364,13 +364,13 @@ def close_orphaned_runs(engine: Engine, site_key: str, started_before: dt.dateti
             .join(Site, Site.id == CrawlRun.site_id)
             .where(
                 Site.key == site_key,
-                CrawlRun.status == "running",
+                CrawlRun.status == RunStatus.RUNNING,
                 CrawlRun.started_at < started_before,
             )
         ).all()
         for run in orphans:
             reason = "crawl process vanished without closing its run (found by the next crawl)"
-            run.status = "killed"
+            run.status = RunStatus.KILLED
             run.finish_reason = reason
             run.healthy = False
             run.health_problems = [*(run.health_problems or []), reason]
@@ -384,13 +384,13 @@ def _failure_reason(
 ) -> tuple[str, str] | None:
     """Return (status, finish reason) when the process ending contradicts the row, else None."""
     if stopped_by_us is not None:
-        return "killed", f"killed by the scheduler: {stopped_by_us}"
+        return RunStatus.KILLED, f"killed by the scheduler: {stopped_by_us}"
     if exit_code is not None and exit_code < 0:
-        return "killed", f"crawler process killed by signal {-exit_code}"
-    if status == "running":
-        return "failed", f"crawler process exited with status {exit_code} before finishing"
-    if exit_code not in (0, None) and status == "finished":
-        return "failed", f"crawler process exited with status {exit_code}"
+        return RunStatus.KILLED, f"crawler process killed by signal {-exit_code}"
+    if status == RunStatus.RUNNING:
+        return RunStatus.FAILED, f"crawler process exited with status {exit_code} before finishing"
+    if exit_code not in (0, None) and status == RunStatus.FINISHED:
+        return RunStatus.FAILED, f"crawler process exited with status {exit_code}"
     return None
 
 

@@ -20,6 +20,7 @@ from typing import TextIO
 
 from db.config import Settings
 from db.engine import make_engine
+from db.models import RunStatus
 from samplesites import SAMPLE_PROFILES_DIR
 from samplesites.server import Handler, LocalServer
 from schedules.config import REPO_ROOT, DemoSettings, load_profiles
@@ -156,7 +157,7 @@ def run_demo(settings: Settings, demo: DemoSettings, out: TextIO | None = None) 
                     env=env,
                 )
                 note(_describe(outcome))
-            if outcome.status != "finished" or outcome.healthy is False:
+            if outcome.status != RunStatus.FINISHED or outcome.healthy is False:
                 problems.append(outcome.summary() + f" (log: {outcome.log_file})")
 
     with progress.step(f"monthly report for {demo.report_month} (scoring monthly-report)"):

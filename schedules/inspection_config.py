@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from schedules.jobspec import JobSpec, Lane, chosen
-from schedules.schedules_file import Inspection
+from schedules.schedules_file import Inspection, Letters, LinkCheck, Probes, Warnings
 
 PROBE_JOB = "schedules.inspection_jobs:probe_site"
 LINK_CHECK_JOB = "schedules.inspection_jobs:check_links"
@@ -35,65 +35,76 @@ def inspection_jobs(section: Inspection, profiles: Iterable[str], timezone: str)
     sites = chosen(profiles, section.include, section.exclude)
     specs = []
     if section.probes is not None:
-        probes = section.probes
-        specs += [
-            JobSpec(
-                id=f"probe-{key}",
-                func=PROBE_JOB,
-                cron=probes.cron,
-                timezone=timezone,
-                misfire_grace_seconds=probes.misfire_grace_seconds,
-                kwargs={"site_key": key, "time_limit_seconds": probes.time_limit_seconds},
-                description=f"reachability probes of {key} (home page and chosen columns)",
-                lane=Lane.INSPECTION,
-            )
-            for key in sites
-        ]
+        specs += _probe_jobs(section.probes, sites, timezone)
     if section.link_check is not None:
-        check = section.link_check
-        specs += [
-            JobSpec(
-                id=f"linkcheck-{key}",
-                func=LINK_CHECK_JOB,
-                cron=check.cron,
-                timezone=timezone,
-                misfire_grace_seconds=check.misfire_grace_seconds,
-                kwargs={
-                    "site_key": key,
-                    "time_limit_seconds": check.time_limit_seconds,
-                    "stop_grace_seconds": check.stop_grace_seconds,
-                },
-                description=f"link check of {key} (home page and column pages)",
-                lane=Lane.INSPECTION,
-            )
-            for key in sites
-        ]
+        specs += _link_check_jobs(section.link_check, sites, timezone)
     if section.letters is not None:
-        letters = section.letters
-        specs += [
-            JobSpec(
-                id=f"letters-{key}",
-                func=LETTERS_JOB,
-                cron=letters.cron,
-                timezone=timezone,
-                misfire_grace_seconds=letters.misfire_grace_seconds,
-                kwargs={"site_key": key, "time_limit_seconds": letters.time_limit_seconds},
-                description=f"letters of {key}'s consultation columns (互动回应差)",
-                lane=Lane.INSPECTION,
-            )
-            for key in sites
-        ]
+        specs += _letters_jobs(section.letters, sites, timezone)
     if section.warnings is not None:
-        specs.append(
-            JobSpec(
-                id="early-warnings",
-                func=WARNINGS_JOB,
-                cron=section.warnings.cron,
-                timezone=timezone,
-                misfire_grace_seconds=section.warnings.misfire_grace_seconds,
-                kwargs={},
-                description="mid-month early warnings (月中预警), each finding sent once",
-                lane=Lane.REPORTS,
-            )
-        )
+        specs.append(_warnings_job(section.warnings, timezone))
     return specs
+
+
+def _probe_jobs(probes: Probes, sites: list[str], timezone: str) -> list[JobSpec]:
+    return [
+        JobSpec(
+            id=f"probe-{key}",
+            func=PROBE_JOB,
+            cron=probes.cron,
+            timezone=timezone,
+            misfire_grace_seconds=probes.misfire_grace_seconds,
+            kwargs={"site_key": key, "time_limit_seconds": probes.time_limit_seconds},
+            description=f"reachability probes of {key} (home page and chosen columns)",
+            lane=Lane.INSPECTION,
+        )
+        for key in sites
+    ]
+
+
+def _link_check_jobs(check: LinkCheck, sites: list[str], timezone: str) -> list[JobSpec]:
+    return [
+        JobSpec(
+            id=f"linkcheck-{key}",
+            func=LINK_CHECK_JOB,
+            cron=check.cron,
+            timezone=timezone,
+            misfire_grace_seconds=check.misfire_grace_seconds,
+            kwargs={
+                "site_key": key,
+                "time_limit_seconds": check.time_limit_seconds,
+                "stop_grace_seconds": check.stop_grace_seconds,
+            },
+            description=f"link check of {key} (home page and column pages)",
+            lane=Lane.INSPECTION,
+        )
+        for key in sites
+    ]
+
+
+def _letters_jobs(letters: Letters, sites: list[str], timezone: str) -> list[JobSpec]:
+    return [
+        JobSpec(
+            id=f"letters-{key}",
+            func=LETTERS_JOB,
+            cron=letters.cron,
+            timezone=timezone,
+            misfire_grace_seconds=letters.misfire_grace_seconds,
+            kwargs={"site_key": key, "time_limit_seconds": letters.time_limit_seconds},
+            description=f"letters of {key}'s consultation columns (互动回应差)",
+            lane=Lane.INSPECTION,
+        )
+        for key in sites
+    ]
+
+
+def _warnings_job(warnings: Warnings, timezone: str) -> JobSpec:
+    return JobSpec(
+        id="early-warnings",
+        func=WARNINGS_JOB,
+        cron=warnings.cron,
+        timezone=timezone,
+        misfire_grace_seconds=warnings.misfire_grace_seconds,
+        kwargs={},
+        description="mid-month early warnings (月中预警), each finding sent once",
+        lane=Lane.REPORTS,
+    )

@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from db.config import load_settings
+from db.config import Settings, load_settings
 from db.engine import make_engine, session_scope
-from db.models import LinkCheckRun, ProbeResult, Site, utcnow
+from db.models import CheckRunStatus, LinkCheckRun, ProbeResult, Site, utcnow
 from schedules import locks
 from schedules.crawl import ProcessOutcome, crawl_command, run_spider_process
 from schedules.environment import child_environment
@@ -35,14 +35,8 @@ def probe_site(
     ``base_url`` replaces the profile's (a mirror, or a sample site on 127.0.0.1).
     """
     _require_profile(site_key)
-    settings = load_settings()
-    launched = utcnow()
-    outcome = run_spider_process(
-        crawl_command("probe", site_key, base_url),
-        time_limit=time_limit_seconds,
-        stop_grace=10,
-        log_file=_log_file(settings.var_dir, "probe", site_key, launched),
-        env=child_environment(settings),
+    settings, launched, outcome = run_site_spider(
+        "probe", site_key, base_url, time_limit=time_limit_seconds, stop_grace=10
     )
     engine = make_engine(settings.database_url)
     try:
@@ -55,10 +49,26 @@ def probe_site(
     finally:
         engine.dispose()
     status = _status(outcome)
-    (log.info if status == "finished" else log.error)(
+    (log.info if status == CheckRunStatus.FINISHED else log.error)(
         "probe of %s %s in %.1fs: %s probes stored", site_key, status, outcome.seconds, stored
     )
     return {"site": site_key, "status": status, "probes": stored, **_process(outcome)}
+
+
+def run_site_spider(
+    spider: str, site_key: str, base_url: str | None, *, time_limit: int, stop_grace: int
+) -> tuple[Settings, dt.datetime, ProcessOutcome]:
+    """Run ``scrapy crawl <spider>`` of one site in its own process; return when and how."""
+    settings = load_settings()
+    launched = utcnow()
+    outcome = run_spider_process(
+        crawl_command(spider, site_key, base_url),
+        time_limit=time_limit,
+        stop_grace=stop_grace,
+        log_file=_log_file(settings.var_dir, spider, site_key, launched),
+        env=child_environment(settings),
+    )
+    return settings, launched, outcome
 
 
 def check_links(
@@ -93,7 +103,9 @@ def check_links(
     finally:
         locks.release(engine, lease)
         engine.dispose()
-    (log.info if result["status"] == "finished" else log.error)("link check: %s", result)
+    (log.info if result["status"] == CheckRunStatus.FINISHED else log.error)(
+        "link check: %s", result
+    )
     return result
 
 
@@ -109,10 +121,10 @@ def close_link_check(
             .order_by(LinkCheckRun.id)
         ).first()
         if run is None:  # the process died before opening its run: nothing was checked
-            status = "killed" if _status(outcome) == "killed" else "failed"
+            status = "killed" if _status(outcome) == CheckRunStatus.KILLED else "failed"
             return {"site": site_key, "status": status, "run": None, **_process(outcome)}
-        if run.status == "running" or _status(outcome) != "finished":
-            status = "killed" if _status(outcome) == "killed" else "failed"
+        if run.status == CheckRunStatus.RUNNING or _status(outcome) != CheckRunStatus.FINISHED:
+            status = "killed" if _status(outcome) == CheckRunStatus.KILLED else "failed"
             why = outcome.stopped_by_us or f"process exited with status {outcome.exit_code}"
             run.status, run.finish_reason = status, why[:128]
             run.finished_at = run.finished_at or utcnow()

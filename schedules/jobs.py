@@ -18,7 +18,7 @@ from db.config import load_settings
 from db.engine import make_engine
 from db.models import utcnow
 from schedules import reports
-from schedules.crawl import Limits, run_crawl
+from schedules.crawl import CrawlOutcome, Limits, run_crawl
 from schedules.environment import child_environment
 from schedules.hosted import shared_pool
 from schedules.jobspec import ScheduleError
@@ -83,6 +83,13 @@ def crawl_site(
     finally:
         engine.dispose()
     wording = scan_wording(site_key)  # the crawl's new pages, for 严重错误 candidates
+    return _crawl_result(site_key, wording, full, outcome)
+
+
+def _crawl_result(
+    site_key: str, wording: dict[str, Any], full: bool, outcome: CrawlOutcome
+) -> dict[str, Any]:
+    """What the job returns (and the scheduler logs) about one crawl."""
     return {
         "site": site_key,
         "wording": wording,

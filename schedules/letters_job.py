@@ -15,12 +15,9 @@ from sqlalchemy import func, select
 
 from crawler.interaction.settings import letter_columns
 from crawler.profiles import load_profile
-from db.config import load_settings
 from db.engine import make_engine, session_scope
-from db.models import LetterColumn, LetterWalk, Site, utcnow
-from schedules.crawl import crawl_command, run_spider_process
-from schedules.environment import child_environment
-from schedules.inspection_jobs import _log_file, _process, _require_profile, _status
+from db.models import CheckRunStatus, LetterColumn, LetterWalk, Site
+from schedules.inspection_jobs import _process, _require_profile, _status, run_site_spider
 
 log = logging.getLogger(__name__)
 
@@ -32,14 +29,8 @@ def read_letters(
     _require_profile(site_key)
     if not letter_columns(load_profile(site_key)):
         return {"site": site_key, "status": "skipped", "reason": "no [[letters.column]]"}
-    settings = load_settings()
-    launched = utcnow()
-    outcome = run_spider_process(
-        crawl_command("letters", site_key, base_url),
-        time_limit=time_limit_seconds,
-        stop_grace=30,
-        log_file=_log_file(settings.var_dir, "letters", site_key, launched),
-        env=child_environment(settings),
+    settings, launched, outcome = run_site_spider(
+        "letters", site_key, base_url, time_limit=time_limit_seconds, stop_grace=30
     )
     engine = make_engine(settings.database_url)
     try:
@@ -53,7 +44,7 @@ def read_letters(
     finally:
         engine.dispose()
     status = _status(outcome)
-    (log.info if status == "finished" else log.error)(
+    (log.info if status == CheckRunStatus.FINISHED else log.error)(
         "letters of %s %s in %.1fs: %s columns read, %s whole",
         site_key,
         status,

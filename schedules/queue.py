@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from db.config import Settings, load_settings
 from db.engine import make_engine, session_scope
-from db.models import CrawlRun, Site, utcnow
+from db.models import CrawlRun, RunStatus, Site, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ def recorded_run(site_key: str, since: dt.datetime) -> int | None:
                 .where(
                     Site.key == site_key,
                     CrawlRun.started_at >= since,
-                    CrawlRun.status.not_in(("running", "killed")),
+                    CrawlRun.status.not_in((RunStatus.RUNNING, RunStatus.KILLED)),
                 )
                 .limit(1)
             )

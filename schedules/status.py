@@ -14,7 +14,7 @@ from sqlalchemy import Engine, func, inspect, select
 
 from db.config import Settings
 from db.engine import session_scope
-from db.models import CrawlLock, CrawlRun, Site, utcnow
+from db.models import CrawlLock, CrawlRun, RunStatus, Site, utcnow
 from schedules.claims import PREFIX as CLAIM_PREFIX
 
 COLUMNS = ("state", "what", "where", "since", "detail")
@@ -80,7 +80,9 @@ def _late_sites(engine: Engine, now: dt.datetime) -> list[dict[str, Any]]:
     with session_scope(engine) as session:
         last = session.execute(
             select(Site.key, func.max(CrawlRun.finished_at))
-            .outerjoin(CrawlRun, (CrawlRun.site_id == Site.id) & (CrawlRun.status == "finished"))
+            .outerjoin(
+                CrawlRun, (CrawlRun.site_id == Site.id) & (CrawlRun.status == RunStatus.FINISHED)
+            )
             .group_by(Site.key)
             .order_by(Site.key)
         ).all()

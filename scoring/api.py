@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from db.attribution import find_department
 from db.config import DEFAULT_HEARTBEAT_LIMIT, Settings, load_settings
 from db.engine import make_engine, session_scope
-from db.models import ScoreRun, utcnow
+from db.models import ReportKind, ScoreRun, utcnow
 from scoring.assessment.assess import Assessment, MissingEntry, assess
 from scoring.assessment.periods import Period, parse_month, period_of_kind
 from scoring.explanation import ExplainEvidence, load_explain_evidence
@@ -110,7 +110,7 @@ def build_report(assessment: Assessment) -> Report:
     from scoring.reporting.periodic import periodic_report
 
     build: Callable[[Assessment], Report] = (
-        monthly_report if assessment.period.kind == "monthly" else periodic_report
+        monthly_report if assessment.period.kind == ReportKind.MONTHLY else periodic_report
     )
     return build(assessment)
 
@@ -126,7 +126,7 @@ def publish_with(
     heartbeat_limit: dt.timedelta = DEFAULT_HEARTBEAT_LIMIT,
 ) -> PublishedRun:
     """Assess, build the report and store it, in ``session`` (committed by the caller)."""
-    if final and period.kind == "monthly":
+    if final and period.kind == ReportKind.MONTHLY:
         raise ValueError("a monthly report has no ranking to make final")
     with cyclic_gc_paused():
         assessment = assess(session, rules, period, cutoff, heartbeat_limit=heartbeat_limit)

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import FetchedPage, ManualScore, PortalPost
+from db.models import Attribution, FetchedPage, ManualScore, PortalPost
 from scoring.assessment.assess import Assessment
 from scoring.assessment.backdating import BackdatingVerdict, verdicts
 from scoring.assessment.periods import SHANGHAI, Period
@@ -56,7 +56,7 @@ def _post_rows(
         .join(FetchedPage, FetchedPage.id == PortalPost.page_id)
         .where(
             PortalPost.department_id == department_id,
-            PortalPost.attribution == "department",
+            PortalPost.attribution == Attribution.DEPARTMENT,
             PortalPost.published_month == month,
         )
         .order_by(PortalPost.published_at, PortalPost.id)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from db.engine import make_engine, session_factory
 from db.migrate import upgrade
+from tests.evidence_queries import with_registry
 
 PG_SERVER_URL = os.environ.get(
     "EGOV_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -94,6 +95,24 @@ def pg_url(pg_template: tuple[Engine, str]) -> Iterator[str]:
 def module_pg_url(pg_template: tuple[Engine, str]) -> Iterator[str]:
     """A migrated PostgreSQL database shared by the tests of one module."""
     yield from _cloned_pg_database(pg_template)
+
+
+@pytest.fixture(scope="module")
+def module_sqlite_url(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated SQLite file with the registry, shared by the tests of one module."""
+    path = tmp_path_factory.mktemp("module") / "evidence.sqlite"
+    shutil.copyfile(sqlite_template, path)
+    return with_registry(f"sqlite:///{path}")
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def module_database_url(request: pytest.FixtureRequest) -> str:
+    """A migrated database with the registry shared by one module's tests, on each backend."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("module_sqlite_url")
+    return with_registry(request.getfixturevalue("module_pg_url"))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

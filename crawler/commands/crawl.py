@@ -29,6 +29,7 @@ from crawler.recording import CrawlRecording, RunOutcome
 from crawler.startup import StartFailure, check_start, record_failed_start, usable_database
 from db.config import load_settings
 from db.errors import one_line
+from db.models import RunStatus
 
 
 class Command(ScrapyCrawl):
@@ -84,7 +85,7 @@ def _failure_line(
         recording = None
     outcome: RunOutcome | None = recording.outcome if recording is not None else None
     if outcome is not None:
-        return None if outcome.status == "finished" else outcome.line()
+        return None if outcome.status == RunStatus.FINISHED else outcome.line()
     if not errors or "site" not in spargs:
         return None
     spider = crawler.spidercls.name

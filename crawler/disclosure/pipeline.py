@@ -28,7 +28,7 @@ from crawler.disclosure.items import DisclosureDocumentItem, SeenDocumentItem
 from crawler.pipelines import EvidencePipeline
 from crawler.recording import CrawlRecording
 from db.docnumber import parse_doc_number
-from db.models import SiteColumn
+from db.models import Attribution, SiteColumn
 
 
 def document_row(
@@ -106,7 +106,7 @@ class DisclosureDocumentPipeline(EvidencePipeline):
         department_id, attribution = found.department_id, found.kind
         # No 发布机构 on the page: the catalogue column in the link, else the column, says who.
         hinted = self.resolver.resolve(item.department_hint)
-        if not found.normalized and hinted.kind == "department":
+        if not found.normalized and hinted.kind == Attribution.DEPARTMENT:
             department_id, attribution = hinted.department_id, "department"
         elif not found.normalized:
             department_id = self._column_department(item.column_key)

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from crawler.inspection.items import LinkCheckItem, ProbeItem
-from db.models import LinkCheck, LinkCheckRun, ProbeResult
+from db.models import CheckRunStatus, LinkCheck, LinkCheckRun, ProbeResult
 from db.store import insert_or_ignore
 
 
@@ -38,7 +38,9 @@ def store_probe(session: Session, site_id: int, item: ProbeItem, page_id: int | 
 
 
 def open_link_check_run(session: Session, site_id: int, started_at: dt.datetime) -> LinkCheckRun:
-    run = LinkCheckRun(site_id=site_id, started_at=started_at, status="running", stats={})
+    run = LinkCheckRun(
+        site_id=site_id, started_at=started_at, status=CheckRunStatus.RUNNING, stats={}
+    )
     session.add(run)
     session.flush()
     return run
@@ -82,5 +84,7 @@ def finish_link_check_run(
     """Close ``run``: ``finished`` only when Scrapy finished normally and a page was scanned."""
     run.finished_at = finished_at
     run.finish_reason = reason[:128]
-    run.status = "finished" if reason == "finished" and pages else "failed"
+    run.status = (
+        CheckRunStatus.FINISHED if reason == "finished" and pages else CheckRunStatus.FAILED
+    )
     run.pages_scanned, run.links_checked, run.stats = pages, links, stats

@@ -22,6 +22,7 @@ from crawler.disclosure.metadata import parse_metadata
 from crawler.listing import ListEntry, generic, jpaas, jpage, trs
 from crawler.onboarding.fetch import FetchError, Page, fetch
 from crawler.profiles import ColumnProfile, SiteProfile
+from db.models import SiteKind
 
 Fetcher = Callable[..., Page]
 
@@ -119,7 +120,7 @@ class _Checker:
         return listing.entries
 
     def departments(self, column: ColumnProfile, entries: list[ListEntry]) -> str:
-        if self.profile.kind != "disclosure":
+        if self.profile.kind != SiteKind.DISCLOSURE:
             return "-"
         linked = [self.profile.catalogue.get(xxgk.link_column(e.url) or "") for e in entries]
         units = {u for u in linked if u}
@@ -135,7 +136,7 @@ class _Checker:
         if not page.ok:
             result.problems.append(f"first detail page answered HTTP {page.status}")
             return "-"
-        if self.profile.kind == "portal":
+        if self.profile.kind == SiteKind.PORTAL:
             fields = parse_detail(page.text, self.profile.detail_selectors)
             if fields.published_at is None and entry.listed_on is None:
                 result.problems.append("first detail page shows no date")

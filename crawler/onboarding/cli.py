@@ -25,6 +25,7 @@ from crawler.onboarding.fetch import DEFAULT_DELAY, FetchError, PoliteFetcher, i
 from crawler.onboarding.writer import render_profile
 from crawler.profiles import ProfileError, load_profile, parse_profile, sites_dir
 from db.cli_errors import UserError
+from db.models import SiteKind
 from db.terminal import display_width, pad
 
 
@@ -104,7 +105,7 @@ def discover(
     if target.exists() and not force:
         raise UserError(f"{target} exists; pass --force to overwrite it")
     try:
-        names = DepartmentNames.from_database() if kind == "disclosure" else None
+        names = DepartmentNames.from_database() if kind == SiteKind.DISCLOSURE else None
         found = discover_site(
             url,
             kind,
@@ -203,7 +204,7 @@ def check(
         profile = load_profile(site, base_url)
         letter_columns(profile)  # a malformed [letters] table is found here, not at night
         # A disclosure check resolves the documents' 发布机构 too, so it always needs names.
-        wants_names = profile.kind == "disclosure" or bool(profile.department_names())
+        wants_names = profile.kind == SiteKind.DISCLOSURE or bool(profile.department_names())
         names = DepartmentNames.from_database() if wants_names else None
         if names is not None:
             profile = names.resolve_profile(profile)

@@ -40,6 +40,7 @@ from crawler.listing import generic, jpaas, jpage, trs
 from crawler.onboarding.categories import propose_category
 from crawler.onboarding.fetch import FetchError, Page, fetch, is_local
 from crawler.onboarding.recognise import candidate_links, generic_item, recognise
+from db.models import SiteKind
 
 Fetcher = Callable[..., Page]
 _COLUMN_ID = re.compile(r"/col/(?:col)?(\d+)/")  # Hanweb /col/col1229/, TRS-style /col/001/
@@ -162,7 +163,7 @@ def discover(
             continue
         if column.list_kind == "xxgk":
             xxgk_columns.append((column, target))
-        if kind == "disclosure":
+        if kind == SiteKind.DISCLOSURE:
             _attach_department(found, column, names, target)
         found.columns.append(column)
     for column, target in xxgk_columns:

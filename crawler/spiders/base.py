@@ -49,6 +49,7 @@ from crawler.quarantine import quarantine, quarantine_failure
 from crawler.recording import BLOCKED_REASON, CrawlRecording
 from crawler.resume import columns_to_walk_whole
 from crawler.urls import canonical_url
+from db.models import PageKind
 
 TRUE_WORDS = ("1", "true", "yes", "on")
 
@@ -266,7 +267,7 @@ class SiteSpider(scrapy.Spider):
     ) -> scrapy.Request:
         """Return a request for ``column``; its failure is recorded in the column's coverage."""
         meta = {**(meta or {}), "column": column.key, "page_kind": page_kind}
-        if page_kind == "list":
+        if page_kind == PageKind.LIST:
             kwargs.setdefault("priority", 10)  # keep lists ahead so details keep flowing
         if "formdata" in kwargs:
             return scrapy.FormRequest(
@@ -308,7 +309,7 @@ class SiteSpider(scrapy.Spider):
             recorder.request_lost(request, reason)
             raise CloseSpider(BLOCKED_REASON)
         status = gone_status(failure)
-        if status is not None and request.meta.get("page_kind") == "detail":
+        if status is not None and request.meta.get("page_kind") == PageKind.DETAIL:
             redirects = list(request.meta.get("redirect_urls", []))
             gone = gone_reason(status, [*redirects, request.url] if redirects else [])
             if isinstance(recorder, CrawlRecording):

@@ -18,6 +18,7 @@ from db.models.crawling import (
     RunStatus,
     Site,
     SiteColumn,
+    SiteKind,
 )
 from db.models.evidence import (
     Attribution,
@@ -126,6 +127,7 @@ __all__ = [
     "SignedOnSource",
     "Site",
     "SiteColumn",
+    "SiteKind",
     "UTCDateTime",
     "UnitKind",
     "UnresolvedName",

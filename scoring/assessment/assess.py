@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.config import DEFAULT_HEARTBEAT_LIMIT
-from db.models import Department, ManualScore
+from db.models import Department, ManualScore, ReportKind
 from db.models.base import values
 from db.models.evidence import DocumentStatus
 from db.models.registry import UnitKind
@@ -196,7 +196,7 @@ def assess(
     ``heartbeat_limit`` (``Settings.heartbeat_limit``) says when a run left running is dead.
     """
     narrowed = departments is not None
-    periodic = period.kind != "monthly" and not narrowed
+    periodic = period.kind != ReportKind.MONTHLY and not narrowed
     evidence = _read_evidence(
         session,
         rules,
@@ -376,7 +376,7 @@ def _unit_months(
     months = []
     for month in ytd:
         posts = None
-        if unit.kind == "department" and unit.tier is not None:
+        if unit.kind == UnitKind.DEPARTMENT and unit.tier is not None:
             key = (unit.id, month)
             posts = MonthPosts(
                 month,

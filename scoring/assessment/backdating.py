@@ -28,12 +28,15 @@ from sqlalchemy import ColumnElement, Select, exists, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import (
+    Attribution,
+    ColumnStatus,
     ColumnWalkPage,
     CrawlColumnResult,
     CrawlRun,
     FetchedPage,
     PortalPost,
     PostListing,
+    RunStatus,
     SiteColumn,
 )
 from db.sqltime import local_date, shifted
@@ -93,8 +96,8 @@ def _witness_conditions(
         run.site_id == post.site_id,
         run.started_at > shifted(post.published_at, margin),
         run.started_at < post.first_seen_at,
-        walk.status == "complete",
-        run.status == "finished",
+        walk.status == ColumnStatus.COMPLETE,
+        run.status == RunStatus.FINISHED,
         run.finished_at <= cutoff,
         run.finished_at < post.first_seen_at,
         or_(walk.reached_end, walk.oldest_seen < local_date(post.published_at)),
@@ -143,7 +146,7 @@ def backdated_counts(
     """
     post = PortalPost
     query = select(post.department_id, post.published_month, post.identity_key).where(
-        post.attribution == "department",
+        post.attribution == Attribution.DEPARTMENT,
         post.department_id.is_not(None),
         post.published_month.in_(list(months)),
         *_proved(post, cutoff, margin),

@@ -29,9 +29,11 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, literal_column, 
 from sqlalchemy.orm import Session
 
 from db.models import (
+    Attribution,
     Department,
     DisclosureDocument,
     FetchedPage,
+    UnitKind,
 )
 from db.models.evidence import DocumentStatus
 from db.workdays import WorkdayCalendar
@@ -176,7 +178,7 @@ def judge_disclosure(
     status = status_sql(doc.signed_on, doc.published_on, table)
     buckets = _Buckets(start, end, month_start or start, by_month)
     period_day = func.coalesce(doc.signed_on, doc.published_on)
-    evidence = [doc.attribution == "department", known_by(doc.first_seen_at, cutoff)]
+    evidence = [doc.attribution == Attribution.DEPARTMENT, known_by(doc.first_seen_at, cutoff)]
     if departments is not None:
         evidence.append(doc.department_id.in_(list(departments)))
     where = [*evidence, doc.department_id.is_not(None), _signed_in(start, end)]
@@ -343,9 +345,9 @@ def _listed(
             continue
         lag = index.lag(signed, published) if signed and published else None
         note = None
-        if verdict == "no_calendar":
+        if verdict == DocumentStatus.NO_CALENDAR:
             note = index.describe_gap(signed if not index.covers(signed) else published)
-        elif verdict == "late" and lag is None:
+        elif verdict == DocumentStatus.LATE and lag is None:
             note = "late; " + index.describe_gap(published) + " to count the days"
         verdicts.append(
             DocumentVerdict(
@@ -357,7 +359,7 @@ def _listed(
                 signed,
                 published,
                 lag if verdict in _DATED else None,
-                max(0, lag - limit) if verdict == "late" and lag is not None else None,
+                max(0, lag - limit) if verdict == DocumentStatus.LATE and lag is not None else None,
                 row[8],
                 row[9],
                 row[10],
@@ -380,7 +382,7 @@ def _register_verdict(entry: UnpublishedEntry) -> DocumentVerdict:
         None,
         None,
         None,
-        note=GONE_NOTE if entry.status == "gone" else None,
+        note=GONE_NOTE if entry.status == DocumentStatus.GONE else None,
     )
 
 
@@ -402,7 +404,7 @@ def disclosure_counts(
         session, start=start, end=end, limit_days=limit_days, cutoff=cutoff, calendar=calendar
     )
     counts = dict.fromkeys(
-        session.scalars(select(Department.id).where(Department.kind == "department")),
+        session.scalars(select(Department.id).where(Department.kind == UnitKind.DEPARTMENT)),
         DisclosureCounts(),
     )
     return counts | judgement.ytd

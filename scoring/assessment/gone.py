@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session
 
-from db.models import DisclosureDocument, GonePage, PortalPost, Site, SiteColumn
+from db.models import DisclosureDocument, GonePage, PortalPost, Site, SiteColumn, SiteKind
 from scoring.assessment.periods import month_end, month_start
 
 
@@ -41,7 +41,7 @@ class GoneEntry:
 def gone_note(count: int, site_kind: str = "portal") -> str:
     """``1 篇已列出的信息无法读取（页面已失效）/ 1 listed post could not be read (gone)``."""
     plural = "s" if count != 1 else ""
-    if site_kind == "disclosure":
+    if site_kind == SiteKind.DISCLOSURE:
         chinese, english = f"{count} 件已列出的文件", f"{count} listed document{plural}"
     else:
         chinese, english = f"{count} 篇已列出的信息", f"{count} listed post{plural}"
@@ -100,7 +100,7 @@ def gone_document_entries(
         select(SiteColumn.department_id, g.list_title)
         .join(Site, Site.id == g.site_id)
         .outerjoin(SiteColumn, SiteColumn.id == g.column_id)
-        .where(Site.kind == "disclosure", ~came_back)
+        .where(Site.kind == SiteKind.DISCLOSURE, ~came_back)
     )
     if cutoff is not None:
         query = query.where(g.first_seen_at <= cutoff)

@@ -18,7 +18,7 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from db.docnumber import compact
-from db.models import DisclosureDocument, NondisclosureExplanation, SignedDocument
+from db.models import Attribution, DisclosureDocument, NondisclosureExplanation, SignedDocument
 from scoring.assessment.gone import gone_document_entries
 from scoring.assessment.register_matching import known_by, normalise_title
 from scoring.bulk import fetch_tuples
@@ -65,7 +65,7 @@ def number_gaps(
         departments = [department_id]
     doc = DisclosureDocument
     where = [
-        doc.attribution == "department",
+        doc.attribution == Attribution.DEPARTMENT,
         doc.department_id.is_not(None),
         doc.doc_number_year == year,
         doc.doc_number_seq.is_not(None),

@@ -25,7 +25,7 @@ from functools import cache
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import PortalPost
+from db.models import Attribution, PortalPost
 from scoring.assessment.coverage import MonthCoverage
 from scoring.assessment.periods import Period, months_ended_by
 from scoring.bulk import fetch_tuples
@@ -81,7 +81,7 @@ def post_count_query(months: Iterable[str], cutoff: dt.datetime):  # type: ignor
             func.count(post.identity_key.distinct()),
         )
         .where(
-            post.attribution == "department",
+            post.attribution == Attribution.DEPARTMENT,
             post.department_id.is_not(None),
             post.published_month.in_(list(months)),
             post.first_seen_at <= cutoff,

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, case, exists, select, true
 from sqlalchemy.orm import Session
 
-from db.models import DisclosureDocument, NondisclosureExplanation, SignedDocument
+from db.models import Attribution, DisclosureDocument, NondisclosureExplanation, SignedDocument
 from scoring.assessment.gone import gone_document_entries
 from scoring.assessment.lags import Day, to_date
 from scoring.bulk import fetch_tuples
@@ -162,7 +162,7 @@ def _matched_by_title(
             select(doc.department_id, doc.signed_on, doc.title).where(
                 doc.department_id.in_(departments[chunk : chunk + 500]),
                 doc.signed_on.in_(days),
-                doc.attribution == "department",
+                doc.attribution == Attribution.DEPARTMENT,
                 known_by(doc.first_seen_at, cutoff),
             ),
         ):

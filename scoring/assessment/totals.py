@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from db.models import ManualScore
+from db.models import ManualScore, UnitKind
 from scoring.assessment.disclosure_score import DisclosureScore
 from scoring.assessment.portal_score import PortalScore
 from scoring.entries.manual import SuggestionCredit
@@ -131,7 +131,7 @@ def _computed_values(
     rules: Rules, unit: Unit, portal: PortalScore | None, disclosure: DisclosureScore | None
 ) -> dict[str, Decimal | None]:
     """The sub-items the crawler measures (a department's portal and disclosure): their points."""
-    if unit.kind != "department":
+    if unit.kind != UnitKind.DEPARTMENT:
         return {}
     return {
         rules.portal.subitem: portal.points if portal else None,

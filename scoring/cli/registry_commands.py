@@ -14,7 +14,7 @@ from db.attribution import (
     reattribute,
     refresh_review_queue,
 )
-from db.models import Department, DepartmentAlias, UnresolvedName
+from db.models import Department, DepartmentAlias, NameStatus, UnresolvedName
 from db.models.base import values
 from db.models.registry import UnitKind
 from db.registry import DEFAULT_REGISTRY, RegistryError, import_registry, load_registry
@@ -165,7 +165,7 @@ def aliases_review(show_all: bool, fmt: str, output: Path | None) -> None:
             UnresolvedName.occurrences.desc(), UnresolvedName.normalized
         )
         if not show_all:
-            query = query.where(UnresolvedName.status == "open")
+            query = query.where(UnresolvedName.status == NameStatus.OPEN)
         rows = [
             {
                 "name": entry.example_text or entry.normalized,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from db.models import Department
+from db.models import Department, UnitKind
 from scoring.assessment.periods import PeriodError, parse_month
 from scoring.console import data, rectification
 from scoring.console.board import chosen_year
@@ -24,7 +24,7 @@ def department_page(ctx: Ctx) -> Response:
     asked = _asked_month(ctx)
     year = int(asked[:4]) if asked and "year" not in ctx.query else chosen_year(ctx)
     row = None
-    if unit.kind == "department" and unit.tier is not None:
+    if unit.kind == UnitKind.DEPARTMENT and unit.tier is not None:
         assessment = data.assess_year(ctx.db, ctx.rules, year, ctx.now, {unit.id}, by_month=True)
         rows = data.board(assessment, {unit.id}).rows
         row = rows[0] if rows else None

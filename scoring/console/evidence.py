@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import exists, or_, select
 from starlette.responses import Response
 
-from db.models import Department, DisclosureDocument, FetchedPage, PortalPost
+from db.models import Attribution, Department, DisclosureDocument, FetchedPage, PortalPost
 from db.pages import read_page_body
 from scoring.console.routing import Ctx, not_found, page
 
@@ -36,12 +36,12 @@ def visible_page(ctx: Ctx) -> FetchedPage:
                 or_(
                     exists().where(
                         PortalPost.page_id == page_id,
-                        PortalPost.attribution == "department",
+                        PortalPost.attribution == Attribution.DEPARTMENT,
                         PortalPost.department_id.in_(scope),
                     ),
                     exists().where(
                         DisclosureDocument.page_id == page_id,
-                        DisclosureDocument.attribution == "department",
+                        DisclosureDocument.attribution == Attribution.DEPARTMENT,
                         DisclosureDocument.department_id.in_(scope),
                     ),
                 )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import DisclosureDocument, PortalPost
+from db.models import Attribution, DisclosureDocument, PortalPost
 from scoring.assessment.backdating import Witness
 from scoring.assessment.deadlines import is_undated, undated_sql
 from scoring.assessment.periods import SHANGHAI, parse_year
@@ -57,7 +57,7 @@ def _unresolved_rows(session: Session, normalized: str | None = None):  # type: 
     ):
         query = (
             select(name, func.count(), func.min(text), func.min(url), func.min(model.page_id))
-            .where(model.attribution == "unresolved")
+            .where(model.attribution == Attribution.UNRESOLVED)
             .group_by(name)
         )
         if normalized is not None:
@@ -199,7 +199,9 @@ def undated_list(session: Session, rules: Rules, year: int, cutoff: dt.datetime)
     doc = DisclosureDocument
     documents = session.scalars(
         select(doc)
-        .where(doc.attribution == "department", undated_sql(doc.signed_on, doc.published_on))
+        .where(
+            doc.attribution == Attribution.DEPARTMENT, undated_sql(doc.signed_on, doc.published_on)
+        )
         .where(
             or_(
                 doc.signed_on.between(start, end),
@@ -217,7 +219,7 @@ def undated_lookup(
 ) -> Candidate | None:
     match = re.fullmatch(r"document:(\d+)", key)
     doc = session.get(DisclosureDocument, int(match[1])) if match else None
-    if doc is None or doc.attribution != "department":
+    if doc is None or doc.attribution != Attribution.DEPARTMENT:
         return None
     if not is_undated(doc.signed_on, doc.published_on):
         return None

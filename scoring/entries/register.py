@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from db.attribution import load_resolver
 from db.docnumber import DocNumber, parse_doc_number
-from db.models import NondisclosureExplanation, SignedDocument
+from db.models import Attribution, NondisclosureExplanation, SignedDocument
 from db.names import NameResolver
 from scoring.assessment.register_matching import normalise_title
 
@@ -137,7 +137,7 @@ def _department(resolver: NameResolver, text: str) -> int | str:
     if not text:
         return "department is blank"
     attribution = resolver.resolve(text)
-    if attribution.kind != "department" or attribution.department_id is None:
+    if attribution.kind != Attribution.DEPARTMENT or attribution.department_id is None:
         return f"department {text!r} matches no unit (add it with 'scoring aliases add')"
     return attribution.department_id
 

@@ -27,7 +27,7 @@ from scoring.inspection.verdict import (
     InspectionDay,
     local_date,
 )
-from scoring.rules.national_model import NationalRules
+from scoring.rules.national_model import AnnualReportRule, NationalRules
 
 
 @dataclass(frozen=True)
@@ -64,19 +64,38 @@ def annual_report_indicator(
         if rule.is_report_title(item.title, report_year)
     ]
     if items:
-        first = min(items, key=lambda item: item.published_on)
-        seen = f"{first.title}, dated {first.published_on}: {first.url}"
-        if first.published_on <= deadline:
-            return Indicator(
-                **common, value=f"published {first.published_on}", status=OK, evidence=seen
-            )
+        return _published(common, rule, min(items, key=lambda item: item.published_on), deadline)
+    return _not_published(common, rule, columns, day, deadline, report_year)
+
+
+def _published(
+    common: dict[str, str], rule: AnnualReportRule, first: ReportItem, deadline: dt.date
+) -> Indicator:
+    """Judge the report by its first listing: on time, or late."""
+    seen = f"{first.title}, dated {first.published_on}: {first.url}"
+    if first.published_on <= deadline:
         return Indicator(
-            **common,
-            value=f"published late {first.published_on}",
-            status=rule.kind,
-            evidence=seen,
-            points=rule.points_each,
+            **common, value=f"published {first.published_on}", status=OK, evidence=seen
         )
+    return Indicator(
+        **common,
+        value=f"published late {first.published_on}",
+        status=rule.kind,
+        evidence=seen,
+        points=rule.points_each,
+    )
+
+
+def _not_published(
+    common: dict[str, str],
+    rule: AnnualReportRule,
+    columns: list[ColumnState],
+    day: InspectionDay,
+    deadline: dt.date,
+    report_year: int,
+) -> Indicator:
+    """No report listed: not due yet, not provable (columns not read whole), or missing."""
+    year = day.day.year
     names = ", ".join(c.key for c in columns)
     if day.day <= deadline:
         status = WARNING if day.day >= rule.warn_from_in(year) else OK

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import CrawlColumnResult, CrawlRun, FetchedPage, SiteColumn
+from db.models import ColumnStatus, CrawlColumnResult, CrawlRun, FetchedPage, SiteColumn
 from scoring.inspection.verdict import (
     NOT_PROVABLE,
     OK,
@@ -113,7 +113,7 @@ def _latest_walks(session: Session, site_id: int, day: InspectionDay) -> dict[in
     complete = (
         select(result.column_id, func.max(run.finished_at).label("finished_at"))
         .join(run, run.id == result.crawl_run_id)
-        .where(run.site_id == site_id, result.status == "complete")
+        .where(run.site_id == site_id, result.status == ColumnStatus.COMPLETE)
         .where(run.finished_at.is_not(None), run.finished_at < day.end)
         .group_by(result.column_id)
         .subquery()
@@ -133,7 +133,7 @@ def _latest_walks(session: Session, site_id: int, day: InspectionDay) -> dict[in
             (complete.c.column_id == result.column_id)
             & (complete.c.finished_at == run.finished_at),
         )
-        .where(run.site_id == site_id, result.status == "complete")
+        .where(run.site_id == site_id, result.status == ColumnStatus.COMPLETE)
     ).all()
     return {column_id: _Walk(*rest) for column_id, *rest in rows}
 

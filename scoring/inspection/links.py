@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import FetchedPage, LinkCheck, LinkCheckRun
+from db.models import CheckRunStatus, FetchedPage, LinkCheck, LinkCheckRun, LinkOutcome
 from scoring.inspection.gone_links import gone_link_rows
 from scoring.inspection.verdict import (
     NOT_PROVABLE,
@@ -62,7 +62,7 @@ def link_findings(
     """The latest run's failing and unchecked links, each with its confirmation status."""
     run = session.scalars(
         select(LinkCheckRun)
-        .where(LinkCheckRun.site_id == site_id, LinkCheckRun.status == "finished")
+        .where(LinkCheckRun.site_id == site_id, LinkCheckRun.status == CheckRunStatus.FINISHED)
         .where(LinkCheckRun.finished_at < day.end)
         .order_by(LinkCheckRun.finished_at.desc())
         .limit(1)
@@ -76,16 +76,18 @@ def link_findings(
         )
         return LinkReport(run, [], 0, problem)
     rows = session.scalars(select(LinkCheck).where(LinkCheck.run_id == run.id)).all()
-    failing = [r for r in rows if r.outcome == "failed"]
+    failing = [r for r in rows if r.outcome == LinkOutcome.FAILED]
     history = _history(session, site_id, [r.url for r in failing], run)
     pages = _page_hashes(session, {r.found_on_page_id for r in rows if r.found_on_page_id})
     confirm = dt.timedelta(hours=rules.link_confirm_hours)
     findings = []
     for row in sorted(rows, key=lambda r: (not r.on_home, r.url)):
-        if row.outcome == "ok":
+        if row.outcome == LinkOutcome.OK:
             continue
-        first = _first_of_failing_run(history[row.url]) if row.outcome == "failed" else None
-        if row.outcome == "skipped":
+        first = (
+            _first_of_failing_run(history[row.url]) if row.outcome == LinkOutcome.FAILED else None
+        )
+        if row.outcome == LinkOutcome.SKIPPED:
             status = NOT_CHECKED
         elif first is not None and row.checked_at - first >= confirm:
             status = BROKEN
@@ -107,9 +109,9 @@ def link_findings(
             )
         )
     # A link the check found failing is its finding; one it found fine may be a soft 404.
-    reported = {r.url for r in rows if r.outcome != "ok"}
+    reported = {r.url for r in rows if r.outcome != LinkOutcome.OK}
     findings += _gone_findings(session, site_id, day, confirm, reported)
-    checked = sum(r.outcome != "skipped" for r in rows)
+    checked = sum(r.outcome != LinkOutcome.SKIPPED for r in rows)
     return LinkReport(run, findings, checked, None)
 
 
@@ -162,9 +164,9 @@ def _first_of_failing_run(checks: list[LinkCheck]) -> dt.datetime | None:
     """When the current run of failures began (checks newest first; skipped ones ignored)."""
     first = None
     for check in checks:
-        if check.outcome == "skipped":
+        if check.outcome == LinkOutcome.SKIPPED:
             continue
-        if check.outcome != "failed":
+        if check.outcome != LinkOutcome.FAILED:
             break
         first = check.checked_at
     return first
@@ -215,6 +217,30 @@ def _indicator(rule: LinkRule, report: LinkReport, *, on_home: bool) -> Indicato
         warning_value=len(awaiting),
     )
     where = "the home page" if on_home else "other pages"
+    parts = _evidence(report, broken, awaiting, where)
+    unproven = ""
+    value = str(len(broken))
+    if unchecked:
+        # Links not checked may be broken too: the count is a floor, and says so.
+        value = f"at least {len(broken)} broken; {len(unchecked)} not checked"
+        unproven = _not_checked(unchecked, where)
+        parts.append(unproven)
+    points = rule.points_each * len(broken) if status == rule.kind else None
+    return Indicator(
+        **common,
+        value=value,
+        status=status,
+        evidence=". ".join(parts),
+        points=points,
+        unproven=unproven,
+    )
+
+
+def _evidence(
+    report: LinkReport, broken: list[LinkFinding], awaiting: list[LinkFinding], where: str
+) -> list[str]:
+    """The indicator's evidence: the run, then the broken links, then those awaiting a second."""
+    assert report.run is not None
     parts = [
         f"link check run {report.run.id} ({local_time(report.run.finished_at)}): "
         f"{report.checked} links checked on the home page and column pages"
@@ -229,24 +255,14 @@ def _indicator(rule: LinkRule, report: LinkReport, *, on_home: bool) -> Indicato
     if awaiting:
         listed = "; ".join(f"{f.url} ({f.what})" for f in awaiting)
         parts.append(f"failed once, awaiting confirmation: {listed}")
-    unproven = ""
-    value = str(len(broken))
-    if unchecked:
-        # Links not checked may be broken too: the count is a floor, and says so.
-        value = f"at least {len(broken)} broken; {len(unchecked)} not checked"
-        reasons = Counter(f.what.split(":", 1)[0] for f in unchecked)
-        unproven = (
-            f"{len(unchecked)} links on {where} not checked ("
-            + ", ".join(f"{what}: {n}" for what, n in sorted(reasons.items()))
-            + ")"
-        )
-        parts.append(unproven)
-    points = rule.points_each * len(broken) if status == rule.kind else None
-    return Indicator(
-        **common,
-        value=value,
-        status=status,
-        evidence=". ".join(parts),
-        points=points,
-        unproven=unproven,
+    return parts
+
+
+def _not_checked(unchecked: list[LinkFinding], where: str) -> str:
+    """How many links were not checked, and why, grouped by reason."""
+    reasons = Counter(f.what.split(":", 1)[0] for f in unchecked)
+    return (
+        f"{len(unchecked)} links on {where} not checked ("
+        + ", ".join(f"{what}: {n}" for what, n in sorted(reasons.items()))
+        + ")"
     )

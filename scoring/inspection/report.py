@@ -100,6 +100,20 @@ UNPROVEN_COLUMNS = [
 
 
 def inspection_report(inspection: Inspection, rules: NationalRules) -> Report:
+    """Build the inspection report of one site: its facts, then one section per finding kind."""
+    site, day = inspection.site, inspection.day
+    when = f"{day.first_day} – {day.day}" if day.first_day is not None else str(day.day)
+    title = f"网站检查 National inspection: {site.name} ({site.key}), {when}"
+    return Report(
+        "inspection",
+        day.day.isoformat(),
+        title,
+        _meta(inspection, rules),
+        _sections(inspection, rules),
+    )
+
+
+def _meta(inspection: Inspection, rules: NationalRules) -> list[tuple[str, str]]:
     site, day = inspection.site, inspection.day
     statuses = Counter(i.status for i in inspection.indicators)
     points = sum((i.points or Decimal(0) for i in inspection.indicators), Decimal(0))
@@ -108,7 +122,7 @@ def inspection_report(inspection: Inspection, rules: NationalRules) -> Report:
         f"({pts(points):.2f} points), warning {statuses['warning']}, "
         f"not provable {statuses['not provable']}, ok {statuses['ok']}"
     )
-    meta = [
+    return [
         ("站点 site", f"{site.name} ({site.key})"),
         ("网址 URL", site.base_url),
         ("检查日期 inspection date", day.day.isoformat()),
@@ -122,7 +136,10 @@ def inspection_report(inspection: Inspection, rules: NationalRules) -> Report:
         ("规则文件 rules file", f"{rules.path} (version {rules.version[:12]})"),
         ("结论 summary", summary),
     ]
-    sections = [
+
+
+def _sections(inspection: Inspection, rules: NationalRules) -> list[Section]:
+    return [
         Section(
             "indicators", "检查指标 Indicators", INDICATOR_COLUMNS, _indicator_rows(inspection)
         ),
@@ -138,17 +155,7 @@ def inspection_report(inspection: Inspection, rules: NationalRules) -> Report:
             "probe_problems",
             "失败或超时的监测 Failed and slow probes",
             PROBE_PROBLEM_COLUMNS,
-            [
-                {
-                    "probed_at": local_time(p.probed_at),
-                    "target": p.target,
-                    "verdict": p.verdict,
-                    "what": p.what,
-                    "url": p.url,
-                }
-                for p in inspection.probes
-                if p.verdict in (FAILED, SLOW)
-            ],
+            _probe_problem_rows(inspection),
         ),
         Section("links", "链接问题 Link problems", LINK_COLUMNS, _link_rows(inspection)),
         Section(
@@ -171,9 +178,20 @@ def inspection_report(inspection: Inspection, rules: NationalRules) -> Report:
             [{"setting": name, "value": value} for name, value in rules.policy_rows()],
         ),
     ]
-    when = f"{day.first_day} – {day.day}" if day.first_day is not None else str(day.day)
-    title = f"网站检查 National inspection: {site.name} ({site.key}), {when}"
-    return Report("inspection", day.day.isoformat(), title, meta, sections)
+
+
+def _probe_problem_rows(inspection: Inspection) -> list[dict[str, object]]:
+    return [
+        {
+            "probed_at": local_time(p.probed_at),
+            "target": p.target,
+            "verdict": p.verdict,
+            "what": p.what,
+            "url": p.url,
+        }
+        for p in inspection.probes
+        if p.verdict in (FAILED, SLOW)
+    ]
 
 
 def _indicator_rows(inspection: Inspection) -> list[dict[str, object]]:

@@ -14,6 +14,7 @@ A pure function of an Assessment narrowed to the department and of its
 
 from __future__ import annotations
 
+from db.models import UnitKind
 from scoring.assessment.assess import Assessment
 from scoring.assessment.backdating import BACKDATED, NOT_PROVABLE
 from scoring.assessment.disclosure_score import score_counts
@@ -72,7 +73,7 @@ def explain_report(assessment: Assessment, evidence: ExplainEvidence) -> Report:
         sections.append(_posts(evidence))
         sections.append(_backdating(evidence, rules))
     d = assessed.month_documents
-    if unit.kind == "department" or d.published or d.missing:
+    if unit.kind == UnitKind.DEPARTMENT or d.published or d.missing:
         score = score_counts(unit.id, d, rules)
         meta.append(
             (

@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from db.models import ReportKind
 from scoring.assessment.ranking import published
 
 CHART_KEYS = ("department", "posts", "quota", "incomplete")
@@ -83,7 +84,7 @@ class Report:
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"kind": self.kind, "period": self.period, "title": self.title}
-        if self.kind in ("quarterly", "annual"):
+        if self.kind in (ReportKind.QUARTERLY, ReportKind.ANNUAL):
             data["provisional"] = self.provisional
         data |= {
             "meta": [list(m) for m in self.meta],

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from db.models import DocumentStatus
 from scoring.assessment.assess import Assessment
 from scoring.assessment.periods import SHANGHAI
 from scoring.reporting.gone import gone_beside, gone_section, gone_summary
@@ -191,7 +192,9 @@ def _listed_documents(assessment: Assessment, names: dict[int, str]) -> Section:
                 "title": v.title,
                 "signed_on": _iso(v.signed_on),
                 "published_on": _iso(v.published_on),
-                "working_days_late": v.working_days_late if v.status == "late" else None,
+                "working_days_late": v.working_days_late
+                if v.status == DocumentStatus.LATE
+                else None,
                 "url": v.url,
                 "page_sha256": v.page_sha256,
                 "note": v.note,

@@ -44,7 +44,7 @@ def deliver(
 ) -> list[Delivery]:
     """Send every finding not yet delivered to its targets; return what happened to each."""
     delivered = select(WarningDelivery.finding_key, WarningDelivery.target).where(
-        WarningDelivery.status == "sent"
+        WarningDelivery.status == DeliveryStatus.SENT
     )
     sent = {(key, target) for key, target in session.execute(delivered)}
     outcomes: list[Delivery] = []

@@ -38,6 +38,7 @@ from db.models import (
     SignedDocument,
     Site,
     SiteColumn,
+    UnitKind,
 )
 from db.models.crawling import RunStatus
 from db.workdays import WorkdayCalendar
@@ -122,7 +123,7 @@ def _quota_findings(
     posts = posts_so_far(session, month, day.end)
     departments = session.execute(
         select(Department.id, Department.short_name, Department.tier)
-        .where(Department.kind == "department", Department.tier.is_not(None))
+        .where(Department.kind == UnitKind.DEPARTMENT, Department.tier.is_not(None))
         .order_by(Department.id)
     ).all()
     for department_id, name, tier in departments:

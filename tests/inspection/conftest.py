@@ -19,7 +19,6 @@ How time-based truth is built (the sample's ages are relative to today, in Asia/
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,7 +31,6 @@ from crawler.inspection.items import ProbeItem
 from crawler.inspection.store import store_probe
 from db.engine import make_engine, session_scope
 from db.models import Site
-from db.registry import import_registry, load_registry
 from samplesites import sample_profile
 from samplesites.inspection import SHANGHAI, ExternalSite, ObjectStorage, SampleInspectionSite
 from samplesites.server import LocalServer, serving
@@ -105,10 +103,6 @@ def build_sample_week(url: str, servers: Servers, today: dt.date) -> None:
     """Crawl, probe and link-check the sample as the schedules would over a week."""
     site = servers.site
     site.day, site.home_state = 1, "up"
-    engine = make_engine(url)
-    with session_scope(engine) as session:
-        import_registry(session, load_registry())
-    engine.dispose()
     scrapy(url, "portal", servers.base_url)
     scrapy(url, "letters", servers.base_url)
     planned = site.probe_week()
@@ -139,22 +133,8 @@ def build_sample_week(url: str, servers: Servers, today: dt.date) -> None:
     site.day = 1
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-)
-def sample_week(
-    request: pytest.FixtureRequest,
-    servers: Servers,
-    today: dt.date,
-    sqlite_template: Path,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> str:
+@pytest.fixture(scope="module")
+def sample_week(module_database_url: str, servers: Servers, today: dt.date) -> str:
     """A database holding a week of the sample's crawls, probes and link checks."""
-    if request.param == "sqlite":
-        path = tmp_path_factory.mktemp("inspection") / "evidence.sqlite"
-        shutil.copyfile(sqlite_template, path)
-        url = f"sqlite:///{path}"
-    else:
-        url = request.getfixturevalue("module_pg_url")
-    build_sample_week(url, servers, today)
-    return url
+    build_sample_week(module_database_url, servers, today)
+    return module_database_url

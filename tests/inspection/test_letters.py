@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +21,6 @@ from crawler.profiles import ProfileError, parse_profile
 from db.engine import make_engine, session_scope
 from db.models import FetchedPage, Letter, LetterColumn, LetterWalk
 from db.models.letters import FormState, LetterStatus
-from db.registry import import_registry, load_registry
 from samplesites import sample_profile
 from samplesites.consultation import (
     ANSWERED_ONLY,
@@ -43,6 +41,7 @@ from scoring.inspection.site import inspect_site
 from scoring.rules import DEFAULT_RULES_FILE, RulesError, load_rules
 from scoring.rules.national import DEFAULT_NATIONAL_RULES_FILE, load_national_rules
 from scoring.warnings.findings import scan
+from tests.evidence_queries import with_registry
 from tests.inspection.conftest import SITE_KEY, Servers, scrapy
 from tests.reliability.mutations import mutations
 
@@ -177,26 +176,10 @@ def test_interaction_rules_are_read_from_the_national_file_and_validated(tmp_pat
 
 
 # ---------------------------------------------------------------------- a real crawl
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-)
-def letters_db(
-    request: pytest.FixtureRequest,
-    servers: Servers,
-    sqlite_template: Path,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> str:
+@pytest.fixture(scope="module")
+def letters_db(module_database_url: str, servers: Servers) -> str:
     """The sample's consultation columns crawled twice (a second night changes nothing)."""
-    if request.param == "sqlite":
-        path = tmp_path_factory.mktemp("letters") / "evidence.sqlite"
-        shutil.copyfile(sqlite_template, path)
-        url = f"sqlite:///{path}"
-    else:
-        url = request.getfixturevalue("module_pg_url")
-    engine = make_engine(url)
-    with session_scope(engine) as session:
-        import_registry(session, load_registry())
-    engine.dispose()
+    url = module_database_url
     scrapy(url, "letters", servers.base_url)
     scrapy(url, "letters", servers.base_url)
     return url
@@ -332,20 +315,14 @@ def test_mutated_letter_pages_never_crash_the_readers():
 
 
 def test_a_column_whose_list_fails_is_not_read_whole_and_proves_no_letter_missing(
-    servers, today, sqlite_template, tmp_path
+    servers, today, sqlite_url, tmp_path
 ):
     profile = Path(sample_profile(SITE_KEY)).read_text(encoding="utf-8")
     profile = profile.replace('url = "/hdjl/szxx/list.html"', 'url = "/hdjl/szxx/gone.html"')
     sites = tmp_path / "sites"
     sites.mkdir()
     (sites / f"{SITE_KEY}.toml").write_text(profile, encoding="utf-8")
-    path = tmp_path / "evidence.sqlite"
-    shutil.copyfile(sqlite_template, path)
-    url = f"sqlite:///{path}"
-    engine = make_engine(url)
-    with session_scope(engine) as session:
-        import_registry(session, load_registry())
-    engine.dispose()
+    url = with_registry(sqlite_url)
     scrapy(url, "letters", servers.base_url, site=str(sites / f"{SITE_KEY}.toml"))
     inspection = _inspect(url, today)
     szxx = next(c for c in inspection.interaction.columns if c.key == "szxx")
