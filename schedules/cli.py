@@ -316,7 +316,8 @@ def worker(ctx: click.Context, concurrency: int | None, name: str | None) -> Non
 
     Example:
 
-        EGOV_BROKER_URL=amqp://egov:${BROKER_PASSWORD}@broker:5672// schedules worker --concurrency 40
+        export EGOV_BROKER_URL=amqp://egov:${PASSWORD}@broker:5672//
+        schedules worker --concurrency 40
     """
     from schedules.queue import configure, worker_argv
     from schedules.scheduler import lane_sizes
