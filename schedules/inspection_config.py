@@ -35,62 +35,63 @@ def inspection_jobs(section: Inspection, profiles: Iterable[str], timezone: str)
     sites = chosen(profiles, section.include, section.exclude)
     specs = []
     if section.probes is not None:
-        specs += _probe_jobs(section.probes, sites, timezone)
+        probes = section.probes
+        specs += _per_site(
+            "probe",
+            PROBE_JOB,
+            probes,
+            sites,
+            timezone,
+            "reachability probes of {key} (home page and chosen columns)",
+            time_limit_seconds=probes.time_limit_seconds,
+        )
     if section.link_check is not None:
-        specs += _link_check_jobs(section.link_check, sites, timezone)
+        check = section.link_check
+        specs += _per_site(
+            "linkcheck",
+            LINK_CHECK_JOB,
+            check,
+            sites,
+            timezone,
+            "link check of {key} (home page and column pages)",
+            time_limit_seconds=check.time_limit_seconds,
+            stop_grace_seconds=check.stop_grace_seconds,
+        )
     if section.letters is not None:
-        specs += _letters_jobs(section.letters, sites, timezone)
+        letters = section.letters
+        specs += _per_site(
+            "letters",
+            LETTERS_JOB,
+            letters,
+            sites,
+            timezone,
+            "letters of {key}'s consultation columns (互动回应差)",
+            time_limit_seconds=letters.time_limit_seconds,
+        )
     if section.warnings is not None:
         specs.append(_warnings_job(section.warnings, timezone))
     return specs
 
 
-def _probe_jobs(probes: Probes, sites: list[str], timezone: str) -> list[JobSpec]:
+def _per_site(
+    prefix: str,
+    func: str,
+    table: Probes | LinkCheck | Letters,
+    sites: list[str],
+    timezone: str,
+    description: str,
+    **limits: int,
+) -> list[JobSpec]:
+    """One job ``<prefix>-<site>`` a site, on the inspection lane, at the table's times."""
     return [
         JobSpec(
-            id=f"probe-{key}",
-            func=PROBE_JOB,
-            cron=probes.cron,
+            id=f"{prefix}-{key}",
+            func=func,
+            cron=table.cron,
             timezone=timezone,
-            misfire_grace_seconds=probes.misfire_grace_seconds,
-            kwargs={"site_key": key, "time_limit_seconds": probes.time_limit_seconds},
-            description=f"reachability probes of {key} (home page and chosen columns)",
-            lane=Lane.INSPECTION,
-        )
-        for key in sites
-    ]
-
-
-def _link_check_jobs(check: LinkCheck, sites: list[str], timezone: str) -> list[JobSpec]:
-    return [
-        JobSpec(
-            id=f"linkcheck-{key}",
-            func=LINK_CHECK_JOB,
-            cron=check.cron,
-            timezone=timezone,
-            misfire_grace_seconds=check.misfire_grace_seconds,
-            kwargs={
-                "site_key": key,
-                "time_limit_seconds": check.time_limit_seconds,
-                "stop_grace_seconds": check.stop_grace_seconds,
-            },
-            description=f"link check of {key} (home page and column pages)",
-            lane=Lane.INSPECTION,
-        )
-        for key in sites
-    ]
-
-
-def _letters_jobs(letters: Letters, sites: list[str], timezone: str) -> list[JobSpec]:
-    return [
-        JobSpec(
-            id=f"letters-{key}",
-            func=LETTERS_JOB,
-            cron=letters.cron,
-            timezone=timezone,
-            misfire_grace_seconds=letters.misfire_grace_seconds,
-            kwargs={"site_key": key, "time_limit_seconds": letters.time_limit_seconds},
-            description=f"letters of {key}'s consultation columns (互动回应差)",
+            misfire_grace_seconds=table.misfire_grace_seconds,
+            kwargs={"site_key": key, **limits},
+            description=description.format(key=key),
             lane=Lane.INSPECTION,
         )
         for key in sites

@@ -72,11 +72,13 @@ def _sum(parts: Any) -> Decimal:
     return sum((part.points for part in parts), Decimal(0))
 
 
-class _Table(FileModel):
+class RulesTable(FileModel):
+    """A table of a rules file: an unknown or missing key is named in the error, as before."""
+
     keys_named_in_errors: ClassVar[bool] = True
 
 
-class _Meta(_Table):
+class _Meta(RulesTable):
     title: Text
     document_number: Text
     year: Integer
@@ -87,12 +89,12 @@ class _Meta(_Table):
     assessor: Text | None = None
 
 
-class _Criterion(_Table):
+class _Criterion(RulesTable):
     requirement: Text
     points: Points
 
 
-class _Sub(_Table):
+class _Sub(RulesTable):
     key: Text
     name: Text
     points: Points
@@ -122,7 +124,7 @@ class _Sub(_Table):
         )
 
 
-class _Item(_Table):
+class _Item(RulesTable):
     key: Text
     name: Text
     points: Points
@@ -138,7 +140,7 @@ class _Item(_Table):
         return Item(self.key, self.name, self.points, tuple(s.subitem() for s in self.sub))
 
 
-class _Rubric(_Table):
+class _Rubric(RulesTable):
     key: Text
     name: Text
     applies_to: Annotated[str, one_of(*UNIT_KINDS)]
@@ -156,7 +158,7 @@ class _Rubric(_Table):
         return Rubric(self.key, self.name, self.applies_to, self.total, items)
 
 
-class _ExemptionClass(_Table):
+class _ExemptionClass(RulesTable):
     marker: Marker
     flags: Texts
     description: Text
@@ -171,12 +173,12 @@ class _ExemptionClass(_Table):
         return flags
 
 
-class _Exemptions(_Table):
+class _Exemptions(RulesTable):
     normalise_to: Points
     classes: tuple[_ExemptionClass, ...] = Field(alias="class")
 
 
-class _Tiers(_Table):
+class _Tiers(RulesTable):
     tier1: Tier
     tier2: Tier
     tier3: Tier
@@ -185,7 +187,7 @@ class _Tiers(_Table):
         return {1: self.tier1, 2: self.tier2, 3: self.tier3}
 
 
-class _Portal(_Table):
+class _Portal(RulesTable):
     subitem: Text
     monthly_quota: _Tiers
     annual_threshold: _Tiers
@@ -213,14 +215,14 @@ class _Portal(_Table):
         )
 
 
-class _Suggestions(_Table):
+class _Suggestions(RulesTable):
     item: Text
     points_each: Points
     cap: Points
     exceeds_item_maximum: Boolean
 
 
-class _Disclosure(_Table):
+class _Disclosure(RulesTable):
     subitem: Text
     limit_working_days: Integer
     calendar: Annotated[str, one_of("cn_statutory")]
@@ -238,12 +240,12 @@ class _Disclosure(_Table):
         return days
 
 
-class _Ranking(_Table):
+class _Ranking(RulesTable):
     ties: Annotated[str, one_of("shared_rank")]
     provisional_prizes: Boolean = False
 
 
-class _Rectification(_Table):
+class _Rectification(RulesTable):
     """整改: how long a department has to answer a finding sent to it."""
 
     answer_working_days: Integer = 5
@@ -256,18 +258,18 @@ class _Rectification(_Table):
         return days
 
 
-class _PrizeCounts(_Table):
+class _PrizeCounts(RulesTable):
     first: Integer
     second: Integer
     third: Integer
 
 
-class _Prizes(_Table):
+class _Prizes(RulesTable):
     county: _PrizeCounts
     department: _PrizeCounts
 
 
-class _RulesFile(_Table):
+class _RulesFile(RulesTable):
     """The whole file; the checks across its tables run once every table has its shape."""
 
     meta: _Meta

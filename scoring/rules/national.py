@@ -12,13 +12,12 @@ import datetime as dt
 import hashlib
 import re
 from pathlib import Path
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any
 
 from pydantic import ValidationInfo, field_validator, model_validator
 
 from db.config import Settings
 from db.datafiles import (
-    FileModel,
     Integer,
     NonEmptyTexts,
     Number,
@@ -31,7 +30,7 @@ from db.datafiles import (
 from scoring.inspection.columns import STALE
 from scoring.inspection.verdict import WARNING
 from scoring.rules.interaction import InteractionTable
-from scoring.rules.loader import RulesError, read_rules_file
+from scoring.rules.loader import RulesError, RulesTable, read_rules_file
 from scoring.rules.national_model import (
     DEDUCTION,
     VETO,
@@ -107,11 +106,7 @@ def _defined_category(name: str, info: ValidationInfo) -> str:
     return name
 
 
-class _Table(FileModel):
-    keys_named_in_errors: ClassVar[bool] = True
-
-
-class _Meta(_Table):
+class _Meta(RulesTable):
     title: Text
     document_number: Text
     year: Integer
@@ -119,11 +114,11 @@ class _Meta(_Table):
     timezone: Text = "Asia/Shanghai"
 
 
-class _Evidence(_Table):
+class _Evidence(RulesTable):
     max_age_days: PositiveInteger
 
 
-class _Category(_Table):
+class _Category(RulesTable):
     name: Text
     update_within: OptionalSpanText
     warn_after: SpanText | None = None
@@ -147,7 +142,7 @@ class _Category(_Table):
         return self
 
 
-class _Level(_Table):
+class _Level(RulesTable):
     name: Text
     kind: Annotated[str, one_of(VETO, DEDUCTION)]
     threshold: Number
@@ -226,7 +221,7 @@ class _Links(_Level):
         return LinkRule(**self.level(key), points_each=self.points_each)
 
 
-class _AnnualReport(_Table):
+class _AnnualReport(RulesTable):
     name: Text
     kind: Annotated[str, one_of(DEDUCTION)]
     category: Text
@@ -250,7 +245,7 @@ class _AnnualReport(_Table):
         return AnnualReportRule(key="annual_report", **self.model_dump())
 
 
-class _SeriousErrors(_Table):
+class _SeriousErrors(RulesTable):
     name: Text
     kind: Annotated[str, one_of(VETO)]
     threshold: Number
@@ -260,7 +255,7 @@ class _SeriousErrors(_Table):
         return SeriousErrorsRule(key, self.name, self.kind, self.threshold, self.warn_at_pending)
 
 
-class _Indicators(_Table):
+class _Indicators(RulesTable):
     """Every indicator the inspection computes, each required."""
 
     site_unreachable: _Unreachable
@@ -283,11 +278,11 @@ class _Indicators(_Table):
         return f"missing indicator '{key}'"
 
 
-class _LinkChecks(_Table):
+class _LinkChecks(RulesTable):
     confirm_after_hours: Number
 
 
-class _EarlyWarnings(_Table):
+class _EarlyWarnings(RulesTable):
     register_working_days_left: Integer
     column_statuses: Annotated[
         tuple[str, ...],
@@ -306,7 +301,7 @@ class _EarlyWarnings(_Table):
         return statuses
 
 
-class _NationalFile(_Table):
+class _NationalFile(RulesTable):
     """The whole file: ``[meta]``, ``[evidence]``, ``[category.*]``, ``[indicator.*]``…"""
 
     meta: _Meta
