@@ -1,4 +1,5 @@
-"""Crawl status (采集状态): each site's last runs, their health, failed columns, lost requests.
+"""Crawl status (采集状态): each site's last runs, their health, failed columns, lost requests,
+and the next scheduled crawl, probe and link check.
 
 What the board calls "crawl incomplete" is explained here: which run, which column, which
 request was lost and why. Coverage of the month is the assessment's own (:mod:`data`).
@@ -6,8 +7,9 @@ request was lost and why. Coverage of the month is the assessment's own (:mod:`d
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from starlette.responses import Response
@@ -17,10 +19,17 @@ from scoring.assessment.coverage import BAD_COLUMN_STATUSES
 from scoring.assessment.periods import SHANGHAI
 from scoring.console import data
 from scoring.console.accounts import ALL_DEPARTMENTS
+from scoring.console.i18n import N_
+from scoring.console.next_runs import JobKind, next_runs
 from scoring.console.routing import Ctx, page
 
 RUNS_PER_SITE = 5
 FAILURES_SHOWN = 20
+JOB_LABELS = {
+    JobKind.CRAWL: N_("Next crawl"),
+    JobKind.PROBE: N_("Next probe"),
+    JobKind.LINK_CHECK: N_("Next link check"),
+}
 
 
 @dataclass(frozen=True)
@@ -30,11 +39,15 @@ class SiteStatus:
     bad_columns: list[tuple[str, str, str | None]]  # column name, status, message (last run)
     failures: list[RequestFailure]  # lost requests of the last run, with their reasons
     failure_count: int
+    # Next run of each scheduled job (None: paused); a kind missing is not scheduled (未排程).
+    next_runs: dict[JobKind, dt.datetime | None] = field(default_factory=dict)
 
 
 def site_statuses(ctx: Ctx) -> list[SiteStatus]:
     statuses = []
-    for site in ctx.db.scalars(select(Site).order_by(Site.kind, Site.key)):
+    sites = list(ctx.db.scalars(select(Site).order_by(Site.kind, Site.key)))
+    scheduled = next_runs(ctx.db, [site.key for site in sites])
+    for site in sites:
         runs = list(
             ctx.db.scalars(
                 select(CrawlRun)
@@ -70,7 +83,10 @@ def site_statuses(ctx: Ctx) -> list[SiteStatus]:
             count = (
                 ctx.db.scalar(select(func.count()).where(RequestFailure.crawl_run_id == last)) or 0
             )
-        statuses.append(SiteStatus(site, runs, bad, failures, count))
+        upcoming = {
+            kind: scheduled[site.key, kind] for kind in JobKind if (site.key, kind) in scheduled
+        }
+        statuses.append(SiteStatus(site, runs, bad, failures, count, upcoming))
     return statuses
 
 
@@ -85,7 +101,11 @@ def crawls_page(ctx: Ctx) -> Response:
     for month, c in assessment.disclosure_coverage.items():
         coverage["disclosure"].append((month, c))
     return ctx.render(
-        "crawls.html", statuses=site_statuses(ctx), coverage=dict(coverage), year=shown_year
+        "crawls.html",
+        statuses=site_statuses(ctx),
+        coverage=dict(coverage),
+        year=shown_year,
+        job_labels=JOB_LABELS,
     )
 
 
