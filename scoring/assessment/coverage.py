@@ -16,9 +16,13 @@ a link check has its own evidence (reachability, broken links), and one that cou
 says nothing about the lists. A listed page the site answers 404, 410 or an error page for is
 gone (``gone_pages``), not a failure: its column's walk stays complete.
 
-Otherwise the month is **incomplete**, with the reasons listed. No site of the kind at all is
-also incomplete. Reports show incomplete months as such; ``portal.incomplete_months`` decides
-whether they enter the average (``exclude``, the default) or count as they stand (``include``).
+Otherwise the month is **incomplete**, with the reasons listed. When no run after M read the
+site whole, the reason names what the latest of them met, on one line: its partial columns and
+what happened to them (``the crawl of 2013-01-01 02:00 was partial: column 动态 2 list pages
+timed out after 10 s``), a failed run's problems, or ``no crawl since the month ended``. No
+site of the kind at all is also incomplete. Reports show incomplete months as such;
+``portal.incomplete_months`` decides whether they enter the average (``exclude``, the default)
+or count as they stand (``include``).
 """
 
 from __future__ import annotations
