@@ -177,7 +177,7 @@ def _not_read_whole(run: RunOutcome | None, columns: dict[int, list[str]]) -> st
     else:
         state = "partial" if run.bad_columns else "unhealthy"
         causes = columns.get(run.id) or [*run.health_problems]
-    shown = "; ".join(cause for cause in causes[:MAX_CAUSES] if cause)
+    shown = "; ".join(" ".join(cause.split()) for cause in causes[:MAX_CAUSES] if cause)
     if len(causes) > MAX_CAUSES:
         shown += f"; and {len(causes) - MAX_CAUSES} more"
     return f"the crawl of {when} was {state}" + (f": {shown}" if shown else "")
