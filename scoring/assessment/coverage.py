@@ -16,9 +16,13 @@ a link check has its own evidence (reachability, broken links), and one that cou
 says nothing about the lists. A listed page the site answers 404, 410 or an error page for is
 gone (``gone_pages``), not a failure: its column's walk stays complete.
 
-Otherwise the month is **incomplete**, with the reasons listed. No site of the kind at all is
-also incomplete. Reports show incomplete months as such; ``portal.incomplete_months`` decides
-whether they enter the average (``exclude``, the default) or count as they stand (``include``).
+Otherwise the month is **incomplete**, with the reasons listed. When no run after M read the
+site whole, the reason names what the latest of them met, on one line: its partial columns and
+what happened to them (``the crawl of 2013-01-01 02:00 was partial: column 动态 2 list pages
+timed out after 10 s``), a failed run's problems, or ``no crawl since the month ended``. No
+site of the kind at all is also incomplete. Reports show incomplete months as such;
+``portal.incomplete_months`` decides whether they enter the average (``exclude``, the default)
+or count as they stand (``include``).
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from db.config import DEFAULT_HEARTBEAT_LIMIT
 from db.liveness import SILENT_STATUS, silent_run
-from db.models import CrawlColumnResult, CrawlRun, Site, utcnow
+from db.models import CrawlColumnResult, CrawlRun, Site, SiteColumn, utcnow
 from db.models.crawling import ColumnStatus, RunStatus
 from scoring.assessment.periods import SHANGHAI, month_bounds
 
@@ -65,6 +69,8 @@ class RunOutcome:
     status: str
     healthy: bool | None
     bad_columns: int
+    finish_reason: str | None = None
+    health_problems: tuple[str, ...] = ()
 
     @property
     def read_whole(self) -> bool:
@@ -87,12 +93,19 @@ def month_coverage(
     runs_by_site: dict[str, list[RunOutcome]] = defaultdict(list)
     for run in _runs(session, [site_id for site_id, _ in sites], cutoff, heartbeat_limit):
         runs_by_site[run.site_key].append(run)
+    bounds = {month: month_bounds(month) for month in months}
+    unread = {  # the latest run after the month ended, for the months nobody read whole since
+        run.id: run
+        for month, (_, end) in bounds.items()
+        for _, key in sites
+        if (run := _closing_failure(runs_by_site.get(key, []), end)) is not None
+    }
+    columns = _bad_column_messages(session, list(unread))
     result = {}
-    for month in months:
-        start, end = month_bounds(month)
+    for month, (start, end) in bounds.items():
         reasons: list[str] = []
         for _, key in sites:
-            reasons += _site_month_problems(key, runs_by_site.get(key, []), start, end)
+            reasons += _site_month_problems(key, runs_by_site.get(key, []), start, end, columns)
         result[month] = MonthCoverage(site_kind, month, not reasons, tuple(reasons))
     return result
 
@@ -124,7 +137,11 @@ def _sites(session: Session, site_kind: str) -> list[tuple[int, str]]:
 
 
 def _site_month_problems(
-    key: str, runs: list[RunOutcome], start: dt.datetime, end: dt.datetime
+    key: str,
+    runs: list[RunOutcome],
+    start: dt.datetime,
+    end: dt.datetime,
+    columns: dict[int, list[str]],
 ) -> list[str]:
     problems = []
     for run in runs:
@@ -136,8 +153,61 @@ def _site_month_problems(
             problems.append(f"{key} run {run.id} unhealthy on {_day(run.started_at)}")
     closing = [run for run in runs if run.started_at >= end and run.read_whole]
     if not closing:
-        problems.append(f"{key}: no healthy complete crawl after the month ended")
+        problems.append(f"{key}: {_not_read_whole(_closing_failure(runs, end), columns)}")
     return problems
+
+
+def _closing_failure(runs: list[RunOutcome], end: dt.datetime) -> RunOutcome | None:
+    """The latest run started after ``end`` when none of them read the site whole, else None."""
+    after = [run for run in runs if run.started_at >= end]
+    if not after or any(run.read_whole for run in after):
+        return None
+    return after[-1]  # runs come oldest first
+
+
+def _not_read_whole(run: RunOutcome | None, columns: dict[int, list[str]]) -> str:
+    """Say what happened to the latest crawl after the month ended, on one line."""
+    if run is None:
+        return "no crawl since the month ended"
+    when = run.started_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    if run.status == RunStatus.RUNNING:
+        return f"the crawl of {when} is still running"
+    if run.status != RunStatus.FINISHED:
+        state, causes = run.status, [*run.health_problems] or [run.finish_reason or ""]
+    else:
+        state = "partial" if run.bad_columns else "unhealthy"
+        causes = columns.get(run.id) or [*run.health_problems]
+    shown = "; ".join(" ".join(cause.split()) for cause in causes[:MAX_CAUSES] if cause)
+    if len(causes) > MAX_CAUSES:
+        shown += f"; and {len(causes) - MAX_CAUSES} more"
+    return f"the crawl of {when} was {state}" + (f": {shown}" if shown else "")
+
+
+MAX_CAUSES = 2  # a reason stays one readable line; the run's page has the rest
+
+
+def _bad_column_messages(session: Session, run_ids: list[int]) -> dict[int, list[str]]:
+    """``column 动态 2 list pages timed out after 10 s`` for each bad column of each run."""
+    messages: dict[int, list[str]] = defaultdict(list)
+    if not run_ids:
+        return messages
+    query = (
+        select(
+            CrawlColumnResult.crawl_run_id,
+            SiteColumn.name,
+            CrawlColumnResult.status,
+            CrawlColumnResult.message,
+        )
+        .join(SiteColumn, SiteColumn.id == CrawlColumnResult.column_id)
+        .where(
+            CrawlColumnResult.crawl_run_id.in_(run_ids),
+            CrawlColumnResult.status.in_(BAD_COLUMN_STATUSES),
+        )
+        .order_by(CrawlColumnResult.crawl_run_id, SiteColumn.name)
+    )
+    for run_id, name, status, message in session.execute(query):
+        messages[run_id].append(f"column {name} {message or status}")
+    return messages
 
 
 def _day(moment: dt.datetime) -> str:
@@ -162,6 +232,8 @@ def _runs(
             case((silent, SILENT_STATUS), else_=CrawlRun.status),
             CrawlRun.healthy,
             func.coalesce(bad.c.bad, 0),
+            CrawlRun.finish_reason,
+            CrawlRun.health_problems,
         )
         .join(Site, Site.id == CrawlRun.site_id)
         .outerjoin(bad, bad.c.crawl_run_id == CrawlRun.id)
@@ -174,4 +246,7 @@ def _runs(
         )
         .order_by(CrawlRun.started_at)
     )
-    return [RunOutcome(*row) for row in session.execute(query)]
+    return [
+        RunOutcome(*row[:-1], health_problems=tuple(row[-1] or ()))
+        for row in session.execute(query)
+    ]

@@ -132,3 +132,29 @@ def test_one_column_timing_out_is_marked_and_the_other_columns_are_counted(
     with engine.connect() as connection:
         assert connection.scalar(select(CrawlRun.status)) == "finished"
     engine.dispose()
+
+
+def test_month_not_read_whole_names_what_the_crawl_after_it_met(evidence_url: str) -> None:
+    """``scoring monthly-report`` says why a month is incomplete: the list page that failed."""
+    site = SamplePortal(months=2, departments=6, seed=11)
+    unavailable = Faulty(
+        site,
+        override=lambda request: (
+            Response(503, b"Service Unavailable")
+            if request.path == "/zwgk/bmdt/index_1.html"
+            else None
+        ),
+    )
+    with serving(unavailable) as server:
+        run_scrapy(evidence_url, server.url)
+    run = last_run(evidence_url)
+    assert _column_results(evidence_url, run.id)["zwdt"][0] == "partial"
+
+    report = _monthly_report(evidence_url, "2012-01")
+    coverage = dict(report["meta"])["门户覆盖 portal coverage"]
+    started = run.started_at.replace(tzinfo=dt.UTC).astimezone(SHANGHAI)
+    assert coverage.startswith(
+        f"incomplete: sample-portal: the crawl of {started:%Y-%m-%d %H:%M} was partial: "
+        "column 政务动态 1 list page lost: HTTP 503 Service Unavailable"
+    ), coverage
+    assert "\n" not in coverage

@@ -39,7 +39,9 @@ def test_month_not_yet_read_after_it_ended_is_incomplete(session, late_cutoff):
     f.run(session, portal, f.shanghai(2012, 3, 31, 3))
     f.run(session, portal, f.shanghai(2012, 4, 2, 3), column_status="partial")
     coverage = month_coverage(session, "portal", MONTHS, late_cutoff)["2012-03"]
-    assert coverage.reasons == ("sx-portal: no healthy complete crawl after the month ended",)
+    assert coverage.reasons == (
+        "sx-portal: the crawl of 2012-04-02 03:00 was partial: column 部门动态 partial",
+    )
 
 
 def test_runs_after_the_cutoff_do_not_cover_a_month(session):
@@ -63,4 +65,43 @@ def test_a_failed_probe_or_link_check_does_not_void_the_month(session, late_cuto
         probe.spider = spider
     f.run(session, portal, f.shanghai(2012, 4, 1, 3))
     session.flush()
+    assert month_coverage(session, "portal", MONTHS, late_cutoff)["2012-03"].complete
+
+
+def test_incomplete_month_names_what_the_last_crawl_after_it_met(session, late_cutoff):
+    portal = f.site(session)
+    f.run(session, portal, f.shanghai(2012, 4, 1, 2), column_status="partial")
+    last = f.run(session, portal, f.shanghai(2012, 4, 2, 2), column_status="partial")
+    last.column_results[0].message = "2 list pages timed out after 10 s"
+    session.flush()
+    coverage = month_coverage(session, "portal", MONTHS, late_cutoff)["2012-03"]
+    assert coverage.label == (
+        "incomplete: sx-portal: the crawl of 2012-04-02 02:00 was partial: "
+        "column 部门动态 2 list pages timed out after 10 s"
+    )
+
+
+def test_failed_crawl_after_the_month_is_named_with_its_cause(session, late_cutoff):
+    portal = f.site(session)
+    failed = f.run(session, portal, f.shanghai(2012, 4, 1, 2), status="failed", healthy=False)
+    failed.health_problems = ["every column failed: connection refused by 127.0.0.1:9"]
+    session.flush()
+    coverage = month_coverage(session, "portal", MONTHS, late_cutoff)["2012-03"]
+    assert coverage.reasons == (
+        "sx-portal: the crawl of 2012-04-01 02:00 was failed: "
+        "every column failed: connection refused by 127.0.0.1:9",
+    )
+
+
+def test_month_with_no_crawl_since_it_ended_says_so(session, late_cutoff):
+    portal = f.site(session)
+    f.run(session, portal, f.shanghai(2012, 3, 10, 3))
+    coverage = month_coverage(session, "portal", MONTHS, late_cutoff)["2012-03"]
+    assert coverage.reasons == ("sx-portal: no crawl since the month ended",)
+
+
+def test_a_whole_read_after_a_partial_one_still_covers_the_month(session, late_cutoff):
+    portal = f.site(session)
+    f.run(session, portal, f.shanghai(2012, 4, 1, 2))
+    f.run(session, portal, f.shanghai(2012, 4, 2, 2), column_status="partial")
     assert month_coverage(session, "portal", MONTHS, late_cutoff)["2012-03"].complete
