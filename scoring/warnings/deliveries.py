@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from db.models import WarningDelivery, utcnow
 from db.models.inspection import DeliveryStatus
-from scoring.warnings.findings import Finding
+from scoring.warnings.finding import Finding
 from scoring.warnings.notify import NotifyConfig, resolve_url, send
 
 SENT, FAILED = DeliveryStatus.SENT, DeliveryStatus.FAILED  # stored

@@ -53,19 +53,10 @@ from scoring.inspection.interaction import NEAR, STATUS_WORDS, interaction_repor
 from scoring.inspection.verdict import InspectionDay, local_time
 from scoring.rules import Rules
 from scoring.rules.national_model import NationalRules
+from scoring.warnings.finding import Finding
+from scoring.warnings.rectification import rectification_findings
 
 REGISTER_LOOKBACK_DAYS = 45  # a 5-working-day limit never spans more, Golden Week included
-
-
-@dataclass(frozen=True)
-class Finding:
-    key: str  # what it is about: sent once per key and target
-    kind: str  # quota, column or register
-    subject: str
-    body: str
-    department_id: int | None = None
-    department: str | None = None  # short name (简称), for routing
-    site: str | None = None  # site key, for routing
 
 
 @dataclass
@@ -88,8 +79,6 @@ def scan(
     when = InspectionDay(day, national.evidence_max_age_days)
     _quota_findings(session, rules, when, heartbeat_limit, result)
     _column_findings(session, national, when, result)
-    from scoring.warnings.rectification import rectification_findings  # it builds Findings
-
     calendar = calendar or calendar_in_force()
     _register_findings(session, rules, national, when, calendar, result)
     _letter_findings(session, national, when, calendar, result)

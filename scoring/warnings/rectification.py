@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Department, Rectification, RectificationAnswer, RectificationState
 from db.workdays import CalendarNotCoveredError, WorkdayCalendar
-from scoring.warnings.findings import Finding
+from scoring.warnings.finding import Finding
 
 KIND = "rectification"
 DUE_SOON_WORKING_DAYS = 2
