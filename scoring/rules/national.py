@@ -246,10 +246,11 @@ class _AnnualReport(RulesTable):
 
 
 class _SeriousErrors(RulesTable):
-    name: Text
-    kind: Annotated[str, one_of(VETO)]
-    threshold: Number
-    warn_at_pending: Number
+    # Defaults of national-2019.toml, for a rules file written before the wording check existed.
+    name: Text = "严重错误 (严重错别字、严重表述错误)"
+    kind: Annotated[str, one_of(VETO)] = VETO
+    threshold: Number = 1
+    warn_at_pending: Number = 1
 
     def rule(self, key: str) -> SeriousErrorsRule:
         return SeriousErrorsRule(key, self.name, self.kind, self.threshold, self.warn_at_pending)
@@ -267,7 +268,7 @@ class _Indicators(RulesTable):
     broken_links_other: _Links
     columns_past_period: _ColumnCount
     annual_report: _AnnualReport
-    serious_errors: _SeriousErrors
+    serious_errors: _SeriousErrors = _SeriousErrors()  # older files: the bundled defaults
 
     @classmethod
     def unknown_key_message(cls, key: str, known: list[str]) -> str:

@@ -110,3 +110,14 @@ def test_show_lists_every_level_in_force():
     assert result.exit_code == 0
     assert 'indicator.blank_columns,"veto at 5, warning at 3' in result.output
     assert "links.confirm_after_hours,20" in result.output
+
+
+def test_a_rules_file_written_before_the_wording_check_reads_its_bundled_defaults(tmp_path: Path):
+    """An older national rules file has no [indicator.serious_errors]: it still loads."""
+    table = BUNDLED.index("[indicator.serious_errors]")
+    end = BUNDLED.index("\n[", table + 1) + 1
+    older = tmp_path / "older.toml"
+    older.write_text(BUNDLED[:table] + BUNDLED[end:], encoding="utf-8")
+    assert "serious_errors" not in older.read_text(encoding="utf-8")
+    bundled = load_national_rules(DEFAULT_NATIONAL_RULES_FILE)
+    assert load_national_rules(older).serious_errors == bundled.serious_errors
